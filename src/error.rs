@@ -1,0 +1,79 @@
+//! Typed errors. Each stage has its own error kind; `Error` wraps one with the file it concerns,
+//! so every message a user sees names the file and the reason (rust-csv's `Error::position`).
+
+use std::path::PathBuf;
+
+/// Why a reader could not produce a grid.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("unknown encoding {0:?} (use auto, utf-8, gb18030 or utf-16)")]
+    UnknownEncoding(String),
+    #[error("not a {expected} file: {reason}")]
+    NotFormat {
+        expected: &'static str,
+        reason: String,
+    },
+    #[error("cannot read the workbook: {0}")]
+    Spreadsheet(String),
+    #[error("cannot read the PDF{}: {reason}", page.map(|p| format!(" (page {p})")).unwrap_or_default())]
+    Pdf { page: Option<u32>, reason: String },
+    #[error("the input format cannot be recognised (use --from to name it)")]
+    UnknownFormat,
+    #[error("no table was found in the input")]
+    NoTable,
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+}
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot serialise JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write XLSX: {0}")]
+    Xlsx(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// An error with the file it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", file.display())]
+    Ingest {
+        file: PathBuf,
+        #[source]
+        source: IngestError,
+    },
+    #[error("{}: {source}", file.display())]
+    Write {
+        file: PathBuf,
+        #[source]
+        source: WriteError,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn ingest(file: impl Into<PathBuf>, source: IngestError) -> Error {
+        Error::Ingest {
+            file: file.into(),
+            source,
+        }
+    }
+    pub fn write(file: impl Into<PathBuf>, source: WriteError) -> Error {
+        Error::Write {
+            file: file.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The neutral grid: the contract between every reader and the normalizer.
+//!
+//! A reader turns its bytes into one or more `Grid`s: rows of cells with their text, column,
+//! spans and source position. It knows nothing about indicators; the normalizer knows nothing
+//! about where a grid came from (calamine's `Range<Data>`, tabula's `Table`).
+
+use serde::Serialize;
+
+/// Where a cell or row came from in its source file. Every field is optional because each
+/// reader knows different things (a text line, a PDF page, a sheet cell).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourcePos {
+    /// 1-based line of a text file.
+    pub line: Option<u32>,
+    /// 1-based page of a PDF.
+    pub page: Option<u32>,
+    /// Sheet name of a workbook.
+    pub sheet: Option<String>,
+    /// 1-based row of a sheet.
+    pub row: Option<u32>,
+    /// A1-style reference of a sheet cell (`B12`).
+    pub cell: Option<String>,
+}
+
+/// One non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The text as the reader saw it (trimmed; line breaks inside a cell kept as `\n`).
+    pub text: String,
+    /// How many rows / columns the cell covers (1 for an unmerged cell). Readers that do not
+    /// know merges (plain text) always give 1: the normalizer then infers fills itself.
+    pub row_span: u32,
+    pub col_span: u32,
+    pub pos: SourcePos,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>, pos: SourcePos) -> Cell {
+        Cell {
+            text: text.into(),
+            row_span: 1,
+            col_span: 1,
+            pos,
+        }
+    }
+}
+
+/// One row of the grid: `cells[c]` is the cell starting at column `c`, or `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Option<Cell>>,
+    /// Where the row came from (its first line / page / sheet row).
+    pub pos: SourcePos,
+    /// A page break (or the blank line a text extraction leaves for it) precedes this row.
+    pub break_before: bool,
+}
+
+impl Row {
+    pub fn is_empty(&self) -> bool {
+        self.cells.iter().all(|c| c.is_none())
+    }
+
+    /// The text at column `c`, or "" when the column is empty or beyond the row.
+    pub fn text(&self, c: usize) -> &str {
+        self.cells
+            .get(c)
+            .and_then(|x| x.as_ref())
+            .map(|x| x.text.as_str())
+            .unwrap_or("")
+    }
+
+    /// The non-empty cells with their column index.
+    pub fn filled(&self) -> impl Iterator<Item = (usize, &Cell)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.as_ref().map(|c| (i, c)))
+    }
+}
+
+/// How a grid was built, and how sure the reader is of it (Camelot's parsing report).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    /// `text`, `spreadsheet`, `lattice` (ruling lines), `stream` (aligned text), `markdown`, `html`.
+    pub method: String,
+    /// 0..1
+    pub confidence: f64,
+}
+
+/// A table-shaped region of a source: a sheet, a text file, or a table found on PDF pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub rows: Vec<Row>,
+    /// Sheet name, where the grid is one sheet of a workbook.
+    pub sheet: Option<String>,
+    pub extraction: Extraction,
+}
+
+impl Grid {
+    pub fn new(method: &str) -> Grid {
+        Grid {
+            rows: Vec::new(),
+            sheet: None,
+            extraction: Extraction {
+                method: method.to_string(),
+                confidence: 1.0,
+            },
+        }
+    }
+
+    /// The number of columns: the widest row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0)
+    }
+}
+
+/// What a reader hands to the normalizer: the grids of one input and what it learnt about the
+/// file itself.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    pub grids: Vec<Grid>,
+    /// The text encoding a text reader decoded (`UTF-8`, `GB18030`, `UTF-16LE`).
+    pub encoding: Option<String>,
+    /// Pages of a PDF.
+    pub pages: Option<u32>,
+    /// Problems the reader met but recovered from (an unreadable page, inferred merges).
+    pub warnings: Vec<ReaderWarning>,
+}
+
+/// A recoverable reader problem; becomes a file-level diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReaderWarning {
+    pub code: String,
+    pub message: String,
+    pub pos: SourcePos,
+}
+
+/// A1-style column letters for a 0-based column (0 → A, 27 → AB).
+pub fn column_letters(mut col: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}

@@ -1,0 +1,12 @@
+//! perfnorm turns Chinese budget performance target tables (预算绩效目标表) into clean data.
+//!
+//! The pipeline runs one way: a reader (`ingest`) turns the input's bytes into neutral grids of
+//! cells; the normalizer (`normalize`) turns each grid into the canonical model (`model`): title,
+//! year, name, labelled fields, the funds tree and the indicator hierarchy with parsed target
+//! values, repairing shifted columns and broken rows and reporting every repair as a
+//! diagnostic; writers (`write`) turn the model into JSON, CSV or XLSX.
+
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod normalize;
