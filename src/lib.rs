@@ -6,7 +6,14 @@
 //! values, repairing shifted columns and broken rows and reporting every repair as a
 //! diagnostic; writers (`write`) turn the model into JSON, CSV or XLSX.
 
+pub mod app;
+pub mod cli;
 pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod write;
+
+pub use app::{ConvertOptions, convert_bytes, convert_file};
+pub use error::Error;
+pub use model::Document;

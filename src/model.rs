@@ -97,6 +97,9 @@ pub struct FundItem {
     pub path: Vec<String>,
     /// One entry per amount column that has an amount; empty when the row has none.
     pub values: Vec<Amount>,
+    /// Other text cells of the row under their column header (主要内容 of a task table).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub details: Vec<Field>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -167,9 +170,14 @@ pub struct TargetValue {
     pub max: Option<f64>,
     /// The canonical text of a qualitative value.
     pub text: Option<String>,
+    /// The source cells of a value split over 指标性质 | 指标值 | 度量单位, as written.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parts: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,

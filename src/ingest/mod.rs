@@ -77,6 +77,10 @@ pub fn detect(bytes: &[u8], extension: Option<&str>) -> Option<InputFormat> {
         if contains(bytes, b"xl/workbook.bin") {
             return Some(InputFormat::Xlsb);
         }
+        // An xlsx misnamed .ods or .xlsb still names its workbook part.
+        if contains(bytes, b"xl/workbook.xml") {
+            return Some(InputFormat::Xlsx);
+        }
         return match ext {
             Some(f @ (InputFormat::Xlsb | InputFormat::Ods)) => Some(f),
             _ => Some(InputFormat::Xlsx),
@@ -134,11 +138,17 @@ mod tests {
     fn detects_by_content_over_extension() {
         assert_eq!(detect(b"%PDF-1.7\n", Some("txt")), Some(InputFormat::Pdf));
         assert_eq!(
-            detect(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0], Some("xlsx")),
+            detect(
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0],
+                Some("xlsx")
+            ),
             Some(InputFormat::Xls)
         );
         assert_eq!(detect(b"PK\x03\x04rest", None), Some(InputFormat::Xlsx));
-        assert_eq!(detect("单位名称\t".as_bytes(), None), Some(InputFormat::Text));
+        assert_eq!(
+            detect("单位名称\t".as_bytes(), None),
+            Some(InputFormat::Text)
+        );
         assert_eq!(detect(b"x", Some("pdf")), Some(InputFormat::Pdf));
     }
 }

@@ -39,6 +39,8 @@ struct RawSheet {
     cells: Vec<(u32, u32, String)>,
     /// Merged regions, or `None` when the format does not tell.
     merges: Option<Vec<Dimensions>>,
+    /// Whether numbers were rendered with their number formats (otherwise General).
+    formats_known: bool,
 }
 
 /// Counts cells against `MAX_CELLS` as they are read, so a hostile sheet is refused before it
@@ -99,6 +101,21 @@ pub fn read(
                 },
             });
         }
+        if !sheet.formats_known {
+            out.warnings.push(ReaderWarning {
+                code: "number_formats_unknown".into(),
+                message: format!(
+                    "sheet {:?}: number formats are not available for this {} file; numbers are \
+                     shown as General (387 rather than 387.00)",
+                    sheet.name,
+                    format.name()
+                ),
+                pos: SourcePos {
+                    sheet: Some(sheet.name.clone()),
+                    ..SourcePos::default()
+                },
+            });
+        }
         out.grids.push(build_grid(sheet, &mut slots)?);
     }
     Ok(out)
@@ -113,6 +130,7 @@ fn build_grid(sheet: RawSheet, slots: &mut usize) -> Result<Grid, IngestError> {
         name,
         mut cells,
         merges,
+        ..
     } = sheet;
     cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
     let merges = merges.unwrap_or_default();
@@ -301,6 +319,7 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
             name,
             cells,
             merges: Some(merges),
+            formats_known: true,
         });
     }
     Ok(out)
@@ -327,6 +346,7 @@ fn read_xlsb(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
             name,
             cells,
             merges: None,
+            formats_known: false,
         });
     }
     Ok(out)
@@ -380,6 +400,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
             name,
             cells,
             merges: Some(merges),
+            formats_known: codes.is_some(),
         });
     }
     Ok(out)
@@ -407,6 +428,7 @@ fn read_ods(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
             name,
             cells,
             merges: None,
+            formats_known: false,
         });
     }
     Ok(out)

@@ -1,5 +1,204 @@
-//! Text reader (being written).
-use super::{Ingested, ReadOptions};
+//! Text reader: text extracted from PDF tables → one grid.
+//!
+//! Decoding comes first (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK), detected
+//! with chardetng unless `--encoding` names one. Then the form of the text is told apart:
+//! tab-separated (one table row per line, one field per column, as the seed) or anything else,
+//! which goes to the layout reader for space-aligned, Markdown and HTML tables.
+
+use super::{Cell, Grid, Ingested, ReadOptions, Row, SourcePos};
 use crate::error::IngestError;
-pub fn read(_bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> { Err(IngestError::NoTable) }
-pub fn looks_like_text(bytes: &[u8]) -> bool { !bytes.contains(&0) }
+use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Decode `bytes`: returns the text and the name of the encoding used.
+pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<(String, &'static str), IngestError> {
+    let enc: &'static Encoding = match forced.map(|s| s.to_ascii_lowercase()) {
+        None => detect_encoding(bytes),
+        Some(s) if s == "auto" => detect_encoding(bytes),
+        Some(s) => match s.as_str() {
+            "utf-8" | "utf8" => UTF_8,
+            "gb18030" | "gbk" | "gb2312" => GB18030,
+            "utf-16" | "utf16" | "utf-16le" => {
+                if bytes.starts_with(&[0xFE, 0xFF]) {
+                    UTF_16BE
+                } else {
+                    UTF_16LE
+                }
+            }
+            "utf-16be" => UTF_16BE,
+            other => {
+                Encoding::for_label(other.as_bytes()).ok_or(IngestError::UnknownEncoding(s))?
+            }
+        },
+    };
+    // `decode` sniffs and strips a BOM, which then wins over the label: a file that says what
+    // it is by its BOM is right.
+    let (text, used, _had_errors) = enc.decode(bytes);
+    let name = if used == GB18030 {
+        "GB18030"
+    } else {
+        used.name()
+    };
+    Ok((text.into_owned(), name))
+}
+
+fn detect_encoding(bytes: &[u8]) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return enc;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    // UTF-16 without BOM: many NULs in alternate positions.
+    let sample = &bytes[..bytes.len().min(4096)];
+    let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    if sample.len() >= 8 {
+        if odd_nul * 4 > sample.len() {
+            return UTF_16LE;
+        }
+        if even_nul * 4 > sample.len() {
+            return UTF_16BE;
+        }
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(&bytes[..bytes.len().min(1 << 20)], true);
+    let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    // Our inputs are Chinese: GBK and GB2312 guesses are read as their superset GB18030.
+    if guess == encoding_rs::GBK || guess == GB18030 {
+        GB18030
+    } else if guess == UTF_8 {
+        UTF_8
+    } else {
+        // A legacy single-byte guess for a Chinese table is almost always a GB file that
+        // chardetng saw too little of.
+        GB18030
+    }
+}
+
+/// Whether the bytes look like text rather than a binary format.
+pub fn looks_like_text(bytes: &[u8]) -> bool {
+    if Encoding::for_bom(bytes).is_some() {
+        return true;
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    let ctrl = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    ctrl * 100 <= sample.len()
+}
+
+/// Read a text file of a table.
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(IngestError::Empty);
+    }
+    let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
+    let grid = if is_tab_separated(&text) {
+        tab_grid(&text)
+    } else {
+        return Err(IngestError::NotFormat {
+            expected: "text table",
+            reason: "no tab-separated rows found".into(),
+        });
+    };
+    if grid.rows.is_empty() {
+        return Err(IngestError::NoTable);
+    }
+    Ok(Ingested {
+        grids: vec![grid],
+        encoding: Some(encoding.to_string()),
+        pages: None,
+        warnings: Vec::new(),
+    })
+}
+
+/// Tab-separated when a good share of the non-blank lines carry tabs.
+fn is_tab_separated(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tabbed = lines.iter().filter(|l| l.contains('\t')).count();
+    tabbed > 0 && tabbed * 3 >= lines.len()
+}
+
+/// One row per line, one cell per tab-separated field; blank lines mark page breaks.
+pub fn tab_grid(text: &str) -> Grid {
+    let mut grid = Grid::new("text");
+    let mut pending_break = false;
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let lineno = (i + 1) as u32;
+        if line.trim().is_empty() {
+            // Blank lines before the first row are the extraction's top margin, not a break.
+            pending_break = !grid.rows.is_empty();
+            continue;
+        }
+        let pos = SourcePos {
+            line: Some(lineno),
+            ..SourcePos::default()
+        };
+        let cells = line
+            .split('\t')
+            .map(|f| {
+                let t = f.trim();
+                (!t.is_empty()).then(|| Cell::new(t, pos.clone()))
+            })
+            .collect();
+        grid.rows.push(Row {
+            cells,
+            pos,
+            break_before: pending_break,
+        });
+        pending_break = false;
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_with_and_without_bom() {
+        let (t, e) = decode("单位名称\t苏州".as_bytes(), None).unwrap();
+        assert_eq!((t.as_str(), e), ("单位名称\t苏州", "UTF-8"));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("年度目标".as_bytes());
+        let (t, e) = decode(&b, None).unwrap();
+        assert_eq!((t.as_str(), e), ("年度目标", "UTF-8"));
+    }
+
+    #[test]
+    fn decodes_gb18030_and_utf16() {
+        let src =
+            "一级指标\t二级指标\t三级指标\t半年指标值\n决策\t计划制定\t中长期规划制定健全性\t健全";
+        let (gb, _, _) = GB18030.encode(src);
+        let (t, e) = decode(&gb, None).unwrap();
+        assert_eq!((t.as_str(), e), (src, "GB18030"));
+        let mut u16 = vec![0xFF, 0xFE];
+        for u in src.encode_utf16() {
+            u16.extend_from_slice(&u.to_le_bytes());
+        }
+        let (t, e) = decode(&u16, None).unwrap();
+        assert_eq!((t.as_str(), e), (src, "UTF-16LE"));
+        let (t, _) = decode(&gb, Some("gb18030")).unwrap();
+        assert_eq!(t, src);
+        assert!(decode(&gb, Some("klingon")).is_err());
+    }
+
+    #[test]
+    fn tab_rows_keep_columns_lines_and_breaks() {
+        let g = tab_grid("\n\n标题\n\n单位名称\t\t某局\r\n\n\t\t预算编制科学性\t科学");
+        assert_eq!(g.rows.len(), 3);
+        assert!(!g.rows[0].break_before);
+        assert_eq!(g.rows[1].text(2), "某局");
+        assert_eq!(g.rows[1].pos.line, Some(5));
+        assert!(g.rows[2].break_before);
+        assert_eq!(g.rows[2].text(3), "科学");
+        assert!(g.rows[2].cells[0].is_none());
+    }
+}

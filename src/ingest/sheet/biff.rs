@@ -246,6 +246,9 @@ impl<'a> Cfb<'a> {
                 return Err("the sector table loops".into());
             }
             let s = cfb.sector_bytes(difat)?;
+            if s.len() < cfb.sector {
+                return Err("the file is truncated".into());
+            }
             fat_sectors.extend(
                 (0..per - 1)
                     .map(|i| u32_at(s, 4 * i))
@@ -256,7 +259,7 @@ impl<'a> Cfb<'a> {
         let mut fat = Vec::with_capacity(fat_sectors.len() * per);
         for s in fat_sectors {
             let s = cfb.sector_bytes(s)?;
-            fat.extend((0..per).map(|i| u32_at(s, 4 * i)));
+            fat.extend(s.chunks_exact(4).map(|c| u32_at(c, 0)));
         }
         cfb.fat = fat;
         let dir = cfb.chain(u32_at(bytes, 0x30), &cfb.fat, cfb.sector, None)?;
@@ -281,9 +284,12 @@ impl<'a> Cfb<'a> {
         let start = (n as usize + 1)
             .checked_mul(self.sector)
             .ok_or("bad sector number")?;
-        self.bytes
-            .get(start..start + self.sector)
-            .ok_or_else(|| "the file is truncated".to_string())
+        // A short last sector is padding cut off (calamine reads such files too); a sector that
+        // starts past the end is a truncated file.
+        if start >= self.bytes.len() {
+            return Err("the file is truncated".into());
+        }
+        Ok(&self.bytes[start..self.bytes.len().min(start + self.sector)])
     }
 
     /// Follow a sector chain through `table` and concatenate the sectors.

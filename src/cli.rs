@@ -1,0 +1,72 @@
+//! The command line, as clap definitions only; `app::run` resolves these raw flags into
+//! settings and does the work.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "perfnorm",
+    version,
+    about = "Convert Chinese budget performance target tables (预算绩效目标表) into clean, normalized data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert tables (PDF, XLSX/XLS/XLSB/ODS, extracted text) to JSON, CSV, XLSX or JSON Lines.
+    Convert(ConvertArgs),
+    /// Parse and validate; print every diagnostic, one line each; exit 1 if any error.
+    Check(CheckArgs),
+    /// Print the JSON Schema of the JSON output.
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input format (default: detected from content, then extension).
+    #[arg(long, value_parser = ["xlsx", "xls", "xlsb", "ods", "pdf", "text"])]
+    pub from: Option<String>,
+    /// Text encoding of text inputs.
+    #[arg(long, default_value = "auto")]
+    pub encoding: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input files or directories.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output file (`-` for stdout). Only with one input.
+    #[arg(short = 'o', long, conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+    /// Output directory: one output per input, mirroring the input tree.
+    #[arg(short = 'd', long = "out-dir")]
+    pub out_dir: Option<PathBuf>,
+    /// Output formats, comma-separated: json, jsonl, csv, xlsx (default: from -o's extension,
+    /// else json).
+    #[arg(short = 't', long = "to", value_delimiter = ',')]
+    pub to: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Parallel jobs (default: all cores).
+    #[arg(short = 'j', long)]
+    pub jobs: Option<usize>,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress or summary on stderr.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}

@@ -1,0 +1,295 @@
+//! Lattice mode, the text half: one logical table (a ruled frame, or frames on consecutive
+//! pages that continue each other) → grid rows with spans.
+//!
+//! The parts of a table that runs over several pages are stacked into one grid: the column
+//! boundaries are the union of all parts' vertical lines, and a cell at the top of a
+//! continuation page whose top border is missing continues the merged cell above the break.
+//! LibreOffice draws a merged cell's text once per page, placed as if the merge were not cut,
+//! so a label may sit below the last ruling line of a page, above the first one of the next,
+//! or off the page entirely: such text is given to the merged region that is open at that
+//! edge, and copies that appear on both pages are kept once.
+
+use super::glyphs::Glyph;
+use super::lattice::{Frame, Region, SNAP, cluster, regions};
+use super::lines::{Line, join_lines, lines};
+use crate::ingest::grid::{Cell, Row, SourcePos};
+
+/// One page's share of a table.
+pub struct Part<'a> {
+    pub page: u32,
+    pub page_height: f64,
+    pub frame: &'a Frame,
+    pub glyphs: Vec<&'a Glyph>,
+    /// Text lines of this page outside the frame that may belong to it: below it when the table
+    /// goes on, above it when this part continues one.
+    pub loose: Vec<Line>,
+}
+
+/// What a logical table became.
+pub struct Built {
+    pub rows: Vec<Row>,
+    pub ncols: usize,
+    /// 0..1: how regular the ruling was.
+    pub confidence: f64,
+}
+
+struct GRow {
+    part: usize,
+    top: f64,
+    bot: f64,
+}
+
+enum Slot {
+    Ruled(usize),
+    Free(usize, Line),
+}
+
+pub fn build(parts: &[Part]) -> Option<Built> {
+    let xs = cluster(
+        parts
+            .iter()
+            .flat_map(|p| p.frame.vs.iter().map(|s| s.pos).chain([p.frame.x0, p.frame.x1])),
+    );
+    if xs.len() < 2 {
+        return None;
+    }
+    let ncols = xs.len() - 1;
+    let mut grows: Vec<GRow> = Vec::new();
+    let mut first_row: Vec<usize> = Vec::new();
+    for (k, p) in parts.iter().enumerate() {
+        let mut ys = p.frame.row_bounds();
+        // A page whose top (or bottom) cells all continue has no line there: the frame's
+        // vertical lines still say where it starts.
+        if ys.first().is_none_or(|&y| y - p.frame.y0 > SNAP) {
+            ys.insert(0, p.frame.y0);
+        }
+        if ys.last().is_none_or(|&y| p.frame.y1 - y > SNAP) {
+            ys.push(p.frame.y1);
+        }
+        first_row.push(grows.len());
+        for w in ys.windows(2) {
+            if w[1] - w[0] > 1.0 {
+                grows.push(GRow {
+                    part: k,
+                    top: w[0],
+                    bot: w[1],
+                });
+            }
+        }
+    }
+    first_row.push(grows.len());
+    let nrows = grows.len();
+    if nrows == 0 {
+        return None;
+    }
+    let xmid = |c: usize| (xs[c] + xs[c + 1]) / 2.0;
+    let open_right = |r: usize, c: usize| {
+        let g = &grows[r];
+        !parts[g.part]
+            .frame
+            .has_v(xs[c + 1], (g.top + g.bot) / 2.0)
+    };
+    let open_below = |r: usize, c: usize| {
+        let (a, b) = (&grows[r], &grows[r + 1]);
+        if a.part == b.part {
+            !parts[a.part].frame.has_h(a.bot, xmid(c))
+        } else {
+            // Across a page break only the continuation page's top border tells.
+            !parts[b.part].frame.has_h(b.top, xmid(c))
+        }
+    };
+    let (regs, owner) = regions(nrows, ncols, open_right, open_below);
+
+    // Text of each region, by part (page), as lines.
+    let mut reg_glyphs: Vec<Vec<Vec<&Glyph>>> = vec![vec![Vec::new(); parts.len()]; regs.len()];
+    let col_of = |x: f64| xs.partition_point(|&b| b <= x).clamp(1, ncols) - 1;
+    for (k, p) in parts.iter().enumerate() {
+        let rows = &grows[first_row[k]..first_row[k + 1]];
+        if rows.is_empty() {
+            continue;
+        }
+        for &g in &p.glyphs {
+            let y = g.mid_y();
+            let ri = rows.partition_point(|r| r.bot <= y).min(rows.len() - 1);
+            let r = first_row[k] + ri;
+            let c = col_of(g.mid_x());
+            reg_glyphs[owner[r * ncols + c]][k].push(g);
+        }
+    }
+    let mut reg_extra: Vec<Vec<Vec<Line>>> = vec![vec![Vec::new(); parts.len()]; regs.len()];
+    let mut free: Vec<(usize, bool, Line)> = Vec::new(); // (part, above?, line)
+    for (k, p) in parts.iter().enumerate() {
+        for l in &p.loose {
+            let above = l.mid_y() < p.frame.y0;
+            let target = line_column(&xs, l).and_then(|c| {
+                if above {
+                    let r = first_row[k];
+                    let id = owner[r * ncols + c];
+                    (r < first_row[k + 1] && regs[id].row < r).then_some(id)
+                } else {
+                    let r = first_row[k + 1].checked_sub(1)?;
+                    let id = owner[r * ncols + c];
+                    (r >= first_row[k] && regs[id].row + regs[id].rows > r + 1).then_some(id)
+                }
+            });
+            match target {
+                Some(id) => reg_extra[id][k].push(l.clone()),
+                // Text off the page is clipped away in every viewer; only keep visible text.
+                None if l.mid_y() >= 0.0 && l.mid_y() <= p.page_height => {
+                    free.push((k, above, l.clone()))
+                }
+                None => {}
+            }
+        }
+    }
+    let texts: Vec<String> = (0..regs.len())
+        .map(|id| region_text(&reg_glyphs[id], &reg_extra[id]))
+        .collect();
+
+    // Repeated header rows at the top of a continuation page: drop the rows equal to the first
+    // rows of the table.
+    let sig = |r: usize| -> Vec<(usize, &str, usize)> {
+        regs.iter()
+            .enumerate()
+            .filter(|(_, g)| g.row == r)
+            .filter(|(id, _)| !texts[*id].is_empty())
+            .map(|(id, g)| (g.col, texts[id].as_str(), g.cols))
+            .collect()
+    };
+    let mut dropped = vec![false; nrows];
+    for k in 1..parts.len() {
+        for j in 0..3 {
+            let (a, b) = (first_row[0] + j, first_row[k] + j);
+            if b >= first_row[k + 1] || a >= first_row[1] {
+                break;
+            }
+            let sa = sig(a);
+            if sa.len() >= 2 && sa == sig(b) && regs.iter().all(|g| g.row != b || g.rows == 1) {
+                dropped[b] = true;
+            } else {
+                break;
+            }
+        }
+    }
+
+    // Output order: each part's free lines above, its rows, its free lines below.
+    let mut slots: Vec<Slot> = Vec::new();
+    for k in 0..parts.len() {
+        let mut above: Vec<&Line> = free.iter().filter(|f| f.0 == k && f.1).map(|f| &f.2).collect();
+        above.sort_by(|a, b| a.base.total_cmp(&b.base));
+        slots.extend(above.into_iter().map(|l| Slot::Free(k, l.clone())));
+        slots.extend((first_row[k]..first_row[k + 1]).filter(|&r| !dropped[r]).map(Slot::Ruled));
+        let mut below: Vec<&Line> = free.iter().filter(|f| f.0 == k && !f.1).map(|f| &f.2).collect();
+        below.sort_by(|a, b| a.base.total_cmp(&b.base));
+        slots.extend(below.into_iter().map(|l| Slot::Free(k, l.clone())));
+    }
+    let mut out_index = vec![0usize; nrows];
+    let mut last_out = 0;
+    for (i, s) in slots.iter().enumerate() {
+        if let Slot::Ruled(r) = s {
+            out_index[*r] = i;
+            last_out = i;
+        }
+    }
+    // Dropped rows map to the row before them so spans stay inside the grid.
+    for r in 0..nrows {
+        if dropped[r] {
+            out_index[r] = if r > 0 { out_index[r - 1] } else { 0 };
+        }
+    }
+    let _ = last_out;
+
+    let mut rows: Vec<Row> = Vec::with_capacity(slots.len());
+    let mut prev_part = 0;
+    for s in &slots {
+        let (part, mut row) = match s {
+            Slot::Free(k, l) => {
+                let mut cells = vec![None; ncols];
+                let page = pos_page(parts[*k].page);
+                let c = line_column(&xs, l).unwrap_or(0);
+                cells[c] = Some(Cell::new(l.text(), page.clone()));
+                (*k, Row {
+                    cells,
+                    pos: page,
+                    break_before: false,
+                })
+            }
+            Slot::Ruled(r) => {
+                let page = pos_page(parts[grows[*r].part].page);
+                let mut cells: Vec<Option<Cell>> = vec![None; ncols];
+                for (id, g) in regs.iter().enumerate().filter(|(_, g)| g.row == *r) {
+                    if texts[id].is_empty() {
+                        continue;
+                    }
+                    let last = g.row + g.rows - 1;
+                    let span = out_index[last].saturating_sub(out_index[g.row]) + 1;
+                    cells[g.col] = Some(Cell {
+                        text: texts[id].clone(),
+                        row_span: span as u32,
+                        col_span: g.cols as u32,
+                        pos: page.clone(),
+                    });
+                }
+                (grows[*r].part, Row {
+                    cells,
+                    pos: page,
+                    break_before: false,
+                })
+            }
+        };
+        row.break_before = part != prev_part;
+        prev_part = part;
+        rows.push(row);
+    }
+
+    // Confidence: share of regions that are plain single cells or clean merges with text.
+    let filled = texts.iter().filter(|t| !t.is_empty()).count();
+    let confidence = if regs.is_empty() {
+        0.0
+    } else {
+        (0.7 + 0.3 * filled as f64 / regs.len() as f64).min(1.0)
+    };
+    Some(Built {
+        rows,
+        ncols,
+        confidence,
+    })
+}
+
+fn pos_page(page: u32) -> SourcePos {
+    SourcePos {
+        page: Some(page),
+        ..Default::default()
+    }
+}
+
+/// The column a loose line fits in, if it fits in one.
+fn line_column(xs: &[f64], l: &Line) -> Option<usize> {
+    let (x0, x1) = (l.x0(), l.x1());
+    (0..xs.len() - 1).find(|&c| x0 >= xs[c] - SNAP && x1 <= xs[c + 1] + SNAP)
+}
+
+/// The text of one region: its lines page by page, a line already seen on an earlier page
+/// (LibreOffice's second copy of a cut merged cell) kept once.
+fn region_text(by_part: &[Vec<&Glyph>], extra: &[Vec<Line>]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for (k, gs) in by_part.iter().enumerate() {
+        let mut ls = lines(gs, f64::INFINITY);
+        ls.extend(extra[k].iter().cloned());
+        if ls.is_empty() {
+            continue;
+        }
+        ls.sort_by(|a, b| a.base.total_cmp(&b.base));
+        let page_lines: Vec<String> = ls.iter().map(|l| l.text()).collect();
+        let earlier = seen.len();
+        for t in page_lines {
+            if seen[..earlier].contains(&t) {
+                continue;
+            }
+            seen.push(t.clone());
+            out.push(t);
+        }
+    }
+    join_lines(&out)
+}

@@ -1,0 +1,196 @@
+//! Canonical text: the same name reads the same whether it came from XLSX, PDF or damaged text.
+//!
+//! PDF extraction leaves blanks after half-width punctuation inside Chinese text and turns
+//! full-width punctuation half-width (`(一) 按照`, `政治统领, 持续`). Canonical text has
+//! full-width punctuation next to Chinese, no blanks between Chinese characters, ASCII digits
+//! and letters, and ASCII operators/units (`%`).
+
+/// A Chinese character or a full-width (CJK) punctuation mark.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+        || is_cjk_punct(c)
+}
+
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '！'
+            | '？'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '【'
+            | '】'
+            | '—'
+            | '…'
+            | '「'
+            | '」'
+            | '〔'
+            | '〕'
+    )
+}
+
+/// Full-width digits, letters and `％` become ASCII; the ideographic space a blank.
+fn fold_width(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '／' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        '\u{3000}' | '\u{00A0}' => ' ',
+        _ => c,
+    }
+}
+
+fn to_full(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '!' => '！',
+        '?' => '？',
+        '(' => '（',
+        ')' => '）',
+        _ => c,
+    }
+}
+
+/// The canonical form of a name or text.
+pub fn canonical(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().map(fold_width).collect();
+    // Pass 1: half-width punctuation touching Chinese (across blanks) becomes full-width.
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')') {
+            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let near_cjk = |x: Option<&char>| x.is_some_and(|&x| is_cjk(x));
+            // A bracket pairs with its partner: `(万元)` in `资金(万元)` is Chinese even though
+            // `万元` closes it, and `(1)` inside Chinese text still reads as `（1）`.
+            let chinese = match c {
+                '(' => near_cjk(next) || near_cjk(prev),
+                ')' => near_cjk(prev) || near_cjk(next) || opened_full(&out),
+                // `1,290.00` and `10:30` keep their ASCII separators.
+                _ => {
+                    near_cjk(prev) || (near_cjk(next) && !prev.is_some_and(|p| p.is_ascii_digit()))
+                }
+            };
+            out.push(if chinese { to_full(c) } else { c });
+        } else {
+            out.push(c);
+        }
+    }
+    // Pass 2: blanks are dropped where either neighbour is Chinese; runs of blanks between
+    // ASCII words become one.
+    let mut res = String::with_capacity(s.len());
+    let n = out.len();
+    let mut i = 0;
+    while i < n {
+        let c = out[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < n && out[j].is_whitespace() {
+                j += 1;
+            }
+            let prev = res.chars().last();
+            let next = out.get(j).copied();
+            let keep = match (prev, next) {
+                (Some(p), Some(q)) => !is_cjk(p) && !is_cjk(q),
+                _ => false,
+            };
+            if keep {
+                // A line break inside a cell stays a line break between non-Chinese words.
+                res.push(if out[i..j].contains(&'\n') { '\n' } else { ' ' });
+            }
+            i = j;
+            continue;
+        }
+        res.push(c);
+        i += 1;
+    }
+    res
+}
+
+/// Whether the text so far has an unclosed full-width bracket.
+fn opened_full(out: &[char]) -> bool {
+    let mut depth = 0i32;
+    for &c in out {
+        match c {
+            '（' => depth += 1,
+            '）' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+/// A key for comparing labels: canonical, then without any blank or bracket style.
+pub fn key(s: &str) -> String {
+    canonical(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_damage_is_repaired() {
+        assert_eq!(
+            canonical("(一) 按照中央和省市委部署, 指导"),
+            "（一）按照中央和省市委部署，指导"
+        );
+        assert_eq!(canonical("政治统领, 持续深化"), "政治统领，持续深化");
+        assert_eq!(
+            canonical("办公室 (研究室、机关党委)"),
+            "办公室（研究室、机关党委）"
+        );
+        assert_eq!(canonical("部门整体资金(万元)"), "部门整体资金（万元）");
+        assert_eq!(
+            canonical("设有职能处室: 办公室(研究室"),
+            "设有职能处室：办公室（研究室"
+        );
+        assert_eq!(canonical("目标1: 为经济困难公民"), "目标1：为经济困难公民");
+        assert_eq!(canonical("工作; 负责"), "工作；负责");
+    }
+
+    #[test]
+    fn numbers_and_ascii_stay() {
+        assert_eq!(canonical("1,290.00"), "1,290.00");
+        assert_eq!(canonical("≥９５％"), "≥95%");
+        assert_eq!(canonical("2026年1月—2026年12月"), "2026年1月—2026年12月");
+        assert_eq!(canonical("  ISO 9001  认证 "), "ISO 9001认证");
+        assert_eq!(canonical("总计 (A+B)"), "总计 (A+B)");
+        assert_eq!(
+            canonical("国省考断面水质优Ⅲ类比例"),
+            "国省考断面水质优Ⅲ类比例"
+        );
+    }
+
+    #[test]
+    fn blanks_inside_chinese_go() {
+        assert_eq!(
+            canonical("持续深化政治机关建设 二、深化"),
+            "持续深化政治机关建设二、深化"
+        );
+        assert_eq!(canonical("中长期\n目标"), "中长期目标");
+        assert_eq!(key("部门整体资金(万元)"), key("部门整体资金（万元）"));
+    }
+}

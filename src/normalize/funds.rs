@@ -1,0 +1,549 @@
+//! The funds block (部门整体资金（万元）, 项目资金（万元）, 年度主要任务) → a tree of items with amounts
+//! per column, and the reconciliation of its sums.
+//!
+//! Amount columns come from the block's own header rows (全年预算数 | 半年计划执行数, or a
+//! vertical header cell left of the amount); a form with no header over its amounts gets the
+//! conventional column `金额`. A row whose amounts sit off the known amount columns was shifted:
+//! the whole row, labels included, moves back by the same number of columns.
+
+use super::canon::{canonical, key};
+use super::diag::Diags;
+use super::vocab;
+use crate::ingest::Row;
+use crate::model::{Amount, Field, FundItem, Severity};
+
+/// The conventional column name where a form has no header over its amounts.
+pub const NO_HEADER_COLUMN: &str = "金额";
+
+/// Parse an amount as written (`1,290.00`, `387`, `0.00`).
+pub fn parse_amount(s: &str) -> Option<f64> {
+    let t: String = canonical(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .collect();
+    let t = t.strip_suffix("万元").unwrap_or(&t);
+    if t.is_empty() || t.len() > 24 {
+        return None;
+    }
+    let ok = t
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'));
+    if !ok || !t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+#[derive(Debug, Default)]
+pub struct FundsBlock {
+    /// Amount columns: grid column → header name.
+    columns: Vec<(usize, String)>,
+    /// Text columns named by a header (任务名称, 主要内容): the first holds the item's label.
+    text_cols: Vec<(usize, String)>,
+    /// The labels above the current row, with their column.
+    stack: Vec<(usize, String)>,
+    /// An item whose following same-column rows are its parts (项目支出 → projects).
+    parts_parent: Option<(usize, Vec<String>)>,
+    prev_shift: i32,
+    prev_first_col: Option<usize>,
+    block_label: Option<String>,
+    pub items: Vec<FundItem>,
+    last_was_header: bool,
+}
+
+impl FundsBlock {
+    pub fn new() -> FundsBlock {
+        FundsBlock::default()
+    }
+
+    /// Feed one row of the block. `first` marks the row holding the block label.
+    pub fn row(&mut self, row: &Row, first: bool, diags: &mut Diags) {
+        let mut cells: Vec<(usize, String)> = row
+            .filled()
+            .map(|(c, cell)| (c, cell.text.clone()))
+            .collect();
+        let mut anchor_shift = None;
+        if first
+            && let Some(pos) = cells
+                .iter()
+                .position(|(_, t)| vocab::is_funds_block_label(t))
+        {
+            let (c, label) = cells.remove(pos);
+            // The block label belongs in the first column; where it is not, the row moved.
+            if c > 0 {
+                anchor_shift = Some(-(c as i32));
+            }
+            self.block_label = Some(key(&label));
+        }
+        // A page break may repeat the block label: it is no item.
+        if let Some(bl) = &self.block_label {
+            cells.retain(|(_, t)| &key(t) != bl);
+        }
+        if cells.is_empty() {
+            return;
+        }
+
+        let numeric: Vec<(usize, f64)> = cells
+            .iter()
+            .filter_map(|(c, t)| parse_amount(t).map(|a| (*c, a)))
+            .collect();
+        let headers: Vec<usize> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| vocab::is_amount_header(t))
+            .map(|(i, _)| i)
+            .collect();
+
+        // A header row: names over the amount columns, no amounts.
+        if numeric.is_empty() && !headers.is_empty() {
+            let first_h = cells[headers[0]].0;
+            let new_cols: Vec<(usize, String)> = cells
+                .iter()
+                .filter(|(c, _)| *c >= first_h)
+                .map(|(c, t)| (*c, canonical(t)))
+                .collect();
+            self.columns = new_cols;
+            self.last_was_header = true;
+            let mut text_cols = Vec::new();
+            for (c, t) in cells.iter().filter(|(c, _)| *c < first_h) {
+                if vocab::is_funds_text_header(t) {
+                    text_cols.push((*c, canonical(t)));
+                } else {
+                    self.push_label(*c, canonical(t));
+                }
+            }
+            if !text_cols.is_empty() {
+                self.text_cols = text_cols;
+            }
+            return;
+        }
+        self.last_was_header = false;
+
+        // A vertical header: the column name stands left of its amount on the same row.
+        let mut vertical = Vec::new();
+        for &h in &headers {
+            let (hc, ht) = &cells[h];
+            if let Some((nc, _)) = numeric.iter().find(|(c, _)| c > hc) {
+                vertical.push((*nc, canonical(ht), h));
+            }
+        }
+        if !vertical.is_empty() {
+            self.columns = vertical.iter().map(|(c, n, _)| (*c, n.clone())).collect();
+            let drop: Vec<usize> = vertical.iter().map(|v| v.2).collect();
+            cells = cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !drop.contains(i))
+                .map(|(_, c)| c)
+                .collect();
+        }
+
+        // Where the row's amounts sit tells how far the row moved.
+        let mut shift = anchor_shift.unwrap_or(0);
+        if !numeric.is_empty() {
+            if self.columns.is_empty() {
+                let shifted: Vec<usize> = numeric
+                    .iter()
+                    .map(|(c, _)| (*c as i64 + shift as i64).max(0) as usize)
+                    .collect();
+                self.columns = shifted
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let name = if i == 0 {
+                            NO_HEADER_COLUMN.to_string()
+                        } else {
+                            format!("{NO_HEADER_COLUMN}{}", i + 1)
+                        };
+                        (*c, name)
+                    })
+                    .collect();
+            }
+            shift = self.fit_shift(&numeric).unwrap_or(shift);
+        } else if anchor_shift.is_none() {
+            let first_col = cells.first().map(|c| c.0);
+            if self.prev_shift != 0 && first_col == self.prev_first_col {
+                shift = self.prev_shift;
+            }
+        }
+        self.prev_first_col = cells.first().map(|c| c.0);
+        self.prev_shift = shift;
+
+        let moved = |c: usize| (c as i64 + shift as i64).max(0) as usize;
+        let mut values = Vec::new();
+        let mut labels = Vec::new();
+        let mut details = Vec::new();
+        let mut unmatched = Vec::new();
+        for (c, t) in &cells {
+            let mc = moved(*c);
+            if let Some(a) = parse_amount(t) {
+                match self.columns.iter().find(|(cc, _)| *cc == mc) {
+                    Some((_, name)) => values.push(Amount {
+                        column: name.clone(),
+                        amount: a,
+                    }),
+                    None => unmatched.push((*c, t.clone(), a)),
+                }
+                continue;
+            }
+            match self.text_cols.iter().position(|(tc, _)| *tc == mc) {
+                Some(i) if i > 0 => details.push(Field {
+                    label: self.text_cols[i].1.clone(),
+                    text: canonical(t),
+                }),
+                _ => labels.push((mc, canonical(t))),
+            }
+        }
+        // Amounts that fit no column even after the shift: read them in order into the
+        // columns from the right, and say so.
+        if !unmatched.is_empty() {
+            let free: Vec<&(usize, String)> = self
+                .columns
+                .iter()
+                .filter(|(_, n)| !values.iter().any(|v| &v.column == n))
+                .collect();
+            let start = free.len().saturating_sub(unmatched.len());
+            for (k, (c, t, a)) in unmatched.iter().enumerate() {
+                match free.get(start + k) {
+                    Some((_, name)) => {
+                        values.push(Amount {
+                            column: name.clone(),
+                            amount: *a,
+                        });
+                        diags.push(
+                            Severity::Warning,
+                            "column_shift_repaired",
+                            format!("amount {t} in column {} read as {name}", c + 1),
+                            &row.pos,
+                        );
+                    }
+                    None => diags.unplaced(t, &row.pos),
+                }
+            }
+        }
+        values.sort_by_key(|v| self.columns.iter().position(|(_, n)| n == &v.column));
+
+        if labels.is_empty() {
+            if !values.is_empty() {
+                diags.warn("unplaced_cell", "amounts with no label", &row.pos);
+            }
+            return;
+        }
+        if shift != 0 {
+            let leaf = &labels.last().map(|l| l.1.clone()).unwrap_or_default();
+            let n = shift.unsigned_abs();
+            let dir = if shift > 0 { "left" } else { "right" };
+            diags.push(
+                Severity::Warning,
+                "column_shift_repaired",
+                format!(
+                    "row shifted {} {dir}; read as funds item {leaf}",
+                    if n == 1 {
+                        "one column".to_string()
+                    } else {
+                        format!("{n} columns")
+                    }
+                ),
+                &row.pos,
+            );
+        }
+        let n_labels = labels.len();
+        for (i, (c, l)) in labels.into_iter().enumerate() {
+            let is_leaf = i + 1 == n_labels;
+            if is_leaf {
+                let path = self.leaf_path(c, &l);
+                if vocab::is_parts_parent(&l) {
+                    self.parts_parent = Some((c, path.clone()));
+                }
+                self.push_label(c, l);
+                self.items.push(FundItem {
+                    path,
+                    values: std::mem::take(&mut values),
+                    details: std::mem::take(&mut details),
+                });
+            } else {
+                self.push_label(c, l);
+            }
+        }
+    }
+
+    /// The shift that puts every amount of the row in a known amount column, nearest first.
+    fn fit_shift(&self, numeric: &[(usize, f64)]) -> Option<i32> {
+        let fits = |k: i32| {
+            numeric.iter().all(|(c, _)| {
+                let t = *c as i64 + k as i64;
+                t >= 0 && self.columns.iter().any(|(cc, _)| *cc as i64 == t)
+            })
+        };
+        let mut ks = vec![0];
+        for d in 1..=4 {
+            ks.push(d);
+            ks.push(-d);
+        }
+        ks.into_iter().find(|&k| fits(k))
+    }
+
+    fn push_label(&mut self, col: usize, label: String) {
+        while self.stack.last().is_some_and(|(c, _)| *c >= col) {
+            self.stack.pop();
+        }
+        if let Some((pc, _)) = &self.parts_parent
+            && col < *pc
+        {
+            self.parts_parent = None;
+        }
+        self.stack.push((col, label));
+    }
+
+    /// The path of a leaf label at `col`: the labels left of it, or the parts parent's path
+    /// when the leaf follows 项目支出 at the same depth.
+    fn leaf_path(&self, col: usize, label: &str) -> Vec<String> {
+        if let Some((pc, ppath)) = &self.parts_parent
+            && *pc == col
+            && ppath.last().map(String::as_str) != Some(label)
+        {
+            let mut p = ppath.clone();
+            p.push(label.to_string());
+            return p;
+        }
+        let mut p: Vec<String> = self
+            .stack
+            .iter()
+            .filter(|(c, _)| *c < col)
+            .map(|(_, l)| l.clone())
+            .collect();
+        p.push(label.to_string());
+        p
+    }
+}
+
+/// Check the sums of a funds tree; each failure is a `funds_mismatch` warning.
+pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::SourcePos) {
+    let tol = 0.011;
+    let amount =
+        |it: &FundItem, col: &str| it.values.iter().find(|v| v.column == col).map(|v| v.amount);
+    let columns: Vec<String> = {
+        let mut c: Vec<String> = Vec::new();
+        for it in items {
+            for v in &it.values {
+                if !c.contains(&v.column) {
+                    c.push(v.column.clone());
+                }
+            }
+        }
+        c
+    };
+    let children = |parent: &[String]| -> Vec<&FundItem> {
+        items
+            .iter()
+            .filter(|it| it.path.len() == parent.len() + 1 && it.path.starts_with(parent))
+            .collect()
+    };
+    // The amount of a group that has no row of its own: its 小计, else the sum of its parts.
+    let group_amount = |path: &[String], col: &str| -> Option<f64> {
+        if let Some(it) = items.iter().find(|it| it.path == path) {
+            return amount(it, col);
+        }
+        let kids = children(path);
+        if let Some(s) = kids
+            .iter()
+            .find(|k| is_subtotal(k.path.last().map(String::as_str).unwrap_or("")))
+        {
+            return amount(s, col);
+        }
+        let vals: Vec<f64> = kids.iter().filter_map(|k| amount(k, col)).collect();
+        (!vals.is_empty()).then(|| vals.iter().sum())
+    };
+    let mut report = |what: String, expected: f64, got: f64| {
+        if (expected - got).abs() > tol {
+            diags.push(
+                Severity::Warning,
+                "funds_mismatch",
+                format!("{what}: {expected} ≠ {got}"),
+                pos,
+            );
+        }
+    };
+    for col in &columns {
+        // A 小计 equals the other parts of its group; a parts parent (项目支出) its parts.
+        for it in items {
+            let leaf = it.path.last().map(String::as_str).unwrap_or("");
+            let Some(a) = amount(it, col) else { continue };
+            if is_subtotal(leaf) && it.path.len() >= 2 {
+                let parent = &it.path[..it.path.len() - 1];
+                let parts: Vec<f64> = children(parent)
+                    .iter()
+                    .filter(|k| k.path != it.path)
+                    .filter_map(|k| amount(k, col))
+                    .collect();
+                if !parts.is_empty() {
+                    report(
+                        format!(
+                            "{} ({col}) against the sum of its parts",
+                            it.path.join(" / ")
+                        ),
+                        a,
+                        parts.iter().sum(),
+                    );
+                }
+            }
+            if vocab::is_parts_parent(leaf) {
+                let parts: Vec<f64> = children(&it.path)
+                    .iter()
+                    .filter_map(|k| amount(k, col))
+                    .collect();
+                if !parts.is_empty() {
+                    report(
+                        format!(
+                            "{} ({col}) against the sum of its parts",
+                            it.path.join(" / ")
+                        ),
+                        a,
+                        parts.iter().sum(),
+                    );
+                }
+            }
+        }
+        // The total equals its siblings, and each other section of the block.
+        let Some(total) = items
+            .iter()
+            .find(|it| is_total(it.path.last().map(String::as_str).unwrap_or("")))
+        else {
+            continue;
+        };
+        let Some(t) = amount(total, col) else {
+            continue;
+        };
+        let parent = &total.path[..total.path.len() - 1];
+        let mut sibling_paths: Vec<Vec<String>> = Vec::new();
+        for it in items {
+            if it.path.len() > parent.len() && it.path.starts_with(parent) && it.path != total.path
+            {
+                let p = it.path[..parent.len() + 1].to_vec();
+                if !sibling_paths.contains(&p) {
+                    sibling_paths.push(p);
+                }
+            }
+        }
+        let sibling_groups: Vec<&Vec<String>> = sibling_paths
+            .iter()
+            .filter(|p| {
+                !items.iter().any(|it| &it.path == *p) && vocab::is_funds_section(p.last().unwrap())
+            })
+            .collect();
+        if sibling_groups.len() >= 2 {
+            // 资金来源 and 资金用途 each add up to the total.
+            for g in sibling_groups {
+                let parts: Vec<f64> = children(g).iter().filter_map(|k| amount(k, col)).collect();
+                if !parts.is_empty() {
+                    report(
+                        format!(
+                            "{} ({col}) against {}",
+                            total.path.join(" / "),
+                            g.join(" / ")
+                        ),
+                        t,
+                        parts.iter().sum(),
+                    );
+                }
+            }
+        } else {
+            let parts: Vec<f64> = sibling_paths
+                .iter()
+                .filter_map(|p| group_amount(p, col))
+                .collect();
+            if !parts.is_empty() {
+                report(
+                    format!(
+                        "{} ({col}) against the sum of its sources",
+                        total.path.join(" / ")
+                    ),
+                    t,
+                    parts.iter().sum(),
+                );
+            }
+        }
+        // Other top-level sections (支出) add up to the total too.
+        if !parent.is_empty() {
+            let sections: Vec<Vec<String>> = {
+                let mut s: Vec<Vec<String>> = Vec::new();
+                for it in items {
+                    if it.path.len() >= 2 && !it.path.starts_with(parent) {
+                        let p = vec![it.path[0].clone()];
+                        if !s.contains(&p) {
+                            s.push(p);
+                        }
+                    }
+                }
+                s
+            };
+            for sec in sections {
+                let kids = children(&sec);
+                let parts: Vec<f64> = kids.iter().filter_map(|k| amount(k, col)).collect();
+                if !parts.is_empty() && kids.iter().any(|k| amount(k, col).is_some()) {
+                    report(
+                        format!(
+                            "{} ({col}) against {}",
+                            total.path.join(" / "),
+                            sec.join(" / ")
+                        ),
+                        t,
+                        parts.iter().sum(),
+                    );
+                }
+            }
+        }
+    }
+    // A 总额 column equals the other amount columns of its row.
+    if let Some(total_col) = columns
+        .iter()
+        .find(|c| matches!(c.as_str(), "总额" | "合计"))
+    {
+        for it in items {
+            let Some(t) = amount(it, total_col) else {
+                continue;
+            };
+            let parts: Vec<f64> = it
+                .values
+                .iter()
+                .filter(|v| &v.column != total_col)
+                .map(|v| v.amount)
+                .collect();
+            if !parts.is_empty() {
+                report(
+                    format!("{} ({total_col}) against its columns", it.path.join(" / ")),
+                    t,
+                    parts.iter().sum(),
+                );
+            }
+        }
+    }
+}
+
+fn is_subtotal(leaf: &str) -> bool {
+    matches!(key(leaf).as_str(), "小计" | "合计")
+}
+
+fn is_total(leaf: &str) -> bool {
+    let k = key(leaf);
+    matches!(
+        k.as_str(),
+        "资金总额" | "年度资金总额" | "金额合计" | "总计" | "资金合计" | "合计" | "预算总额"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_as_written() {
+        assert_eq!(parse_amount("1,290.00"), Some(1290.0));
+        assert_eq!(parse_amount("387.00"), Some(387.0));
+        assert_eq!(parse_amount("0"), Some(0.0));
+        assert_eq!(parse_amount("全年预算数"), None);
+        assert_eq!(parse_amount("2024年"), None);
+        assert_eq!(parse_amount("１２.５"), Some(12.5));
+    }
+}

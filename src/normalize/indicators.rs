@@ -1,0 +1,352 @@
+//! Indicator blocks: a header row names the columns (一级 / 二级 / [重点工作] / 三级 / value
+//! columns, through the synonym table), then each row is placed by `shift::place`, merged
+//! labels are filled down, and each 三级指标 becomes one indicator with parsed values.
+
+use super::canon::canonical;
+use super::diag::Diags;
+use super::shift::{RoleSpan, place};
+use super::value;
+use super::vocab::{Role, header_role};
+use crate::ingest::{Row, SourcePos};
+use crate::model::{Indicator, IndicatorSource, TargetValue};
+
+/// Whether `row` is the header of an indicator block, and its column spans.
+pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
+    let filled: Vec<(usize, &str, u32)> = row
+        .filled()
+        .map(|(c, cell)| (c, cell.text.as_str(), cell.col_span))
+        .collect();
+    let roles: Vec<Option<Role>> = filled.iter().map(|(_, t, _)| header_role(t)).collect();
+    let levels = roles
+        .iter()
+        .flatten()
+        .filter(|r| matches!(r, Role::Level1 | Role::Level2 | Role::Level3))
+        .count();
+    let values = roles
+        .iter()
+        .flatten()
+        .filter(|r| matches!(r, Role::Value(_)))
+        .count();
+    let known = roles.iter().filter(|r| r.is_some()).count();
+    // A header names at least two levels, or a level and a value column, and little else.
+    if !(levels >= 2 || (levels >= 1 && values >= 1)) || known * 2 < filled.len() {
+        return None;
+    }
+    let mut spans = Vec::new();
+    for (i, ((col, text, col_span), role)) in filled.iter().zip(roles).enumerate() {
+        let next = filled.get(i + 1).map(|x| x.0).unwrap_or(width.max(col + 1));
+        let end = (next.saturating_sub(1)).max(col + *col_span as usize - 1);
+        let role = role.unwrap_or_else(|| Role::Extra(canonical(text)));
+        spans.push(RoleSpan {
+            start: *col,
+            end,
+            role,
+        });
+    }
+    Some(spans)
+}
+
+/// The running state of one indicator block.
+pub struct Block {
+    spans: Vec<RoleSpan>,
+    l1: Option<String>,
+    l2: Option<String>,
+    kw: Option<String>,
+    prev_shift: i32,
+    /// A 二级 label seen on a row of its own: an empty group, unless 三级 rows follow it.
+    pending_group: Option<(Option<String>, Option<String>, Option<String>, SourcePos)>,
+    /// Whether the last row placed was an indicator (so a fragment may continue it).
+    last_was_indicator: bool,
+}
+
+/// What a value column group of the header is: one plain column, or a split value.
+enum ValueCol {
+    Plain(usize, String),
+    Split {
+        op: Option<usize>,
+        value: usize,
+        unit: Option<usize>,
+        name: String,
+    },
+}
+
+impl Block {
+    pub fn new(spans: Vec<RoleSpan>) -> Block {
+        Block {
+            spans,
+            l1: None,
+            l2: None,
+            kw: None,
+            prev_shift: 0,
+            pending_group: None,
+            last_was_indicator: false,
+        }
+    }
+
+    /// The header's value columns in order, a split 指标性质/指标值/度量单位 folded into one.
+    fn value_cols(&self) -> Vec<ValueCol> {
+        let has_split = self
+            .spans
+            .iter()
+            .any(|s| matches!(s.role, Role::Op | Role::Unit));
+        let mut out = Vec::new();
+        let op = self.spans.iter().position(|s| s.role == Role::Op);
+        let unit = self.spans.iter().position(|s| s.role == Role::Unit);
+        let mut split_done = false;
+        for (j, s) in self.spans.iter().enumerate() {
+            match &s.role {
+                Role::Value(name) if has_split && !split_done => {
+                    split_done = true;
+                    out.push(ValueCol::Split {
+                        op,
+                        value: j,
+                        unit,
+                        name: name.clone(),
+                    });
+                }
+                Role::Value(name) | Role::Extra(name) => out.push(ValueCol::Plain(j, name.clone())),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn empty_values(&self) -> Vec<TargetValue> {
+        self.value_cols()
+            .iter()
+            .map(|vc| match vc {
+                ValueCol::Plain(_, n) => value::parse(n, ""),
+                ValueCol::Split { name, .. } => value::parse(name, ""),
+            })
+            .collect()
+    }
+
+    /// Emit the pending empty group, if any.
+    pub fn flush(&mut self, out: &mut Vec<Indicator>) {
+        if let Some((l1, l2, kw, pos)) = self.pending_group.take() {
+            out.push(Indicator {
+                level1: l1,
+                level2: l2,
+                key_work: kw,
+                level3: None,
+                values: self.empty_values(),
+                source: source_of(&pos, None),
+            });
+        }
+    }
+
+    /// Place one row of the block.
+    pub fn row(&mut self, row: &Row, out: &mut Vec<Indicator>, diags: &mut Diags) {
+        let cells: Vec<(usize, &str)> = row
+            .filled()
+            .map(|(c, cell)| (c, cell.text.as_str()))
+            .collect();
+        if cells.is_empty() {
+            return;
+        }
+        let p = place(&cells, &self.spans, self.prev_shift);
+        self.prev_shift = p.shift;
+
+        let mut texts: Vec<Option<&str>> = vec![None; self.spans.len()];
+        let mut cell_refs: Vec<Option<&SourcePos>> = vec![None; self.spans.len()];
+        let cell_of = |c: usize| row.cells[c].as_ref().map(|x| &x.pos);
+        for (i, slot) in p.slots.iter().enumerate() {
+            match slot {
+                Some(j) => {
+                    texts[*j] = Some(cells[i].1);
+                    cell_refs[*j] = cell_of(cells[i].0);
+                }
+                None => diags.unplaced(cells[i].1, cell_of(cells[i].0).unwrap_or(&row.pos)),
+            }
+        }
+        let spans = self.spans.clone();
+        let get = |r: &Role| {
+            spans
+                .iter()
+                .position(|s| &s.role == r)
+                .and_then(|j| texts[j])
+        };
+        let l1 = get(&Role::Level1).map(canonical);
+        let l2 = get(&Role::Level2).map(canonical);
+        let kw = get(&Role::KeyWork).map(canonical);
+        let l3 = get(&Role::Level3).map(canonical);
+        let value_cols = self.value_cols();
+        let any_value = value_cols.iter().any(|vc| match vc {
+            ValueCol::Plain(j, _) => texts[*j].is_some(),
+            ValueCol::Split {
+                op, value, unit, ..
+            } => {
+                texts[*value].is_some()
+                    || op.is_some_and(|o| texts[o].is_some())
+                    || unit.is_some_and(|u| texts[u].is_some())
+            }
+        });
+
+        // A fragment: the rest of the previous row's 三级指标 or 重点工作, wrapped onto a line
+        // of its own.
+        if l1.is_none() && l2.is_none() && !any_value && self.last_was_indicator {
+            if let (Some(frag), None, Some(prev)) = (&l3, &kw, out.last_mut())
+                && frag.chars().count() <= 4
+                && prev.level3.is_some()
+            {
+                let joined = format!("{}{}", prev.level3.as_deref().unwrap_or(""), frag);
+                diags.joined(&row.pos, &format!("三级指标 {joined}"));
+                prev.level3 = Some(joined);
+                return;
+            }
+            if let (Some(frag), None) = (&kw, &l3)
+                && let Some(prev_kw) = self.kw.clone()
+                && !prev_kw.ends_with(['。', '；'])
+            {
+                let joined = format!("{prev_kw}{frag}");
+                diags.joined(&row.pos, &format!("重点工作 {joined}"));
+                for ind in out.iter_mut().rev() {
+                    if ind.key_work.as_deref() == Some(prev_kw.as_str()) {
+                        ind.key_work = Some(joined.clone());
+                    } else {
+                        break;
+                    }
+                }
+                self.kw = Some(joined);
+                return;
+            }
+        }
+
+        // A cell in a later column of a merged header (the text extraction put the merged
+        // text in its last column) is read as the merge's text.
+        for (i, slot) in p.slots.iter().enumerate() {
+            if let Some(j) = slot {
+                let at = cells[i].0 as i64 + p.shift as i64;
+                let span = &spans[*j];
+                if at != span.start as i64 && span.role.is_label() {
+                    diags.push(
+                        crate::model::Severity::Warning,
+                        "column_shift_repaired",
+                        format!(
+                            "cell in column {} of a merged header; read as {} {}",
+                            at + 1,
+                            role_name(&span.role),
+                            short(cells[i].1)
+                        ),
+                        &row.pos,
+                    );
+                }
+            }
+        }
+        if p.shift != 0 {
+            let what = [
+                ("一级指标", &l1),
+                ("二级指标", &l2),
+                ("重点工作", &kw),
+                ("三级指标", &l3),
+            ]
+            .iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| format!("{n} {}", short(v))))
+            .collect::<Vec<_>>()
+            .join(", ");
+            diags.shift(&row.pos, p.shift, &what);
+        }
+
+        // A new 一级 or 二级 label closes a pending empty group.
+        if l1.is_some() || l2.is_some() {
+            self.flush(out);
+        }
+        if let Some(x) = l1 {
+            if self.l1.as_ref() != Some(&x) {
+                self.l2 = None;
+                self.kw = None;
+            }
+            self.l1 = Some(x);
+        }
+        if let Some(x) = l2 {
+            if self.l2.as_ref() != Some(&x) {
+                self.kw = None;
+            }
+            self.l2 = Some(x);
+        }
+        if let Some(x) = kw {
+            self.kw = Some(x);
+        }
+
+        if l3.is_none() && !any_value {
+            // A label row: the group carries down; if no 三级 follows, it is an empty group.
+            if self.l2.is_some() && get(&Role::Level2).is_some() {
+                self.pending_group = Some((
+                    self.l1.clone(),
+                    self.l2.clone(),
+                    self.kw.clone(),
+                    row.pos.clone(),
+                ));
+            }
+            self.last_was_indicator = false;
+            return;
+        }
+        self.pending_group = None;
+
+        let values = value_cols
+            .iter()
+            .map(|vc| match vc {
+                ValueCol::Plain(j, name) => value::parse(name, texts[*j].unwrap_or("")),
+                ValueCol::Split {
+                    op,
+                    value: vj,
+                    unit,
+                    name,
+                } => {
+                    let op_t = op.and_then(|o| texts[o]).unwrap_or("");
+                    let unit_t = unit.and_then(|u| texts[u]).unwrap_or("");
+                    value::fold_split(name, op_t, texts[*vj].unwrap_or(""), unit_t)
+                }
+            })
+            .collect();
+        let l3_pos = self
+            .spans
+            .iter()
+            .position(|s| s.role == Role::Level3)
+            .and_then(|j| cell_refs[j]);
+        if l3.is_none() {
+            diags.warn(
+                "missing_level3",
+                "values with no 三级指标 name; kept with level3 null",
+                &row.pos,
+            );
+        }
+        out.push(Indicator {
+            level1: self.l1.clone(),
+            level2: self.l2.clone(),
+            key_work: self.kw.clone(),
+            level3: l3,
+            values,
+            source: source_of(&row.pos, l3_pos),
+        });
+        self.last_was_indicator = true;
+    }
+}
+
+fn role_name(r: &Role) -> &'static str {
+    match r {
+        Role::Level1 => "一级指标",
+        Role::Level2 => "二级指标",
+        Role::KeyWork => "重点工作",
+        Role::Level3 => "三级指标",
+        _ => "value",
+    }
+}
+
+fn short(s: &str) -> String {
+    let mut t: String = s.chars().take(16).collect();
+    if s.chars().count() > 16 {
+        t.push('…');
+    }
+    t
+}
+
+fn source_of(row: &SourcePos, cell: Option<&SourcePos>) -> IndicatorSource {
+    IndicatorSource {
+        page: row.page,
+        line: row.line,
+        sheet: row.sheet.clone(),
+        row: row.row,
+        cell: cell.and_then(|c| c.cell.clone()),
+    }
+}

@@ -1,0 +1,389 @@
+//! Column-shift repair: which column role each cell of a row belongs to.
+//!
+//! PDF extraction drops or inserts empty fields, so a row's cells may sit one or two columns
+//! left or right of where the block's header says they belong. For each candidate shift of the
+//! whole row we place every cell in the role whose column span holds it, and price the result
+//! by what the cells are (a target value in a name column, a sentence in a value column, an
+//! operator outside the operator column…) and by how far the row moved. The cheapest placement
+//! wins; a tie keeps the row where it is. Pure functions, tested on the seed's damaged rows.
+
+use super::value::{is_operator_cell, is_strong_value};
+use super::vocab::{Role, is_level1_name, is_level2_name, is_qual_word};
+
+/// A role and the columns it covers (from the block's header; a merged header spans several).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub role: Role,
+}
+
+/// Where the cells of one row go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// How many columns the row was moved (positive: to the right).
+    pub shift: i32,
+    /// For each input cell, the index of its role in the span list, or None (unplaced).
+    pub slots: Vec<Option<usize>>,
+    pub cost: f64,
+}
+
+const MAX_SHIFT: i32 = 4;
+/// Cost of moving a row by one column. Lower than any type mismatch, so a row moves when that
+/// puts each cell in a column of its kind.
+const SHIFT_COST: f64 = 1.0;
+/// A shift the previous row also needed is cheaper: damage comes in runs of lines.
+const SAME_SHIFT_BONUS: f64 = 0.6;
+const UNPLACED_COST: f64 = 4.0;
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn is_sentence(s: &str) -> bool {
+    let n = chars(s);
+    n >= 24 || (n >= 12 && s.contains(['，', ',', '；', ';', '。']))
+}
+
+/// The price of putting `text` in `role`.
+pub fn type_cost(text: &str, role: &Role) -> f64 {
+    let strong = is_strong_value(text);
+    let op = is_operator_cell(text);
+    let qual = is_qual_word(text);
+    let n = chars(text);
+    match role {
+        Role::Level1 | Role::Level2 | Role::Level3 | Role::KeyWork => {
+            if op {
+                return 5.0;
+            }
+            if strong {
+                return 4.0;
+            }
+            let mut c = if qual { 2.0 } else { 0.0 };
+            match role {
+                Role::Level1 => {
+                    if is_level2_name(text) && !is_level1_name(text) {
+                        c += 2.0;
+                    }
+                    if is_sentence(text) {
+                        c += 2.0;
+                    }
+                }
+                Role::Level2 => {
+                    if is_level1_name(text) && !is_level2_name(text) {
+                        c += 1.5;
+                    }
+                    if is_sentence(text) {
+                        c += 1.5;
+                    }
+                }
+                Role::KeyWork => {
+                    if n < 10 {
+                        c += 1.0;
+                    }
+                    if is_level1_name(text) || is_level2_name(text) {
+                        c += 1.0;
+                    }
+                }
+                _ => {
+                    if n >= 40 {
+                        c += 1.0;
+                    }
+                    if is_level1_name(text) || is_level2_name(text) {
+                        c += 1.0;
+                    }
+                }
+            }
+            c
+        }
+        Role::Value(_) => {
+            if strong || qual {
+                0.0
+            } else if op {
+                3.0
+            } else if is_level1_name(text) || is_level2_name(text) || n > 16 {
+                3.0
+            } else if n > 10 {
+                1.5
+            } else {
+                0.0
+            }
+        }
+        Role::Op => {
+            if op {
+                0.0
+            } else {
+                5.0
+            }
+        }
+        Role::Unit => {
+            if strong || n > 6 {
+                3.0
+            } else {
+                0.0
+            }
+        }
+        Role::Extra(_) => 0.0,
+        Role::Outer => 3.0,
+    }
+}
+
+/// Place the cells `(column, text)` of one row into `spans`. `prev_shift` is the shift the
+/// previous row of the block needed.
+pub fn place(cells: &[(usize, &str)], spans: &[RoleSpan], prev_shift: i32) -> Placement {
+    let has_l3 = spans.iter().any(|s| s.role == Role::Level3);
+    let mut best: Option<Placement> = None;
+    // Try the unshifted row first so that ties keep it.
+    let mut shifts = vec![0];
+    for d in 1..=MAX_SHIFT {
+        shifts.push(d);
+        shifts.push(-d);
+    }
+    for k in shifts {
+        let mut cost = k.unsigned_abs() as f64 * SHIFT_COST;
+        if k != 0 && k == prev_shift {
+            cost -= SAME_SHIFT_BONUS;
+        }
+        let mut slots = Vec::with_capacity(cells.len());
+        let mut taken = vec![false; spans.len()];
+        let mut feasible = true;
+        for &(col, text) in cells {
+            let target = col as i64 + k as i64;
+            let slot = if target < 0 {
+                None
+            } else {
+                let t = target as usize;
+                spans.iter().position(|s| s.start <= t && t <= s.end)
+            };
+            match slot {
+                Some(j) if taken[j] => {
+                    // Two cells in one column: this shift cannot be right.
+                    feasible = false;
+                    break;
+                }
+                Some(j) => {
+                    taken[j] = true;
+                    cost += type_cost(text, &spans[j].role);
+                    slots.push(Some(j));
+                }
+                None => {
+                    cost += UNPLACED_COST;
+                    slots.push(None);
+                }
+            }
+        }
+        if !feasible {
+            continue;
+        }
+        let has_value = slots
+            .iter()
+            .flatten()
+            .any(|&j| matches!(spans[j].role, Role::Value(_)));
+        let l3_filled = slots
+            .iter()
+            .flatten()
+            .any(|&j| spans[j].role == Role::Level3);
+        if has_l3 && has_value && !l3_filled {
+            cost += 3.0;
+        }
+        if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
+            best = Some(Placement {
+                shift: k,
+                slots,
+                cost,
+            });
+        }
+    }
+    best.unwrap_or(Placement {
+        shift: 0,
+        slots: vec![None; cells.len()],
+        cost: f64::INFINITY,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(roles: &[(usize, usize, Role)]) -> Vec<RoleSpan> {
+        roles
+            .iter()
+            .map(|(s, e, r)| RoleSpan {
+                start: *s,
+                end: *e,
+                role: r.clone(),
+            })
+            .collect()
+    }
+
+    fn v(n: &str) -> Role {
+        Role::Value(n.into())
+    }
+
+    /// The seed's first block: 一级 | 二级 (two columns) | 三级 | 半年 | 全年.
+    fn block1() -> Vec<RoleSpan> {
+        spans(&[
+            (0, 0, Role::Level1),
+            (1, 2, Role::Level2),
+            (3, 3, Role::Level3),
+            (4, 4, v("半年指标值")),
+            (5, 5, v("全年指标值")),
+        ])
+    }
+
+    /// The seed's 履职 block: 一级 | 二级 | 重点工作 | 三级 | 半年 | 全年.
+    fn block2() -> Vec<RoleSpan> {
+        spans(&[
+            (0, 0, Role::Level1),
+            (1, 1, Role::Level2),
+            (2, 2, Role::KeyWork),
+            (3, 3, Role::Level3),
+            (4, 4, v("半年指标值")),
+            (5, 5, v("全年指标值")),
+        ])
+    }
+
+    fn roles_of(p: &Placement, sp: &[RoleSpan]) -> Vec<Option<Role>> {
+        p.slots
+            .iter()
+            .map(|s| s.map(|j| sp[j].role.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn seed_line_37_level2_shifted_left() {
+        let sp = block1();
+        let p = place(
+            &[
+                (0, "预算编制"),
+                (2, "预算编制科学性"),
+                (3, "科学"),
+                (4, "科学"),
+            ],
+            &sp,
+            0,
+        );
+        assert_eq!(p.shift, 1);
+        assert_eq!(
+            roles_of(&p, &sp),
+            vec![
+                Some(Role::Level2),
+                Some(Role::Level3),
+                Some(v("半年指标值")),
+                Some(v("全年指标值"))
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_line_56_level3_shifted_left() {
+        let sp = block1();
+        let p = place(&[(2, "固定资产利用率"), (3, "=100%"), (4, "=100%")], &sp, 1);
+        assert_eq!(p.shift, 1);
+    }
+
+    #[test]
+    fn seed_line_58_tail_of_merged_level2_stays() {
+        let sp = block1();
+        let p = place(
+            &[
+                (2, "项目管理"),
+                (3, "项目管理制度健全性"),
+                (4, "健全"),
+                (5, "健全"),
+            ],
+            &sp,
+            1,
+        );
+        assert_eq!(p.shift, 0);
+        assert_eq!(roles_of(&p, &sp)[0], Some(Role::Level2));
+    }
+
+    #[test]
+    fn seed_line_74_key_work_row_shifted_left() {
+        let sp = block2();
+        let p = place(
+            &[
+                (0, "市级机关纪委监委"),
+                (
+                    1,
+                    "监督促进市级机关工委落实全面从严治党主体责任，重点加强对其领导班子及成员和处级干部的监督",
+                ),
+                (2, "案例编印完成及时性"),
+                (3, "及时"),
+                (4, "及时"),
+            ],
+            &sp,
+            0,
+        );
+        assert_eq!(p.shift, 1);
+        assert_eq!(roles_of(&p, &sp)[1], Some(Role::KeyWork));
+    }
+
+    #[test]
+    fn row_shifted_right_moves_back() {
+        // a02: `| | | | 社区矫正对象信息化核查率 | =100% | =100%`
+        let sp = block2();
+        let p = place(
+            &[(4, "社区矫正对象信息化核查率"), (5, "=100%"), (6, "=100%")],
+            &sp,
+            0,
+        );
+        assert_eq!(p.shift, -1);
+    }
+
+    #[test]
+    fn unshifted_rows_stay() {
+        let sp = block1();
+        let p = place(
+            &[
+                (0, "过程"),
+                (1, "预算执行"),
+                (3, "预算调整率"),
+                (4, "=0%"),
+                (5, "=0%"),
+            ],
+            &sp,
+            0,
+        );
+        assert_eq!((p.shift, p.cost), (0, 0.0));
+        // An empty half-year value keeps the full-year one in its column.
+        let p = place(&[(3, "绩效自评覆盖率"), (5, "=100%")], &sp, 0);
+        assert_eq!(p.shift, 0);
+    }
+
+    #[test]
+    fn split_value_rows() {
+        // d01: 一级 | 二级 | 三级 (2 cols) | 指标性质 | 指标值 | 度量单位, row shifted right 2.
+        let sp = spans(&[
+            (0, 0, Role::Level1),
+            (1, 1, Role::Level2),
+            (2, 3, Role::Level3),
+            (4, 4, Role::Op),
+            (5, 5, v("指标值")),
+            (6, 6, Role::Unit),
+        ]);
+        let p = place(
+            &[
+                (3, "可持续影响指标"),
+                (4, "河道长效管护机制"),
+                (6, "定性"),
+                (7, "健全"),
+            ],
+            &sp,
+            0,
+        );
+        assert_eq!(p.shift, -2);
+        let p = place(
+            &[
+                (0, "健身设施安全巡检频次"),
+                (2, "＝"),
+                (3, "12"),
+                (4, "次/年"),
+            ],
+            &sp,
+            0,
+        );
+        assert_eq!(p.shift, 2);
+    }
+}

@@ -1,0 +1,563 @@
+//! The words of the tables, as data: header synonyms for each column role, the labels of text
+//! fields and funds blocks, the standard indicator names of the national framework, and the
+//! common qualitative target words. The normalizer's logic reads these tables; it never
+//! matches strings of its own.
+
+use super::canon::key;
+
+/// What a column of an indicator block holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// A block label standing left of the header (绩效指标 / 年度绩效指标).
+    Outer,
+    Level1,
+    Level2,
+    KeyWork,
+    Level3,
+    /// The operator column of a split value (指标性质 / 计算符号).
+    Op,
+    /// A target value column, named by its header.
+    Value(String),
+    /// The unit column of a split value (度量单位 / 计量单位).
+    Unit,
+    /// Any other column kept as an extra value (指标权重, 分值, 备注, …).
+    Extra(String),
+}
+
+impl Role {
+    pub fn is_label(&self) -> bool {
+        matches!(
+            self,
+            Role::Level1 | Role::Level2 | Role::KeyWork | Role::Level3
+        )
+    }
+    pub fn is_valueish(&self) -> bool {
+        matches!(self, Role::Op | Role::Value(_) | Role::Unit)
+    }
+}
+
+/// Header text → role. Matching is on the key (canonical, no blanks), exact first, then by
+/// the patterns' `contains` rules in order.
+const LEVEL1: &[&str] = &["一级指标", "一级", "一级指标名称"];
+const LEVEL2: &[&str] = &["二级指标", "二级", "二级指标名称"];
+const LEVEL3: &[&str] = &[
+    "三级指标",
+    "三级",
+    "三级指标名称",
+    "指标名称",
+    "指标内容",
+    "绩效指标名称",
+];
+const KEY_WORK: &[&str] = &["重点工作", "重点工作任务", "主要工作", "工作任务"];
+const OP: &[&str] = &[
+    "指标性质",
+    "计算符号",
+    "指标符号",
+    "符号",
+    "运算符号",
+    "指标方向",
+];
+const UNIT: &[&str] = &["度量单位", "计量单位", "单位", "指标单位"];
+const VALUE: &[&str] = &[
+    "指标值",
+    "半年指标值",
+    "全年指标值",
+    "年度指标值",
+    "目标值",
+    "指标目标值",
+    "指标值及单位",
+    "当年预期实现值",
+    "预期目标值",
+    "年度目标值",
+    "实施期指标值",
+    "中期指标值",
+    "长期指标值",
+    "指标值(包含数字及文字描述)",
+    "绩效目标值",
+    "预期值",
+    "标准值",
+];
+const EXTRA: &[&str] = &[
+    "指标权重",
+    "权重",
+    "分值",
+    "绩效标准",
+    "评分标准",
+    "备注",
+    "指标解释",
+    "实际完成值",
+    "完成值",
+    "优",
+    "良",
+    "中",
+    "差",
+];
+const OUTER: &[&str] = &[
+    "绩效指标",
+    "年度绩效指标",
+    "绩效目标",
+    "产出及效益指标",
+    "中长期绩效指标",
+    "年度指标",
+    "长期指标",
+    "实施期绩效指标",
+];
+
+/// The role a header cell names, if any.
+pub fn header_role(text: &str) -> Option<Role> {
+    let k = key(text);
+    let k = k.trim_end_matches(['*', ':']);
+    let is = |list: &[&str]| list.iter().any(|w| key(w) == k);
+    if is(LEVEL1) {
+        return Some(Role::Level1);
+    }
+    if is(LEVEL2) {
+        return Some(Role::Level2);
+    }
+    if is(LEVEL3) {
+        return Some(Role::Level3);
+    }
+    if is(KEY_WORK) {
+        return Some(Role::KeyWork);
+    }
+    if is(OP) {
+        return Some(Role::Op);
+    }
+    if is(UNIT) {
+        return Some(Role::Unit);
+    }
+    if is(VALUE) || (k.ends_with("指标值") && k.chars().count() <= 12) || k.ends_with("目标值")
+    {
+        return Some(Role::Value(text_of(text)));
+    }
+    if is(EXTRA) {
+        return Some(Role::Extra(text_of(text)));
+    }
+    if is(OUTER) {
+        return Some(Role::Outer);
+    }
+    None
+}
+
+fn text_of(s: &str) -> String {
+    super::canon::canonical(s)
+}
+
+/// Labels of text fields in the header part of a table. `name` marks the field that names the
+/// table (单位名称 / 项目名称).
+pub struct FieldLabel {
+    pub label: &'static str,
+    pub is_name: bool,
+    pub project: bool,
+}
+
+pub const FIELD_LABELS: &[FieldLabel] = &[
+    FieldLabel {
+        label: "单位名称",
+        is_name: true,
+        project: false,
+    },
+    FieldLabel {
+        label: "部门名称",
+        is_name: true,
+        project: false,
+    },
+    FieldLabel {
+        label: "部门(单位)名称",
+        is_name: true,
+        project: false,
+    },
+    FieldLabel {
+        label: "部门（单位）名称",
+        is_name: true,
+        project: false,
+    },
+    FieldLabel {
+        label: "预算单位",
+        is_name: true,
+        project: false,
+    },
+    FieldLabel {
+        label: "项目名称",
+        is_name: true,
+        project: true,
+    },
+    FieldLabel {
+        label: "主管部门",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "实施单位",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "主管部门及代码",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目属性",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目类型",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目期",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目期限",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目周期",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目概况",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "项目负责人",
+        is_name: false,
+        project: true,
+    },
+    FieldLabel {
+        label: "联系电话",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "单位主要职能",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "部门职能",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "主要职能",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "机构设置及人员配置",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "中长期目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "年度目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "年度绩效目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "年度总体目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "总体目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "绩效目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "实施期绩效目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "实施期目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "长期目标",
+        is_name: false,
+        project: false,
+    },
+    FieldLabel {
+        label: "部门整体绩效目标",
+        is_name: false,
+        project: false,
+    },
+];
+
+pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
+    let k = key(text);
+    FIELD_LABELS.iter().find(|f| key(f.label) == k)
+}
+
+/// A funds block label (部门整体资金（万元）, 项目资金（万元）, 年度主要任务).
+pub fn is_funds_block_label(text: &str) -> bool {
+    let k = key(text);
+    let base = k
+        .split('(')
+        .next()
+        .unwrap_or(&k)
+        .trim_end_matches(['：', ':']);
+    matches!(
+        base,
+        "部门整体资金"
+            | "项目资金"
+            | "资金情况"
+            | "项目资金情况"
+            | "年度资金"
+            | "预算资金"
+            | "部门预算资金"
+            | "年度主要任务"
+            | "资金投入"
+            | "部门整体支出"
+            | "年度预算"
+    ) || (base.ends_with("资金") && k.contains("万元"))
+}
+
+/// Headers over amount columns (全年预算数, 总额, …).
+pub fn is_amount_header(text: &str) -> bool {
+    let k = key(text);
+    const W: &[&str] = &[
+        "全年预算数",
+        "半年计划执行数",
+        "预算数",
+        "执行数",
+        "计划数",
+        "年度预算数",
+        "金额",
+        "总额",
+        "预算金额",
+        "合计金额",
+        "资金金额",
+        "全年执行数",
+        "决算数",
+    ];
+    W.iter().any(|w| key(w) == k)
+        || k.starts_with("预算金额")
+        || (k.ends_with("数") && (k.contains("预算") || k.contains("执行")))
+}
+
+/// Headers of text columns in a funds table (任务名称 | 主要内容).
+pub fn is_funds_text_header(text: &str) -> bool {
+    let k = key(text);
+    k.ends_with("名称") || k.ends_with("内容") || k == "说明" || k == "备注" || k == "科目"
+}
+
+/// A funds line whose following lines (at the same depth) are its parts: 项目支出 → each
+/// project.
+pub fn is_parts_parent(text: &str) -> bool {
+    let k = key(text);
+    matches!(k.as_str(), "项目支出" | "项目经费" | "其中:项目支出")
+}
+
+/// Names of sections inside a funds block that stand alone, without amounts: 收入 / 支出.
+pub fn is_funds_section(text: &str) -> bool {
+    matches!(
+        key(text).as_str(),
+        "收入" | "支出" | "资金来源" | "资金用途" | "收入预算" | "支出预算"
+    )
+}
+
+/// Standard 一级 indicator names (national framework and department-overall tables).
+const LEVEL1_NAMES: &[&str] = &[
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    "决策",
+    "过程",
+    "履职",
+    "效益",
+    "满意度",
+    "产出",
+    "成本",
+    "效果",
+    "影响力",
+    "管理",
+    "投入",
+];
+/// Standard 二级 indicator names.
+const LEVEL2_NAMES: &[&str] = &[
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续发展",
+    "可持续影响",
+    "服务对象满意度",
+    "计划制定",
+    "目标设定",
+    "预算编制",
+    "预算执行",
+    "预算管理",
+    "资产管理",
+    "项目管理",
+    "人员管理",
+    "机构建设",
+    "满意度",
+];
+
+pub fn is_level1_name(text: &str) -> bool {
+    let k = strip_note(&key(text));
+    LEVEL1_NAMES.iter().any(|w| *w == k)
+}
+
+pub fn is_level2_name(text: &str) -> bool {
+    let k = strip_note(&key(text));
+    LEVEL2_NAMES.iter().any(|w| *w == k)
+}
+
+/// `产出指标(40-50)分` / `效益指标（必填）` → `产出指标`.
+pub fn strip_note(k: &str) -> String {
+    k.split(['(', '（']).next().unwrap_or(k).to_string()
+}
+
+/// Words commonly written as qualitative targets.
+const QUAL_WORDS: &[&str] = &[
+    "健全",
+    "完善",
+    "合理",
+    "明确",
+    "科学",
+    "规范",
+    "合规",
+    "公开",
+    "有效",
+    "及时",
+    "提升",
+    "合格",
+    "较好",
+    "良好",
+    "好",
+    "完整",
+    "明显提升",
+    "显著提升",
+    "逐步提升",
+    "有所提升",
+    "稳步提升",
+    "增强",
+    "达标",
+    "优秀",
+    "满意",
+    "准确",
+    "安全",
+    "稳定",
+    "持续",
+    "正常",
+    "按时",
+    "到位",
+    "齐全",
+    "是",
+    "否",
+    "有",
+    "无",
+    "高",
+    "较高",
+    "显著",
+    "明显",
+    "改善",
+    "明显改善",
+    "持续改善",
+    "提高",
+    "有效提升",
+    "长期",
+    "符合",
+    "符合要求",
+    "达到要求",
+    "完成",
+    "按期完成",
+    "按时完成",
+    "基本满意",
+    "非常满意",
+    "优良",
+    "可控",
+    "降低",
+    "下降",
+    "减少",
+    "增加",
+    "保持",
+    "积极",
+    "充分",
+    "严格",
+];
+
+pub fn is_qual_word(text: &str) -> bool {
+    let k = key(text);
+    QUAL_WORDS.iter().any(|w| *w == k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_synonyms() {
+        assert_eq!(header_role("一级指标"), Some(Role::Level1));
+        assert_eq!(header_role("三级指标"), Some(Role::Level3));
+        assert_eq!(header_role("重点工作"), Some(Role::KeyWork));
+        assert_eq!(
+            header_role("半年指标值"),
+            Some(Role::Value("半年指标值".into()))
+        );
+        assert_eq!(
+            header_role("指标值(包含数字及文字描述)"),
+            Some(Role::Value("指标值（包含数字及文字描述）".into()))
+        );
+        assert_eq!(header_role("度量单位"), Some(Role::Unit));
+        assert_eq!(header_role("指标性质"), Some(Role::Op));
+        assert_eq!(
+            header_role("指标权重"),
+            Some(Role::Extra("指标权重".into()))
+        );
+        assert_eq!(header_role("年度绩效指标"), Some(Role::Outer));
+        assert_eq!(header_role("预算编制科学性"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert!(field_label("部门(单位)名称").unwrap().is_name);
+        assert!(is_funds_block_label("部门整体资金(万元)"));
+        assert!(is_funds_block_label("项目资金（万元）"));
+        assert!(!is_funds_block_label("其他资金"));
+        assert!(is_amount_header("全年预算数"));
+        assert!(is_amount_header("预算金额（万元）"));
+        assert!(!is_amount_header("财政拨款"));
+        assert!(is_level1_name("产出指标(40-50)分"));
+        assert!(is_level2_name("可持续影响指标"));
+    }
+}
