@@ -1,11 +1,421 @@
-//! PDF reader: glyphs with positions and ruling lines → grids. (Being written.)
+//! PDF reader: glyphs with positions and ruling lines → grids, one per table found.
+//!
+//! The stages, each in its own file and tested apart:
+//! 1. `glyphs`: the PDF engine (oxidize-pdf) → per page, glyphs and ruling lines in display
+//!    coordinates (`/Rotate` applied, y downwards);
+//! 2. `lines`: glyphs → text runs → lines;
+//! 3. `lattice`: ruling lines → table frames and merged regions;
+//! 4. `table`: a frame, or frames continuing over page breaks, + glyphs → rows with spans;
+//! 5. `stream`: pages without ruling lines → rows from text alignment;
+//! 6. here: the page sequence → grids. The text around a table (title, year line, unit note)
+//!    becomes one-cell rows spanning the table, as in the workbook it was printed from; page
+//!    footers are dropped; a title after a table starts the next grid.
+
+pub mod glyphs;
+pub mod lattice;
+pub mod lines;
+pub mod stream;
+pub mod table;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::{Ingested, ReadOptions};
 use crate::error::IngestError;
+use crate::ingest::grid::{Cell, Extraction, Grid, ReaderWarning, Row, SourcePos};
+use glyphs::{Glyph, PageContent};
+use lattice::Frame;
+use lines::Line;
 
-pub fn read(_bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> {
-    Err(IngestError::Pdf {
-        page: None,
-        reason: "PDF reading is not built yet".into(),
+/// Documents longer than this are cut (a budget table runs to a few dozen pages).
+const MAX_PAGES: u32 = 2_000;
+/// Outside tables, a gap of this many ems starts a new run (a new column in stream mode).
+const RUN_GAP: f64 = 2.0;
+
+pub fn read(bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> {
+    let doc = glyphs::open(bytes).map_err(|e| match e {
+        glyphs::OpenError::Encrypted => IngestError::Pdf {
+            page: None,
+            reason: "the PDF is encrypted (password-protected); remove the password first".into(),
+        },
+        glyphs::OpenError::Damaged(m) => IngestError::Pdf {
+            page: None,
+            reason: format!("damaged or not a PDF ({m})"),
+        },
+    })?;
+    let mut warnings = Vec::new();
+    let n = doc.pages.min(MAX_PAGES);
+    if doc.pages > MAX_PAGES {
+        warnings.push(warning(
+            "pdf_too_long",
+            format!("only the first {MAX_PAGES} of {} pages were read", doc.pages),
+            None,
+        ));
+    }
+    let mut pages = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        // One page that trips the engine must not lose the others.
+        let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            glyphs::read_page(&doc, i)
+        }))
+        .unwrap_or_else(|_| PageContent {
+            number: i + 1,
+            problem: Some("the PDF engine failed on this page".into()),
+            ..Default::default()
+        });
+        if let Some(p) = &page.problem {
+            warnings.push(warning("pdf_page_unreadable", p.clone(), Some(i + 1)));
+        }
+        pages.push(page);
+    }
+    let total: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+    if total == 0 {
+        let list = if n <= 1 {
+            String::new()
+        } else {
+            format!(" (pages 1-{n})")
+        };
+        return Err(IngestError::Pdf {
+            page: (n == 1).then_some(1),
+            reason: format!("no text layer (scanned image?){list} — OCR it first"),
+        });
+    }
+    for p in &pages {
+        if p.glyphs.is_empty() && p.problem.is_none() {
+            warnings.push(warning(
+                "pdf_page_no_text",
+                "the page has no text layer (scanned image?) — OCR it first".into(),
+                Some(p.number),
+            ));
+        }
+    }
+    let garbage = pages
+        .iter()
+        .flat_map(|p| &p.glyphs)
+        .filter(|g| unmapped(g.ch))
+        .count();
+    if garbage * 5 > total {
+        warnings.push(warning(
+            "pdf_no_unicode",
+            format!("{garbage} of {total} characters have no Unicode mapping in their font"),
+            None,
+        ));
+    }
+    let grids = grids_from_pages(&pages);
+    if grids.is_empty() {
+        return Err(IngestError::NoTable);
+    }
+    Ok(Ingested {
+        grids,
+        encoding: None,
+        pages: Some(doc.pages),
+        warnings,
     })
+}
+
+fn warning(code: &str, message: String, page: Option<u32>) -> ReaderWarning {
+    ReaderWarning {
+        code: code.into(),
+        message,
+        pos: SourcePos {
+            page,
+            ..Default::default()
+        },
+    }
+}
+
+fn unmapped(c: char) -> bool {
+    c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_control()
+}
+
+/// The grids as tab-separated rows (merged cells give their text in the first field), one
+/// block per grid, for comparing with a workbook's text. A cell's line breaks become spaces.
+pub fn dump(bytes: &[u8]) -> String {
+    match read(bytes, &ReadOptions::default()) {
+        Ok(ing) => ing.grids.iter().map(dump_grid).collect::<Vec<_>>().join("\n"),
+        Err(e) => format!("error: {e}\n"),
+    }
+}
+
+pub fn dump_grid(g: &Grid) -> String {
+    let mut s = format!(
+        "# grid {} {:.2}, {} rows x {} cols\n",
+        g.extraction.method,
+        g.extraction.confidence,
+        g.rows.len(),
+        g.width()
+    );
+    for r in &g.rows {
+        let f: Vec<String> = (0..r.cells.len())
+            .map(|c| r.text(c).replace('\n', " "))
+            .collect();
+        s.push_str(f.join("\t").trim_end_matches('\t'));
+        s.push('\n');
+    }
+    s
+}
+
+/// A page after geometry: its frames, the glyphs inside each, the lines outside all.
+struct PageGeom<'a> {
+    page: &'a PageContent,
+    frames: Vec<Frame>,
+    in_frame: Vec<Vec<&'a Glyph>>,
+    outside: Vec<Line>,
+}
+
+fn geometry(page: &PageContent) -> PageGeom<'_> {
+    let frames = lattice::frames(&page.rules);
+    let mut in_frame: Vec<Vec<&Glyph>> = vec![Vec::new(); frames.len()];
+    let mut out: Vec<&Glyph> = Vec::new();
+    for g in &page.glyphs {
+        match frames.iter().position(|f| f.contains(g.mid_x(), g.mid_y())) {
+            Some(i) => in_frame[i].push(g),
+            None => out.push(g),
+        }
+    }
+    let outside = lines::lines(&out, RUN_GAP)
+        .into_iter()
+        .filter(|l| !is_footer(l, page.height))
+        .collect();
+    PageGeom {
+        page,
+        frames,
+        in_frame,
+        outside,
+    }
+}
+
+fn footer_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(第\s*\d+\s*页\s*[，,]?\s*(共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页|[-－—]?\s*\d{1,4}\s*[-－—]?|\d+\s*/\s*\d+|Page\s+\d+(\s+of\s+\d+)?)$")
+            .expect("footer pattern")
+    })
+}
+
+/// Page numbers and `第 1 页，共 4 页` in the top or bottom margin.
+fn is_footer(l: &Line, height: f64) -> bool {
+    let t: String = l.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    let margin = l.mid_y() > height * 0.88 || l.mid_y() < height * 0.06;
+    let paged = t.starts_with('第') || t.starts_with('共') || t.starts_with("Page");
+    footer_re().is_match(&t) && (margin || paged)
+}
+
+enum Block<'a> {
+    Text(u32, Line),
+    Table(Vec<table::Part<'a>>),
+}
+
+/// Is this line the title of a table (which starts a new grid when it follows one)?
+fn is_title(l: &Line, body_size: f64) -> bool {
+    let t = l.text();
+    l.size >= body_size * 1.2 || t.contains("目标表") || t.contains("情况表")
+}
+
+/// The page sequence → grids. Pure on `PageContent`, so it is tested on synthetic pages.
+pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
+    let geoms: Vec<PageGeom> = pages.iter().map(geometry).collect();
+    let body_size = median(
+        geoms
+            .iter()
+            .flat_map(|g| g.in_frame.iter().flatten().map(|g| g.size)),
+    )
+    .or_else(|| median(pages.iter().flat_map(|p| p.glyphs.iter().map(|g| g.size))))
+    .unwrap_or(10.0);
+
+    // Walk the pages top to bottom, stitching frames that continue over a page break.
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open: Option<Vec<table::Part>> = None;
+    let mut pending: Vec<(u32, Line)> = Vec::new();
+    let heights = |p: u32| {
+        pages
+            .iter()
+            .find(|x| x.number == p)
+            .map(|x| x.height)
+            .unwrap_or(f64::MAX)
+    };
+    for geom in &geoms {
+        let pn = geom.page.number;
+        // Items of the page, top to bottom.
+        let mut items: Vec<(f64, Result<usize, usize>)> = geom
+            .frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.y0, Ok(i)))
+            .chain(geom.outside.iter().enumerate().map(|(i, l)| (l.top(), Err(i))))
+            .collect();
+        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut first_frame = true;
+        for (_, item) in items {
+            match item {
+                Err(li) => {
+                    let l = geom.outside[li].clone();
+                    if open.is_some() {
+                        if is_title(&l, body_size) {
+                            close(&mut open, &mut pending, &mut blocks, &heights);
+                            blocks.push(Block::Text(pn, l));
+                        } else {
+                            pending.push((pn, l));
+                        }
+                    } else if l.mid_y() >= 0.0 && l.mid_y() <= geom.page.height {
+                        blocks.push(Block::Text(pn, l));
+                    }
+                }
+                Ok(fi) => {
+                    let frame = &geom.frames[fi];
+                    let continues = first_frame
+                        && open.as_ref().is_some_and(|parts| {
+                            let last = parts.last().expect("a table has a part");
+                            last.page + 1 == pn
+                                && (last.frame.x0 - frame.x0).abs() < 6.0
+                                && (last.frame.x1 - frame.x1).abs() < 6.0
+                        });
+                    first_frame = false;
+                    let part = table::Part {
+                        page: pn,
+                        page_height: geom.page.height,
+                        frame,
+                        glyphs: geom.in_frame[fi].clone(),
+                        loose: Vec::new(),
+                    };
+                    if continues {
+                        let parts = open.as_mut().expect("checked");
+                        let mut part = part;
+                        for (p, l) in pending.drain(..) {
+                            if p == pn {
+                                part.loose.push(l);
+                            } else if let Some(last) = parts.last_mut() {
+                                last.loose.push(l);
+                            }
+                        }
+                        parts.push(part);
+                    } else {
+                        close(&mut open, &mut pending, &mut blocks, &heights);
+                        open = Some(vec![part]);
+                    }
+                }
+            }
+        }
+    }
+    close(&mut open, &mut pending, &mut blocks, &heights);
+
+    // Blocks → grids: a title after a table starts the next grid.
+    let mut groups: Vec<Vec<Block>> = vec![Vec::new()];
+    let mut has_table = false;
+    for b in blocks {
+        let starts_new = match &b {
+            Block::Text(_, l) => has_table && is_title(l, body_size),
+            Block::Table(_) => false,
+        };
+        if starts_new {
+            groups.push(Vec::new());
+            has_table = false;
+        }
+        if matches!(b, Block::Table(_)) {
+            has_table = true;
+        }
+        groups.last_mut().expect("non-empty").push(b);
+    }
+    groups
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .filter_map(|g| render(g))
+        .collect()
+}
+
+fn render(blocks: Vec<Block>) -> Option<Grid> {
+    let built: Vec<Option<table::Built>> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Table(parts) => table::build(parts),
+            Block::Text(..) => None,
+        })
+        .collect();
+    let tables: Vec<&table::Built> = built.iter().flatten().collect();
+    let mut grid;
+    if tables.is_empty() {
+        let ls: Vec<(u32, &Line)> = blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Text(p, l) => Some((*p, l)),
+                Block::Table(parts) => {
+                    // A frame that made no table (no columns): nothing to add.
+                    let _ = parts;
+                    None
+                }
+            })
+            .collect();
+        if ls.is_empty() {
+            return None;
+        }
+        let s = stream::build(&ls);
+        grid = Grid::new("stream");
+        grid.extraction.confidence = s.confidence;
+        grid.rows = s.rows;
+    } else {
+        let ncols = tables.iter().map(|t| t.ncols).max().unwrap_or(1);
+        grid = Grid::new("lattice");
+        grid.extraction = Extraction {
+            method: "lattice".into(),
+            confidence: tables.iter().map(|t| t.confidence).fold(1.0, f64::min),
+        };
+        for (b, t) in blocks.iter().zip(built) {
+            match (b, t) {
+                (Block::Text(p, l), _) => {
+                    let pos = SourcePos {
+                        page: Some(*p),
+                        ..Default::default()
+                    };
+                    let mut cells = vec![None; ncols];
+                    cells[0] = Some(Cell {
+                        text: l.text(),
+                        row_span: 1,
+                        col_span: ncols as u32,
+                        pos: pos.clone(),
+                    });
+                    grid.rows.push(Row {
+                        cells,
+                        pos,
+                        break_before: false,
+                    });
+                }
+                (Block::Table(_), Some(t)) => grid.rows.extend(t.rows),
+                (Block::Table(_), None) => {}
+            }
+        }
+    }
+    let mut prev: Option<u32> = None;
+    for r in &mut grid.rows {
+        r.break_before = prev.is_some() && r.pos.page != prev;
+        prev = r.pos.page;
+    }
+    Some(grid)
+}
+
+/// End the open table: it becomes a block, and the lines that were waiting to see whether it
+/// went on become rows after it (text off the page is clipped away in every viewer: dropped).
+fn close<'a>(
+    open: &mut Option<Vec<table::Part<'a>>>,
+    pending: &mut Vec<(u32, Line)>,
+    blocks: &mut Vec<Block<'a>>,
+    heights: &dyn Fn(u32) -> f64,
+) {
+    if let Some(parts) = open.take() {
+        blocks.push(Block::Table(parts));
+    }
+    for (p, l) in pending.drain(..) {
+        if l.mid_y() >= 0.0 && l.mid_y() <= heights(p) {
+            blocks.push(Block::Text(p, l));
+        }
+    }
+}
+
+fn median(it: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut v: Vec<f64> = it.filter(|x| x.is_finite() && *x > 0.0).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(v[v.len() / 2])
 }

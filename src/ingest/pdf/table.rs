@@ -10,7 +10,7 @@
 //! edge, and copies that appear on both pages are kept once.
 
 use super::glyphs::Glyph;
-use super::lattice::{Frame, Region, SNAP, cluster, regions};
+use super::lattice::{Frame, SNAP, cluster, regions};
 use super::lines::{Line, join_lines, lines};
 use crate::ingest::grid::{Cell, Row, SourcePos};
 
