@@ -335,7 +335,7 @@ fn group(int: &str) -> String {
     let n = int.len();
     let mut out = String::with_capacity(n + n / 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(format_number(999.5, "#,##0"), "1,000");
         assert_eq!(format_number(0.25, "#.00"), ".25");
         assert_eq!(format_number(3.1, "0.0#"), "3.1");
-        assert_eq!(format_number(3.14159, "0.0#"), "3.14");
+        assert_eq!(format_number(3.456, "0.0#"), "3.46");
     }
 
     #[test]
