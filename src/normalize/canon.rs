@@ -79,10 +79,8 @@ pub fn canonical(s: &str) -> String {
             let chinese = match c {
                 '(' => near_cjk(next) || near_cjk(prev),
                 ')' => near_cjk(prev) || near_cjk(next) || opened_full(&out),
-                // `1,290.00` and `10:30` keep their ASCII separators.
-                _ => {
-                    near_cjk(prev) || (near_cjk(next) && !prev.is_some_and(|p| p.is_ascii_digit()))
-                }
+                // `1,290.00` and `10:30` keep their ASCII separators: no Chinese touches them.
+                _ => near_cjk(prev) || near_cjk(next),
             };
             out.push(if chinese { to_full(c) } else { c });
         } else {
@@ -177,7 +175,8 @@ mod tests {
         assert_eq!(canonical("≥９５％"), "≥95%");
         assert_eq!(canonical("2026年1月—2026年12月"), "2026年1月—2026年12月");
         assert_eq!(canonical("  ISO 9001  认证 "), "ISO 9001认证");
-        assert_eq!(canonical("总计 (A+B)"), "总计 (A+B)");
+        assert_eq!(canonical("总计 (A+B)"), "总计（A+B）");
+        assert_eq!(canonical("10:30, 1,290.00"), "10:30, 1,290.00");
         assert_eq!(
             canonical("国省考断面水质优Ⅲ类比例"),
             "国省考断面水质优Ⅲ类比例"

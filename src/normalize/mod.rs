@@ -170,7 +170,7 @@ fn build_table(rows: &[Row], width: usize) -> Table {
             continue;
         }
 
-        if let Some(fl) = vocab::field_label(first_text) {
+        if vocab::field_label(first_text).is_some() {
             state = State::Fields;
             let (pairs, col) = field_pairs(row);
             for (label, text) in pairs {
@@ -180,11 +180,9 @@ fn build_table(rows: &[Row], width: usize) -> Table {
                 {
                     name = Some(text.clone());
                     name_label = Some(l);
-                    continue;
                 }
                 fields.push(Field { label, text });
             }
-            let _ = fl;
             last_field_col = col;
             continue;
         }

@@ -1,6 +1,8 @@
 //! Writers: model → bytes. Each takes only the model; none knows where a table came from.
 
+pub mod csv;
 pub mod json;
+pub mod xlsx;
 
 use crate::error::WriteError;
 use std::io::Write;
