@@ -3,6 +3,7 @@
 //! `Readers.hs`). Adding a format is one module and one row in `reader_for`.
 
 pub mod grid;
+pub mod layout;
 pub mod pdf;
 pub mod sheet;
 pub mod text;

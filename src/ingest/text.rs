@@ -99,19 +99,16 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         return Err(IngestError::Empty);
     }
     let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
-    let grid = if is_tab_separated(&text) {
-        tab_grid(&text)
+    let grids = if is_tab_separated(&text) {
+        vec![tab_grid(&text)]
     } else {
-        return Err(IngestError::NotFormat {
-            expected: "text table",
-            reason: "no tab-separated rows found".into(),
-        });
+        super::layout::read_text(&text)?
     };
-    if grid.rows.is_empty() {
+    if grids.iter().all(|g| g.rows.is_empty()) {
         return Err(IngestError::NoTable);
     }
     Ok(Ingested {
-        grids: vec![grid],
+        grids,
         encoding: Some(encoding.to_string()),
         pages: None,
         warnings: Vec::new(),
