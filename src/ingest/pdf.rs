@@ -49,21 +49,23 @@ pub fn read(bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> 
     if doc.pages > MAX_PAGES {
         warnings.push(warning(
             "pdf_too_long",
-            format!("only the first {MAX_PAGES} of {} pages were read", doc.pages),
+            format!(
+                "only the first {MAX_PAGES} of {} pages were read",
+                doc.pages
+            ),
             None,
         ));
     }
     let mut pages = Vec::with_capacity(n as usize);
     for i in 0..n {
         // One page that trips the engine must not lose the others.
-        let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            glyphs::read_page(&doc, i)
-        }))
-        .unwrap_or_else(|_| PageContent {
-            number: i + 1,
-            problem: Some("the PDF engine failed on this page".into()),
-            ..Default::default()
-        });
+        let page =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(&doc, i)))
+                .unwrap_or_else(|_| PageContent {
+                    number: i + 1,
+                    problem: Some("the PDF engine failed on this page".into()),
+                    ..Default::default()
+                });
         if let Some(p) = &page.problem {
             warnings.push(warning("pdf_page_unreadable", p.clone(), Some(i + 1)));
         }
@@ -133,7 +135,12 @@ fn unmapped(c: char) -> bool {
 /// block per grid, for comparing with a workbook's text. A cell's line breaks become spaces.
 pub fn dump(bytes: &[u8]) -> String {
     match read(bytes, &ReadOptions::default()) {
-        Ok(ing) => ing.grids.iter().map(dump_grid).collect::<Vec<_>>().join("\n"),
+        Ok(ing) => ing
+            .grids
+            .iter()
+            .map(dump_grid)
+            .collect::<Vec<_>>()
+            .join("\n"),
         Err(e) => format!("error: {e}\n"),
     }
 }
@@ -165,15 +172,28 @@ struct PageGeom<'a> {
 }
 
 fn geometry(page: &PageContent) -> PageGeom<'_> {
-    let frames = lattice::frames(&page.rules);
-    let mut in_frame: Vec<Vec<&Glyph>> = vec![Vec::new(); frames.len()];
+    let all = lattice::frames(&page.rules);
+    let mut in_frame: Vec<Vec<&Glyph>> = vec![Vec::new(); all.len()];
     let mut out: Vec<&Glyph> = Vec::new();
+    let area = |f: &Frame| (f.x1 - f.x0) * (f.y1 - f.y0);
     for g in &page.glyphs {
-        match frames.iter().position(|f| f.contains(g.mid_x(), g.mid_y())) {
-            Some(i) => in_frame[i].push(g),
+        // The innermost frame: a box drawn around a whole table is not the table.
+        let best = all
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.contains(g.mid_x(), g.mid_y()))
+            .min_by(|a, b| area(a.1).total_cmp(&area(b.1)));
+        match best {
+            Some((i, _)) => in_frame[i].push(g),
             None => out.push(g),
         }
     }
+    // Frames holding no text (page borders, boxes around tables, empty shapes) are no tables.
+    let (frames, in_frame): (Vec<Frame>, Vec<Vec<&Glyph>>) = all
+        .into_iter()
+        .zip(in_frame)
+        .filter(|(_, g)| !g.is_empty())
+        .unzip();
     let outside = lines::lines(&out, RUN_GAP)
         .into_iter()
         .filter(|l| !is_footer(l, page.height))
@@ -243,7 +263,12 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
             .iter()
             .enumerate()
             .map(|(i, f)| (f.y0, Ok(i)))
-            .chain(geom.outside.iter().enumerate().map(|(i, l)| (l.top(), Err(i))))
+            .chain(
+                geom.outside
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (l.top(), Err(i))),
+            )
             .collect();
         items.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut first_frame = true;
@@ -320,7 +345,7 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
     groups
         .into_iter()
         .filter(|g| !g.is_empty())
-        .filter_map(|g| render(g))
+        .filter_map(render)
         .collect()
 }
 

@@ -234,10 +234,7 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
     out
 }
 
-fn page_resources(
-    d: &Document,
-    page: &oxidize_pdf::parser::ParsedPage,
-) -> Option<PdfDictionary> {
+fn page_resources(d: &Document, page: &oxidize_pdf::parser::ParsedPage) -> Option<PdfDictionary> {
     match page.dict.get("Resources") {
         Some(PdfObject::Reference(n, g)) => d
             .doc
@@ -438,9 +435,9 @@ impl RuleWalker<'_> {
                             let ys = segs.iter().flat_map(|(a, b)| [a.1, b.1]);
                             let (x0, x1) = min_max(xs);
                             let (y0, y1) = min_max(ys);
-                            let axis = segs.iter().all(|(a, b)| {
-                                (a.0 - b.0).abs() < 0.1 || (a.1 - b.1).abs() < 0.1
-                            });
+                            let axis = segs
+                                .iter()
+                                .all(|(a, b)| (a.0 - b.0).abs() < 0.1 || (a.1 - b.1).abs() < 0.1);
                             if axis {
                                 self.thin_rect(&[(x0, y0), (x1, y0), (x1, y1), (x0, y1)]);
                             }
@@ -508,7 +505,11 @@ impl RuleWalker<'_> {
         let PdfObject::Stream(stream) = self.doc.get_object(n, g).ok()? else {
             return None;
         };
-        if stream.dict.get("Subtype").and_then(|o| o.as_name()).map(|n| n.0.as_str())
+        if stream
+            .dict
+            .get("Subtype")
+            .and_then(|o| o.as_name())
+            .map(|n| n.0.as_str())
             != Some("Form")
         {
             return None;
@@ -524,18 +525,22 @@ impl RuleWalker<'_> {
                 .and_then(|o| o.as_dict().cloned()),
             _ => None,
         };
-        let matrix = stream.dict.get("Matrix").and_then(|o| o.as_array()).and_then(|a| {
-            if a.0.len() != 6 {
-                return None;
-            }
-            let mut m = [0.0f64; 6];
-            for (i, slot) in m.iter_mut().enumerate() {
-                *slot = a.0[i]
-                    .as_real()
-                    .or_else(|| a.0[i].as_integer().map(|x| x as f64))?;
-            }
-            Some(m)
-        });
+        let matrix = stream
+            .dict
+            .get("Matrix")
+            .and_then(|o| o.as_array())
+            .and_then(|a| {
+                if a.0.len() != 6 {
+                    return None;
+                }
+                let mut m = [0.0f64; 6];
+                for (i, slot) in m.iter_mut().enumerate() {
+                    *slot = a.0[i]
+                        .as_real()
+                        .or_else(|| a.0[i].as_integer().map(|x| x as f64))?;
+                }
+                Some(m)
+            });
         Some((ops, res, matrix))
     }
 }

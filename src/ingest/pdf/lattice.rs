@@ -284,8 +284,24 @@ mod tests {
             |r, c| !f.has_v(xs[c + 1], (ys[r] + ys[r + 1]) / 2.0),
             |r, c| !f.has_h(ys[r + 1], (xs[c] + xs[c + 1]) / 2.0),
         );
-        assert_eq!(regs[0], Region { row: 0, col: 0, rows: 1, cols: 3 });
-        assert_eq!(regs[1], Region { row: 1, col: 0, rows: 2, cols: 1 });
+        assert_eq!(
+            regs[0],
+            Region {
+                row: 0,
+                col: 0,
+                rows: 1,
+                cols: 3
+            }
+        );
+        assert_eq!(
+            regs[1],
+            Region {
+                row: 1,
+                col: 0,
+                rows: 2,
+                cols: 1
+            }
+        );
         assert_eq!(regs.len(), 6);
     }
 }

@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn joins_wrapped_cjk_without_separator_and_latin_with_space() {
-        assert_eq!(join_lines(&["负责全市水资源", "统一监督管理"]), "负责全市水资源统一监督管理");
+        assert_eq!(
+            join_lines(&["负责全市水资源", "统一监督管理"]),
+            "负责全市水资源统一监督管理"
+        );
         assert_eq!(join_lines(&["water", "supply"]), "water supply");
         assert_eq!(join_lines(&["≥95", "%"]), "≥95 %");
         assert_eq!(join_lines(&["取水许可，", "abc"]), "取水许可，abc");

@@ -45,11 +45,13 @@ enum Slot {
 }
 
 pub fn build(parts: &[Part]) -> Option<Built> {
-    let xs = cluster(
-        parts
+    let xs = cluster(parts.iter().flat_map(|p| {
+        p.frame
+            .vs
             .iter()
-            .flat_map(|p| p.frame.vs.iter().map(|s| s.pos).chain([p.frame.x0, p.frame.x1])),
-    );
+            .map(|s| s.pos)
+            .chain([p.frame.x0, p.frame.x1])
+    }));
     if xs.len() < 2 {
         return None;
     }
@@ -85,9 +87,7 @@ pub fn build(parts: &[Part]) -> Option<Built> {
     let xmid = |c: usize| (xs[c] + xs[c + 1]) / 2.0;
     let open_right = |r: usize, c: usize| {
         let g = &grows[r];
-        !parts[g.part]
-            .frame
-            .has_v(xs[c + 1], (g.top + g.bot) / 2.0)
+        !parts[g.part].frame.has_v(xs[c + 1], (g.top + g.bot) / 2.0)
     };
     let open_below = |r: usize, c: usize| {
         let (a, b) = (&grows[r], &grows[r + 1]);
@@ -175,11 +175,23 @@ pub fn build(parts: &[Part]) -> Option<Built> {
     // Output order: each part's free lines above, its rows, its free lines below.
     let mut slots: Vec<Slot> = Vec::new();
     for k in 0..parts.len() {
-        let mut above: Vec<&Line> = free.iter().filter(|f| f.0 == k && f.1).map(|f| &f.2).collect();
+        let mut above: Vec<&Line> = free
+            .iter()
+            .filter(|f| f.0 == k && f.1)
+            .map(|f| &f.2)
+            .collect();
         above.sort_by(|a, b| a.base.total_cmp(&b.base));
         slots.extend(above.into_iter().map(|l| Slot::Free(k, l.clone())));
-        slots.extend((first_row[k]..first_row[k + 1]).filter(|&r| !dropped[r]).map(Slot::Ruled));
-        let mut below: Vec<&Line> = free.iter().filter(|f| f.0 == k && !f.1).map(|f| &f.2).collect();
+        slots.extend(
+            (first_row[k]..first_row[k + 1])
+                .filter(|&r| !dropped[r])
+                .map(Slot::Ruled),
+        );
+        let mut below: Vec<&Line> = free
+            .iter()
+            .filter(|f| f.0 == k && !f.1)
+            .map(|f| &f.2)
+            .collect();
         below.sort_by(|a, b| a.base.total_cmp(&b.base));
         slots.extend(below.into_iter().map(|l| Slot::Free(k, l.clone())));
     }
@@ -208,11 +220,14 @@ pub fn build(parts: &[Part]) -> Option<Built> {
                 let page = pos_page(parts[*k].page);
                 let c = line_column(&xs, l).unwrap_or(0);
                 cells[c] = Some(Cell::new(l.text(), page.clone()));
-                (*k, Row {
-                    cells,
-                    pos: page,
-                    break_before: false,
-                })
+                (
+                    *k,
+                    Row {
+                        cells,
+                        pos: page,
+                        break_before: false,
+                    },
+                )
             }
             Slot::Ruled(r) => {
                 let page = pos_page(parts[grows[*r].part].page);
@@ -230,11 +245,14 @@ pub fn build(parts: &[Part]) -> Option<Built> {
                         pos: page.clone(),
                     });
                 }
-                (grows[*r].part, Row {
-                    cells,
-                    pos: page,
-                    break_before: false,
-                })
+                (
+                    grows[*r].part,
+                    Row {
+                        cells,
+                        pos: page,
+                        break_before: false,
+                    },
+                )
             }
         };
         row.break_before = part != prev_part;

@@ -1,0 +1,357 @@
+//! The PDF reader against real files: the font fixtures decode to the right Chinese, a01 (4
+//! pages, LibreOffice from its workbook) gives the workbook's grid cell for cell with its
+//! merges, including merged labels cut by page breaks, and b02 the workbook's rows. Small
+//! hand-built PDFs cover a sideways page, two tables on one page, a borderless table and a
+//! scanned page.
+
+use std::path::Path;
+
+use perfnorm::error::IngestError;
+use perfnorm::ingest::ReadOptions;
+use perfnorm::ingest::grid::Grid;
+use perfnorm::ingest::pdf;
+
+fn sample(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/pdf")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn read(bytes: &[u8]) -> Vec<Grid> {
+    pdf::read(bytes, &ReadOptions::default())
+        .expect("the PDF reads")
+        .grids
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+fn all_text(g: &Grid) -> String {
+    g.rows
+        .iter()
+        .flat_map(|r| r.filled().map(|(_, c)| squash(&c.text)).collect::<Vec<_>>())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[test]
+fn font_fixtures_decode_to_chinese() {
+    for (file, amount) in [
+        ("font_budget.pdf", "1234.56"),
+        ("font_cid.pdf", "1,234.56"),
+        ("font_unigb_ucs2.pdf", "1234.56"),
+        ("font_gbk_euc.pdf", "1234.56"),
+    ] {
+        let grids = read(&sample(file));
+        assert_eq!(grids.len(), 1, "{file}");
+        let g = &grids[0];
+        assert_eq!(g.extraction.method, "lattice", "{file}");
+        let text = all_text(g);
+        for want in ["科目编码", "项目", "预算数", "一般公共服务支出", amount] {
+            assert!(text.contains(want), "{file}: {want} not in {text}");
+        }
+    }
+    // The hand-written ones are 3×3 tables drawn with thin filled rectangles inside a stroked
+    // outline that is no table.
+    for file in ["font_unigb_ucs2.pdf", "font_gbk_euc.pdf"] {
+        let g = &read(&sample(file))[0];
+        assert_eq!(g.rows.len(), 3, "{file}");
+        assert_eq!(g.rows[1].text(0), "201");
+        assert_eq!(g.rows[1].text(1), "一般公共服务支出");
+        assert_eq!(g.rows[2].text(1), "教育支出");
+        assert_eq!(g.rows[2].text(2), "789.00");
+    }
+}
+
+/// An expected cell of a workbook: (row, col, row_span, col_span, value).
+type WantCell = (usize, usize, u32, u32, serde_json::Value);
+
+/// The workbook's row count and cells, as written by openpyxl into the `.xlsx-cells.json`.
+fn workbook_cells(name: &str) -> (usize, Vec<WantCell>) {
+    let v: serde_json::Value = serde_json::from_slice(&sample(name)).expect("json");
+    let cells = v["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|c| {
+            (
+                c[0].as_u64().unwrap() as usize,
+                c[1].as_u64().unwrap() as usize,
+                c[2].as_u64().unwrap() as u32,
+                c[3].as_u64().unwrap() as u32,
+                c[4].clone(),
+            )
+        })
+        .collect();
+    (v["rows"].as_u64().unwrap() as usize, cells)
+}
+
+/// The workbook shows numbers with its format (`524` as `524.00`): compare as numbers.
+fn same(text: &str, want: &serde_json::Value) -> bool {
+    match want {
+        serde_json::Value::Number(n) => text
+            .replace(',', "")
+            .parse::<f64>()
+            .is_ok_and(|x| (x - n.as_f64().unwrap()).abs() < 1e-9),
+        serde_json::Value::String(s) => squash(text) == squash(s),
+        _ => false,
+    }
+}
+
+#[test]
+fn a01_four_pages_make_the_workbook_grid() {
+    let grids = read(&sample("a01_zhenjiang_shuiwu_2026.pdf"));
+    assert_eq!(grids.len(), 1, "one table over four pages");
+    let g = &grids[0];
+    let (nrows, cells) = workbook_cells("a01_zhenjiang_shuiwu_2026.xlsx-cells.json");
+    assert_eq!(g.rows.len(), nrows);
+    assert_eq!(g.width(), 6);
+    let mut bad = Vec::new();
+    for (r, c, rs, cs, v) in &cells {
+        let got = g.rows[*r].cells.get(*c).and_then(|x| x.as_ref());
+        match got {
+            Some(cell) if same(&cell.text, v) && cell.row_span == *rs && cell.col_span == *cs => {}
+            _ => bad.push(format!(
+                "({r},{c}) want {rs}x{cs} {v} got {:?}",
+                got.map(|x| (x.row_span, x.col_span, &x.text))
+            )),
+        }
+    }
+    let filled: usize = g.rows.iter().map(|r| r.filled().count()).sum();
+    assert!(
+        bad.is_empty(),
+        "{} cells differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+    assert_eq!(filled, cells.len(), "no extra cells");
+
+    // Page breaks after workbook rows 21, 46 and 68 (1-based), each inside merged groups.
+    let breaks: Vec<usize> = (0..g.rows.len())
+        .filter(|&i| g.rows[i].break_before)
+        .collect();
+    assert_eq!(breaks, vec![21, 46, 68]);
+    assert_eq!(g.rows[0].pos.page, Some(1));
+    assert_eq!(g.rows[83].pos.page, Some(4));
+    // 支出 (B15:B25) and 部门整体资金（万元） (A6:A25) cross the first break; LibreOffice drew a
+    // second copy of each above the next page: kept once, with the whole span.
+    let zc = g.rows[14].cells[1].as_ref().unwrap();
+    assert_eq!((zc.text.as_str(), zc.row_span), ("支出", 11));
+    assert_eq!(g.rows[5].cells[0].as_ref().unwrap().row_span, 20);
+    assert!(
+        g.rows[21..25]
+            .iter()
+            .all(|r| r.text(0).is_empty() && r.text(1).is_empty())
+    );
+    // 过程 (A35:A53) crosses the second break, 履职 (A55:A74) the third.
+    assert_eq!(g.rows[34].cells[0].as_ref().unwrap().row_span, 19);
+    assert_eq!(g.rows[54].cells[0].as_ref().unwrap().row_span, 20);
+}
+
+#[test]
+fn b02_rows_match_the_workbook_and_footers_go() {
+    // b02's workbook has a column boundary that no row draws (every row merges over it), so
+    // the PDF grid has one column fewer; the rows, texts and row spans are the workbook's.
+    let ing = pdf::read(
+        &sample("b02_suqian_danganguan_2023.pdf"),
+        &ReadOptions::default(),
+    )
+    .expect("reads");
+    assert_eq!(ing.pages, Some(2));
+    assert_eq!(ing.grids.len(), 1);
+    let g = &ing.grids[0];
+    let (nrows, cells) = workbook_cells("b02_suqian_danganguan_2023.xlsx-cells.json");
+    assert_eq!(g.rows.len(), nrows);
+    for r in 0..nrows {
+        let want: Vec<_> = cells.iter().filter(|c| c.0 == r).collect();
+        let got: Vec<_> = g.rows[r].filled().collect();
+        assert_eq!(want.len(), got.len(), "row {r}");
+        for (w, (_, c)) in want.iter().zip(got) {
+            assert!(same(&c.text, &w.4), "row {r}: {} vs {}", c.text, w.4);
+            assert_eq!(c.row_span, w.2, "row {r}: {}", c.text);
+        }
+    }
+    assert!(!all_text(g).contains("第2页") && !all_text(g).contains("第1页"));
+}
+
+// ---- hand-built PDFs -------------------------------------------------------------------
+
+/// A PDF whose pages use STSong-Light with UniGB-UCS2-H (text as UTF-16BE hex, as iText
+/// writes it). Each page is (rotate, media box width, height, content stream).
+fn mini_pdf(pages: &[(i32, f64, f64, String)]) -> Vec<u8> {
+    let mut objs: Vec<String> = Vec::new();
+    let n = pages.len();
+    // 1 catalog, 2 pages, 3 font, 4 descendant, then per page: page, content.
+    objs.push("<< /Type /Catalog /Pages 2 0 R >>".into());
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
+    objs.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {n} >>",
+        kids.join(" ")
+    ));
+    objs.push("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>".into());
+    objs.push("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] >>".into());
+    for (i, (rot, w, h, content)) in pages.iter().enumerate() {
+        objs.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Rotate {rot} /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            6 + 2 * i
+        ));
+        objs.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len() + 1
+        ));
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn hex(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+/// Text at (x, y) with the text matrix `m` (a b c d) and size 10.
+fn text_at(m: [f64; 4], x: f64, y: f64, s: &str) -> String {
+    format!(
+        "BT /F1 10 Tf {} {} {} {} {x} {y} Tm <{}> Tj ET\n",
+        m[0],
+        m[1],
+        m[2],
+        m[3],
+        hex(s)
+    )
+}
+
+/// A ruled table: rows of (cell texts), columns `xs`, top at `top`, rows 20 high, y upwards.
+fn ruled(xs: &[f64], top: f64, rows: &[&[&str]]) -> String {
+    let mut s = String::from("0.5 w\n");
+    let bottom = top - 20.0 * rows.len() as f64;
+    for i in 0..=rows.len() {
+        let y = top - 20.0 * i as f64;
+        s += &format!("{} {y} m {} {y} l S\n", xs[0], xs[xs.len() - 1]);
+    }
+    for x in xs {
+        s += &format!("{x} {top} m {x} {bottom} l S\n");
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            s += &text_at(
+                [1.0, 0.0, 0.0, 1.0],
+                xs[c] + 3.0,
+                top - 20.0 * i as f64 - 14.0,
+                t,
+            );
+        }
+    }
+    s
+}
+
+#[test]
+fn two_tables_on_one_page_are_two_grids() {
+    let mut c = text_at([1.6, 0.0, 0.0, 1.6], 100.0, 800.0, "项目支出绩效目标表");
+    c += &ruled(
+        &[50.0, 150.0, 300.0],
+        780.0,
+        &[&["项目名称", "河道清淤"], &["金额", "100"]],
+    );
+    c += &text_at([1.6, 0.0, 0.0, 1.6], 100.0, 600.0, "项目支出绩效目标表");
+    c += &ruled(&[50.0, 150.0, 300.0], 580.0, &[&["项目名称", "水质监测"]]);
+    let grids = read(&mini_pdf(&[(0, 595.0, 842.0, c)]));
+    assert_eq!(grids.len(), 2);
+    assert_eq!(grids[0].rows.len(), 3);
+    assert_eq!(grids[0].rows[0].text(0), "项目支出绩效目标表");
+    assert_eq!(grids[0].rows[0].cells[0].as_ref().unwrap().col_span, 2);
+    assert_eq!(grids[0].rows[2].text(1), "100");
+    assert_eq!(grids[1].rows[1].text(1), "水质监测");
+}
+
+#[test]
+fn sideways_page_reads_the_right_way_round() {
+    // A landscape table on a portrait page turned with /Rotate 90 (clockwise): a point shown
+    // at X across, Y down is drawn at user (x = Y, y = X).
+    let mut s = String::from("0.5 w\n");
+    let xs = [50.0, 150.0, 300.0];
+    let ys = [100.0, 120.0, 140.0]; // display y (down) of the row lines
+    for y in ys {
+        // display (X, y) = user (x = y, y = X)
+        s += &format!("{y} {} m {y} {} l S\n", xs[0], xs[2]);
+    }
+    for x in xs {
+        s += &format!("{} {x} m {} {x} l S\n", ys[0], ys[2]);
+    }
+    let rows = [["一级指标", "二级指标"], ["产出指标", "数量指标"]];
+    for (i, row) in rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            // Baseline 14 below the row top in display space: user x = top + 14. The text
+            // runs along +user y (+display X) with glyphs upright on screen: matrix 0 1 -1 0.
+            s += &text_at([0.0, 1.0, -1.0, 0.0], ys[i] + 14.0, xs[c] + 3.0, t);
+        }
+    }
+    let grids = read(&mini_pdf(&[(90, 595.0, 842.0, s)]));
+    assert_eq!(grids.len(), 1);
+    let g = &grids[0];
+    assert_eq!(g.rows.len(), 2);
+    assert_eq!(g.rows[0].text(0), "一级指标");
+    assert_eq!(g.rows[0].text(1), "二级指标");
+    assert_eq!(g.rows[1].text(1), "数量指标");
+}
+
+#[test]
+fn borderless_table_is_read_in_stream_mode() {
+    let mut c = String::new();
+    let rows = [
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "100"],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        for (k, t) in row.iter().enumerate() {
+            c += &text_at(
+                [1.0, 0.0, 0.0, 1.0],
+                50.0 + 120.0 * k as f64,
+                700.0 - 20.0 * i as f64,
+                t,
+            );
+        }
+    }
+    let g = &read(&mini_pdf(&[(0, 595.0, 842.0, c)]))[0];
+    assert_eq!(g.extraction.method, "stream");
+    assert_eq!(g.rows.len(), 2);
+    assert_eq!(g.rows[1].text(2), "100");
+}
+
+#[test]
+fn scanned_pdf_has_no_text_layer() {
+    let c = "0.5 w 50 50 m 500 50 l S 10 10 400 400 re f".to_string();
+    match pdf::read(&mini_pdf(&[(0, 595.0, 842.0, c)]), &ReadOptions::default()) {
+        Err(IngestError::Pdf { reason, .. }) => {
+            assert!(reason.contains("no text layer"), "{reason}")
+        }
+        other => panic!(
+            "expected a no-text-layer error, got {:?}",
+            other.map(|i| i.grids.len())
+        ),
+    }
+}
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    assert!(pdf::read(b"%PDF-1.4\nnot really", &ReadOptions::default()).is_err());
+    assert!(pdf::read(b"", &ReadOptions::default()).is_err());
+}
