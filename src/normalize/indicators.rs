@@ -304,6 +304,14 @@ impl Block {
             .iter()
             .position(|s| s.role == Role::Level3)
             .and_then(|j| cell_refs[j]);
+        if l3.is_none() && self.l1.is_none() && self.l2.is_none() && self.kw.is_none() {
+            // Values with no indicator name and no group: nothing to hang them on.
+            for (c, t) in &cells {
+                diags.unplaced(t, cell_of(*c).unwrap_or(&row.pos));
+            }
+            self.last_was_indicator = false;
+            return;
+        }
         if l3.is_none() {
             diags.warn(
                 "missing_level3",
