@@ -5,14 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const INPUT_EXTS: &[&str] = &["txt", "tsv", "csv", "md", "html", "xlsx", "xlsm", "xls", "xlsb", "ods", "pdf"];
+const INPUT_EXTS: &[&str] = &[
+    "txt", "tsv", "csv", "md", "html", "xlsx", "xlsm", "xls", "xlsb", "ods", "pdf",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -91,5 +97,11 @@ fn every_sample_matches_its_golden() {
             Ok(_) => {}
         }
     }
-    assert!(failures.is_empty(), "{} of {} samples differ:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} samples differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }

@@ -46,6 +46,9 @@ pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
     Some(spans)
 }
 
+/// The labels of a group (一级, 二级, 重点工作) and where it started.
+type Group = (Option<String>, Option<String>, Option<String>, SourcePos);
+
 /// The running state of one indicator block.
 pub struct Block {
     spans: Vec<RoleSpan>,
@@ -54,7 +57,7 @@ pub struct Block {
     kw: Option<String>,
     prev_shift: i32,
     /// A 二级 label seen on a row of its own: an empty group, unless 三级 rows follow it.
-    pending_group: Option<(Option<String>, Option<String>, Option<String>, SourcePos)>,
+    pending_group: Option<Group>,
     /// Whether the last row placed was an indicator (so a fragment may continue it).
     last_was_indicator: bool,
 }

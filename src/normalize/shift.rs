@@ -99,9 +99,7 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
         Role::Value(_) => {
             if strong || qual {
                 0.0
-            } else if op {
-                3.0
-            } else if is_level1_name(text) || is_level2_name(text) || n > 16 {
+            } else if op || is_level1_name(text) || is_level2_name(text) || n > 16 {
                 3.0
             } else if n > 10 {
                 1.5
