@@ -1,13 +1,20 @@
-//! Text tables that are not tab-separated (being written): `pdftotext -layout` output (columns
-//! aligned with spaces), Markdown pipe tables, HTML `<table>`s.
+//! Text tables that are not tab-separated: `pdftotext -layout` output (columns aligned with
+//! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself.
+
+pub mod runs;
+pub mod stream;
 
 use super::Grid;
 use crate::error::IngestError;
 
 /// Read decoded text that is not tab-separated into grids.
-pub fn read_text(_text: &str) -> Result<Vec<Grid>, IngestError> {
-    Err(IngestError::NotFormat {
-        expected: "text table",
-        reason: "no tab-separated rows found".into(),
-    })
+pub fn read_text(text: &str) -> Result<Vec<Grid>, IngestError> {
+    let grids = stream::read(text);
+    if grids.iter().all(|g| g.rows.is_empty()) {
+        return Err(IngestError::NotFormat {
+            expected: "text table",
+            reason: "no aligned, Markdown or HTML table found".into(),
+        });
+    }
+    Ok(grids)
 }

@@ -1,0 +1,109 @@
+//! Stage 1 of the layout reader: one line of `pdftotext -layout` text → text runs with their
+//! horizontal position.
+//!
+//! pdftotext places text on a character grid: a column is one *character*, whatever the glyph's
+//! display width (a CJK character advances the position by one, not two). So positions here are
+//! character counts, which is what makes columns of CJK text line up between lines; measuring in
+//! display width would push every run after a CJK run to the right.
+
+/// A piece of a line between wide gaps: in a table, the text of one cell on that line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub text: String,
+    /// First character position (0-based, in characters).
+    pub x0: usize,
+    /// One past the last character position.
+    pub x1: usize,
+}
+
+impl Run {
+    pub fn width(&self) -> usize {
+        self.x1.saturating_sub(self.x0)
+    }
+    pub fn center(&self) -> f64 {
+        (self.x0 + self.x1) as f64 / 2.0
+    }
+}
+
+/// Whether a character belongs to CJK text (ideographs, CJK and full-width punctuation):
+/// cell text in these tables has no spaces between such characters, so a single space between
+/// two of them is a gap between cells that pdftotext could only give one column.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x2018..=0x201F)
+}
+
+/// Split a line into runs: a gap of two or more spaces ends a run, and so does a single space
+/// between two CJK characters. Linear in the line's length.
+pub fn split_runs(line: &str) -> Vec<Run> {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' || c == '\u{3000}' { ' ' } else { c })
+        .collect();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    let n = chars.len();
+    while i < n {
+        if chars[i] == ' ' || chars[i].is_control() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while i < n {
+            let c = chars[i];
+            if c == ' ' || c.is_control() {
+                // How long is the gap, and what lies on either side?
+                let mut j = i;
+                while j < n && (chars[j] == ' ' || chars[j].is_control()) {
+                    j += 1;
+                }
+                let gap = j - i;
+                let before = if i > 0 { chars[i - 1] } else { ' ' };
+                let after = chars.get(j).copied().unwrap_or(' ');
+                if j >= n || gap >= 2 || (is_cjk(before) && is_cjk(after)) {
+                    break;
+                }
+                i = j;
+                continue;
+            }
+            i += 1;
+            end = i;
+        }
+        let text: String = chars[start..end].iter().collect();
+        runs.push(Run {
+            text,
+            x0: start,
+            x1: end,
+        });
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_an_indicator_line_in_characters() {
+        // c01 line 34: the 二级 label, the 三级 and the value.
+        let r = split_runs("                   数量指标   值班律师提供法律帮助人次               ≥4000人次");
+        let t: Vec<(&str, usize)> = r.iter().map(|r| (r.text.as_str(), r.x0)).collect();
+        assert_eq!(
+            t,
+            vec![("数量指标", 19), ("值班律师提供法律帮助人次", 26), ("≥4000人次", 53)]
+        );
+    }
+
+    #[test]
+    fn single_space_between_cjk_cells_splits() {
+        // a01 line 136: a 重点工作 line and a 三级 separated by one space.
+        let r = split_runs("                 、公文运转、机要保密、档案管理和督查督 建议提案办复满意率       ≥95%    ≥95%");
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[1].text, "建议提案办复满意率");
+        assert_eq!(r[1].x0, 37);
+        // but not inside Latin text or numbers
+        let r = split_runs("  第 1 页，共 4 页");
+        assert_eq!(r.len(), 1);
+    }
+}

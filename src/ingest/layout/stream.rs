@@ -1,0 +1,619 @@
+//! Stream mode for `pdftotext -layout` text: lines of runs → columns → rows → a grid.
+//!
+//! The text has no ruling lines, so the table is rebuilt from alignment, as Camelot's and
+//! tabula's stream modes do, plus what those lack for these forms: wrapped cells and merged
+//! labels. The stages:
+//! 1. lines → runs (`runs`), pages counted by form feeds, page footers dropped;
+//! 2. the lines are cut into *segments*: a page, and within a page at each indicator header row
+//!    (a row naming two or more `…指标` columns), since pdftotext places every page on its own
+//!    character grid and each block of a form has its own columns;
+//! 3. per segment, columns are clusters of the runs' left edges; the header's runs (centred over
+//!    their columns) are mapped onto them;
+//! 4. *leaf* columns (the ones with a new entry on nearly every row: 三级 and the values, the
+//!    amounts) define the rows: a line with leaf text starts a row, unless it continues text that
+//!    wrapped on the line above;
+//! 5. the other columns hold labels. A merged label is drawn once, near the vertical centre of
+//!    its merge, but the normalizer fills labels *down*: so in indicator segments each label
+//!    column's rows are tiled into groups whose centres best match the labels' lines (a small
+//!    dynamic programme), and each label is put in the first row of its group. Elsewhere (fields
+//!    and funds) a label goes to the row it sits on, or the nearest one.
+
+use super::runs::{Run, split_runs};
+use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// A line of the text with its runs (none for a blank or dropped line).
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 1-based line number in the file.
+    pub no: u32,
+    /// 1-based page (form feeds + 1).
+    pub page: u32,
+    pub runs: Vec<Run>,
+}
+
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(第\s*\d+\s*页\s*[，,]?\s*(共\s*\d+\s*页)?|共\s*\d+\s*页\s*[，,]?\s*第\s*\d+\s*页|[-－—]\s*\d{1,4}\s*[-－—]|\d+\s*/\s*\d+|Page\s+\d+(\s+of\s+\d+)?)$",
+    )
+    .expect("footer pattern")
+});
+
+/// A page footer or page number standing alone on its line.
+pub fn is_footer(runs: &[Run]) -> bool {
+    let t: String = runs
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    runs.len() <= 3 && FOOTER.is_match(t.trim())
+}
+
+/// Split text into lines with runs; footers are blanked.
+pub fn lines_of(text: &str) -> Vec<Line> {
+    let mut page = 1u32;
+    let mut out = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        let mut s = raw.strip_suffix('\r').unwrap_or(raw);
+        // pdftotext puts the form feed at the start of the next page's first line.
+        while let Some(rest) = s.strip_prefix('\u{c}') {
+            page = page.saturating_add(1);
+            s = rest;
+        }
+        let ff_inside = s.matches('\u{c}').count() as u32;
+        let mut runs = split_runs(s);
+        if is_footer(&runs) {
+            runs.clear();
+        }
+        out.push(Line {
+            no: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            page,
+            runs,
+        });
+        page = page.saturating_add(ff_inside);
+    }
+    // A trailing form feed opens an empty page: nothing to keep.
+    out
+}
+
+/// A header row of an indicator block: at least three runs, two of them naming `…指标`
+/// columns (一级指标, 二级指标, 三级指标, 指标值, 指标性质).
+pub fn is_header(l: &Line) -> bool {
+    l.runs.len() >= 3 && l.runs.iter().filter(|r| r.text.contains("指标")).count() >= 2
+}
+
+/// Column clusters of left edges: `(first x0, last x0)` per column, left to right. A new
+/// column starts at a jump of more than 2 characters, and a column is at most 6 characters
+/// wide in left edges (centred labels of different lengths move their left edge a little).
+pub fn clusters(xs: &mut Vec<usize>) -> Vec<(usize, usize)> {
+    xs.sort_unstable();
+    xs.dedup();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &x in xs.iter() {
+        match out.last_mut() {
+            Some((first, last)) if x <= *last + 2 && x <= *first + 6 => *last = x,
+            _ => out.push((x, x)),
+        }
+    }
+    out
+}
+
+/// The column of a left edge among clusters.
+fn column_of(cols: &[(usize, usize)], x0: usize) -> usize {
+    let i = cols.partition_point(|c| c.0 <= x0);
+    i.saturating_sub(1)
+}
+
+/// One row of a segment while it is being built.
+#[derive(Debug, Clone, Default)]
+struct SegRow {
+    top: u32,
+    bottom: u32,
+    page: u32,
+    /// column → (text, line of its first piece)
+    cells: BTreeMap<usize, (String, u32)>,
+}
+
+/// Join wrapped pieces of one cell: CJK text wraps anywhere and is joined directly; Latin
+/// words and numbers get a space back.
+pub fn join_wrapped(a: &mut String, b: &str) {
+    let last = a.chars().last();
+    let first = b.chars().next();
+    if let (Some(x), Some(y)) = (last, first)
+        && x.is_ascii_alphanumeric()
+        && y.is_ascii_alphanumeric()
+    {
+        a.push(' ');
+    }
+    a.push_str(b);
+}
+
+fn put(cells: &mut BTreeMap<usize, (String, u32)>, col: usize, text: &str, line: u32) {
+    match cells.get_mut(&col) {
+        Some((t, _)) => join_wrapped(t, text),
+        None => {
+            cells.insert(col, (text.to_string(), line));
+        }
+    }
+}
+
+/// The kind of a segment, for label placement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// Fields and funds above the first indicator header.
+    Upper,
+    /// An indicator block starting with its header row.
+    Header,
+    /// An indicator block continued from the previous page (no header on this page).
+    Continued,
+}
+
+/// A label block: runs of one label column on nearby lines, joined.
+struct Label {
+    col: usize,
+    text: String,
+    first: u32,
+    last: u32,
+}
+
+/// Build the rows of one segment. `lines` are the segment's lines (blank ones included),
+/// `header` its header line if any, `width` the column count of the running indicator block
+/// (to place a continued segment's columns right-aligned under it).
+fn segment_rows(
+    lines: &[&Line],
+    header: Option<&Line>,
+    kind: Kind,
+    block_width: Option<usize>,
+) -> (Vec<SegRow>, Option<SegRow>, usize) {
+    let mut xs: Vec<usize> = lines
+        .iter()
+        .flat_map(|l| l.runs.iter().map(|r| r.x0))
+        .collect();
+    let cols = clusters(&mut xs);
+    let ncols = cols.len().max(1);
+    // Continued segments are placed right-aligned under the block's header columns.
+    let shift = match (kind, block_width) {
+        (Kind::Continued, Some(w)) if w > ncols => w - ncols,
+        _ => 0,
+    };
+    let col = |r: &Run| column_of(&cols, r.x0);
+
+    // Per column: widest run (to tell wrapped text), and blocks (runs on adjacent lines).
+    let mut max_w = vec![0usize; ncols];
+    let mut blocks = vec![0usize; ncols];
+    let mut last_line: Vec<Option<u32>> = vec![None; ncols];
+    for l in lines {
+        for r in &l.runs {
+            let c = col(r).min(ncols - 1);
+            max_w[c] = max_w[c].max(r.width());
+            if last_line[c].is_none_or(|p| l.no > p + 1) {
+                blocks[c] += 1;
+            }
+            last_line[c] = Some(l.no);
+        }
+    }
+    let most = blocks.iter().copied().max().unwrap_or(0);
+    // The leaf columns start at the leftmost column with nearly as many entries as the most.
+    let leaf = blocks
+        .iter()
+        .position(|&b| b * 10 >= most * 6 && b > 0)
+        .unwrap_or(0);
+
+    // Rows from leaf lines.
+    let is_blank = |i: usize| lines.get(i).is_none_or(|l| l.runs.is_empty());
+    let mut rows: Vec<SegRow> = Vec::new();
+    let mut prev_leaf_line: Option<(usize, bool)> = None; // (index, leftmost leaf run was full)
+    for (i, l) in lines.iter().enumerate() {
+        let leaf_runs: Vec<&Run> = l.runs.iter().filter(|r| col(r) >= leaf).collect();
+        if leaf_runs.is_empty() {
+            continue;
+        }
+        let filled: Vec<usize> = leaf_runs.iter().map(|r| col(r)).collect();
+        let joins = match (prev_leaf_line, rows.last()) {
+            (Some((p, full)), Some(row)) if p + 1 == i => {
+                let lacks = row.cells.keys().any(|c| *c >= leaf && !filled.contains(c));
+                lacks || full
+            }
+            _ => false,
+        };
+        if !joins {
+            rows.push(SegRow {
+                top: l.no,
+                bottom: l.no,
+                page: l.page,
+                cells: BTreeMap::new(),
+            });
+        }
+        if let Some(row) = rows.last_mut() {
+            row.bottom = l.no;
+            for r in &leaf_runs {
+                put(&mut row.cells, col(r), &r.text, l.no);
+            }
+        }
+        let first = leaf_runs.iter().min_by_key(|r| r.x0);
+        let full = first.is_some_and(|r| {
+            let c = col(r).min(ncols - 1);
+            r.width() + 1 >= max_w[c] * 85 / 100 && r.width() >= 4
+        });
+        prev_leaf_line = Some((i, full));
+    }
+
+    // Label blocks in the columns left of the leaf columns.
+    let mut labels: Vec<Label> = Vec::new();
+    let mut open: BTreeMap<usize, (usize, usize)> = BTreeMap::new(); // col → (label idx, line idx)
+    for (i, l) in lines.iter().enumerate() {
+        for r in &l.runs {
+            let c = col(r);
+            if c >= leaf {
+                continue;
+            }
+            let joined = match open.get(&c) {
+                Some(&(li, pi)) => {
+                    let gap = i - pi;
+                    let no_blank = (pi + 1..i).all(|k| !is_blank(k));
+                    let prev_full = labels
+                        .get(li)
+                        .is_some_and(|lb| lb.last == lines[pi].no)
+                        && lines[pi]
+                            .runs
+                            .iter()
+                            .filter(|x| col(x) == c)
+                            .any(|x| x.width() + 1 >= max_w[c.min(ncols - 1)]);
+                    if gap == 1 || (gap == 2 && no_blank && prev_full) {
+                        if let Some(lb) = labels.get_mut(li) {
+                            join_wrapped(&mut lb.text, &r.text);
+                            lb.last = l.no;
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
+                None => false,
+            };
+            if !joined {
+                labels.push(Label {
+                    col: c,
+                    text: r.text.clone(),
+                    first: l.no,
+                    last: l.no,
+                });
+            }
+            if let Some(idx) = if joined {
+                open.get(&c).map(|x| x.0)
+            } else {
+                Some(labels.len() - 1)
+            } {
+                open.insert(c, (idx, i));
+            }
+        }
+    }
+
+    // Empty groups: a label alone on its line between blank lines, in the label column next to
+    // the leaves, with leaf rows below it, is a row of its own (an empty 二级 group).
+    if kind != Kind::Upper && leaf > 0 {
+        let finest = labels.iter().map(|l| l.col).max();
+        let last_row_top = rows.iter().map(|r| r.top).max().unwrap_or(0);
+        let first_no = lines.first().map(|l| l.no).unwrap_or(0);
+        for lb in &labels {
+            if Some(lb.col) != finest || lb.first != lb.last || lb.first > last_row_top {
+                continue;
+            }
+            let idx = (lb.first - first_no) as usize;
+            let alone = lines.get(idx).is_some_and(|l| l.runs.len() == 1);
+            let above_blank = idx == 0 || is_blank(idx - 1);
+            if alone && above_blank && is_blank(idx + 1) && !rows.iter().any(|r| r.top <= lb.first && lb.first <= r.bottom) {
+                rows.push(SegRow {
+                    top: lb.first,
+                    bottom: lb.first,
+                    page: lines.get(idx).map(|l| l.page).unwrap_or(1),
+                    cells: BTreeMap::new(),
+                });
+            }
+        }
+        rows.sort_by_key(|r| r.top);
+    }
+
+    // Place the labels.
+    if !rows.is_empty() {
+        let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
+        for lb in &labels {
+            by_col.entry(lb.col).or_default().push(lb);
+        }
+        for (c, lbs) in by_col {
+            let starts: Vec<usize> = if kind == Kind::Upper {
+                lbs.iter().map(|lb| nearest_row(&rows, lb)).collect()
+            } else {
+                tile(&rows, &lbs, kind == Kind::Continued)
+            };
+            for (lb, s) in lbs.iter().zip(starts) {
+                if let Some(row) = rows.get_mut(s) {
+                    put(&mut row.cells, c, &lb.text, lb.first);
+                }
+            }
+        }
+    } else {
+        // No leaf rows (a segment of labels only): one row per label block.
+        for lb in &labels {
+            let mut row = SegRow {
+                top: lb.first,
+                bottom: lb.last,
+                page: lines.first().map(|l| l.page).unwrap_or(1),
+                cells: BTreeMap::new(),
+            };
+            put(&mut row.cells, lb.col, &lb.text, lb.first);
+            rows.push(row);
+        }
+        rows.sort_by_key(|r| r.top);
+    }
+
+    // The header row: each header run to the column whose extent holds its centre.
+    let head = header.map(|h| {
+        let mut extent: Vec<(usize, usize)> = cols.iter().map(|c| (c.0, c.1 + 1)).collect();
+        for l in lines {
+            for r in &l.runs {
+                let c = col(r);
+                if let Some(e) = extent.get_mut(c) {
+                    e.1 = e.1.max(r.x1);
+                }
+            }
+        }
+        let mut row = SegRow {
+            top: h.no,
+            bottom: h.no,
+            page: h.page,
+            cells: BTreeMap::new(),
+        };
+        let mut used = 0usize;
+        for r in &h.runs {
+            let mid = r.center();
+            let mut c = extent
+                .iter()
+                .position(|e| (e.0 as f64) <= mid && mid <= e.1 as f64)
+                .unwrap_or_else(|| column_of(&cols, r.x0));
+            // Two header runs never share a column: the later one moves right.
+            if row.cells.contains_key(&c) || (c < used && !row.cells.is_empty()) {
+                c = used;
+            }
+            used = c + 1;
+            put(&mut row.cells, c, &r.text, h.no);
+        }
+        row
+    });
+
+    let width = if shift > 0 {
+        block_width.unwrap_or(ncols)
+    } else {
+        ncols
+    };
+    let rows = rows
+        .into_iter()
+        .map(|mut r| {
+            if shift > 0 {
+                r.cells = r.cells.into_iter().map(|(c, v)| (c + shift, v)).collect();
+            }
+            r
+        })
+        .collect();
+    (rows, head, width)
+}
+
+/// The row a label sits on, or the nearest (the upper one on a tie).
+fn nearest_row(rows: &[SegRow], lb: &Label) -> usize {
+    let y = (lb.first + lb.last) as f64 / 2.0;
+    let mut best = (f64::MAX, 0);
+    for (i, r) in rows.iter().enumerate() {
+        let d = if y < r.top as f64 {
+            r.top as f64 - y
+        } else if y > r.bottom as f64 {
+            y - r.bottom as f64
+        } else {
+            0.0
+        };
+        if d < best.0 {
+            best = (d, i);
+        }
+    }
+    best.1
+}
+
+/// Tile the rows into one group per label so each group's centre is near its label's line,
+/// and return each label's first row. Groups are consecutive; the first starts at the first
+/// row unless the segment continues a block from the previous page (its first rows may belong
+/// to a label drawn there). Each group is searched within `W` rows of its label, so the work
+/// is linear in the number of labels.
+fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<usize> {
+    const W: usize = 48;
+    let n = rows.len();
+    if n == 0 {
+        return vec![0; labels.len()];
+    }
+    let ys: Vec<f64> = labels
+        .iter()
+        .map(|l| (l.first + l.last) as f64 / 2.0)
+        .collect();
+    let near: Vec<usize> = labels.iter().map(|lb| nearest_row(rows, lb)).collect();
+    let cost = |s: usize, e: usize, y: f64| {
+        let top = rows.get(s).map(|r| r.top).unwrap_or(0) as f64;
+        let bot = rows.get(e).map(|r| r.bottom).unwrap_or(0) as f64;
+        ((top + bot) / 2.0 - y).abs()
+    };
+    // dp[k]: end row → (cost, start row, previous end)
+    let mut dp: Vec<BTreeMap<usize, (f64, usize, Option<usize>)>> = Vec::new();
+    for (k, &y) in ys.iter().enumerate() {
+        let lo = near[k].saturating_sub(W);
+        let hi = (near[k] + W).min(n - 1);
+        let mut cur: BTreeMap<usize, (f64, usize, Option<usize>)> = BTreeMap::new();
+        for e in lo..=hi {
+            let mut best: Option<(f64, usize, Option<usize>)> = None;
+            if k == 0 {
+                let starts: Vec<usize> = if lead_gap { (lo..=e).collect() } else { vec![0] };
+                for s in starts {
+                    if s <= e {
+                        let c = cost(s, e, y);
+                        if best.is_none_or(|b| c < b.0) {
+                            best = Some((c, s, None));
+                        }
+                    }
+                }
+            } else if let Some(prev) = dp.get(k - 1) {
+                for (&pe, &(pc, _, _)) in prev.range(..e) {
+                    let s = pe + 1;
+                    let c = pc + cost(s, e, y);
+                    if best.is_none_or(|b| c < b.0) {
+                        best = Some((c, s, Some(pe)));
+                    }
+                }
+            }
+            if let Some(b) = best {
+                cur.insert(e, b);
+            }
+        }
+        if cur.is_empty() {
+            // Nothing fits (more labels than rows here): the rest go to their nearest rows.
+            let mut starts = backtrack(&dp);
+            starts.extend(near[k..].iter().copied());
+            return starts;
+        }
+        dp.push(cur);
+    }
+    backtrack(&dp)
+}
+
+/// The start rows of the best tiling found so far.
+fn backtrack(dp: &[BTreeMap<usize, (f64, usize, Option<usize>)>]) -> Vec<usize> {
+    let mut out = vec![0; dp.len()];
+    let mut end = dp
+        .last()
+        .and_then(|m| m.iter().min_by(|a, b| a.1.0.total_cmp(&b.1.0)).map(|(e, _)| *e));
+    for k in (0..dp.len()).rev() {
+        let Some(e) = end else { break };
+        let Some(&(_, s, pe)) = dp[k].get(&e) else {
+            break;
+        };
+        out[k] = s;
+        end = pe;
+    }
+    out
+}
+
+/// Whether the text looks like `pdftotext -layout` output: runs aligned in columns.
+pub fn looks_like_layout(lines: &[Line]) -> bool {
+    lines.iter().filter(|l| l.runs.len() >= 2).count() >= 2
+}
+
+/// Layout text → grids.
+pub fn read(text: &str) -> Vec<Grid> {
+    let lines = lines_of(text);
+    let mut grid = Grid::new("stream");
+    let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
+        return Vec::new();
+    };
+    // Banner: the single texts above the table (title, year line, unit note).
+    let mut pending_break = false;
+    let mut last_page = lines.first().map(|l| l.page).unwrap_or(1);
+    for l in &lines[..body] {
+        for r in &l.runs {
+            let pos = SourcePos {
+                line: Some(l.no),
+                page: Some(l.page),
+                ..Default::default()
+            };
+            grid.rows.push(Row {
+                cells: vec![Some(Cell::new(r.text.clone(), pos.clone()))],
+                pos,
+                break_before: false,
+            });
+        }
+    }
+
+    // Segments.
+    let mut segs: Vec<(usize, usize, Option<usize>)> = Vec::new(); // [start, end), header idx
+    let mut start = body;
+    for i in body..lines.len() {
+        let new_page = i > start && lines[i].page != lines[i - 1].page;
+        let header = is_header(&lines[i]);
+        if i > start && (new_page || header) {
+            segs.push((start, i, None));
+            start = i;
+        }
+        if header {
+            if let Some(last) = segs.last_mut().filter(|s| s.0 == i) {
+                last.2 = Some(i);
+            }
+            start = i;
+        }
+    }
+    segs.push((start, lines.len(), None));
+    // Mark headers (a segment starting on a header line).
+    for s in segs.iter_mut() {
+        if lines.get(s.0).is_some_and(is_header) {
+            s.2 = Some(s.0);
+        }
+    }
+
+    let mut in_block = false;
+    let mut block_width: Option<usize> = None;
+    let mut filled_rows = 0usize;
+    let mut all_rows = 0usize;
+    for (s, e, h) in segs {
+        let kind = if h.is_some() {
+            Kind::Header
+        } else if in_block {
+            Kind::Continued
+        } else {
+            Kind::Upper
+        };
+        let body_lines: Vec<&Line> = lines[s..e]
+            .iter()
+            .filter(|l| Some(l.no as usize - 1) != h)
+            .collect();
+        let (rows, head, width) =
+            segment_rows(&body_lines, h.and_then(|i| lines.get(i)), kind, block_width);
+        if h.is_some() {
+            in_block = true;
+            block_width = Some(width);
+        }
+        for r in head.into_iter().chain(rows) {
+            let page_break = r.page != last_page;
+            last_page = r.page;
+            pending_break |= page_break;
+            let pos = SourcePos {
+                line: Some(r.top),
+                page: Some(r.page),
+                ..Default::default()
+            };
+            let ncol = r.cells.keys().next_back().map(|c| c + 1).unwrap_or(0);
+            let mut cells: Vec<Option<Cell>> = vec![None; ncol];
+            for (c, (t, line)) in r.cells {
+                if let Some(slot) = cells.get_mut(c) {
+                    *slot = Some(Cell::new(
+                        t.trim(),
+                        SourcePos {
+                            line: Some(line),
+                            page: Some(r.page),
+                            ..Default::default()
+                        },
+                    ));
+                }
+            }
+            all_rows += 1;
+            if cells.iter().flatten().count() >= 2 {
+                filled_rows += 1;
+            }
+            grid.rows.push(Row {
+                cells,
+                pos,
+                break_before: std::mem::take(&mut pending_break),
+            });
+        }
+    }
+    grid.extraction.confidence = if all_rows == 0 {
+        0.0
+    } else {
+        (0.4 + 0.5 * filled_rows as f64 / all_rows as f64).min(0.95)
+    };
+    vec![grid]
+}
