@@ -100,6 +100,39 @@ pub fn clusters(xs: &mut Vec<usize>) -> Vec<(usize, usize)> {
     out
 }
 
+/// Merge neighbouring clusters whose runs share their centres: a centred column (a value, a
+/// label) moves its left edge with its text's length, so one column can give several clusters
+/// of left edges.
+pub fn merge_centred<'a>(
+    cols: Vec<(usize, usize)>,
+    runs: impl Iterator<Item = &'a Run>,
+) -> Vec<(usize, usize)> {
+    let mut centre: Vec<(f64, f64)> = vec![(f64::MAX, f64::MIN); cols.len()];
+    for r in runs {
+        if let Some(c) = centre.get_mut(column_of(&cols, r.x0)) {
+            c.0 = c.0.min(r.center());
+            c.1 = c.1.max(r.center());
+        }
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out_c: Vec<(f64, f64)> = Vec::new();
+    for (col, c) in cols.into_iter().zip(centre) {
+        if let (Some(last), Some(lc)) = (out.last_mut(), out_c.last_mut())
+            && col.0 <= last.1 + 8
+            && c.0 <= lc.1 + 1.0
+            && lc.0 <= c.1 + 1.0
+        {
+            last.1 = col.1;
+            lc.0 = lc.0.min(c.0);
+            lc.1 = lc.1.max(c.1);
+            continue;
+        }
+        out.push(col);
+        out_c.push(c);
+    }
+    out
+}
+
 /// The column of a left edge among clusters.
 fn column_of(cols: &[(usize, usize)], x0: usize) -> usize {
     let i = cols.partition_point(|c| c.0 <= x0);
@@ -166,12 +199,16 @@ fn segment_rows(
     header: Option<&Line>,
     kind: Kind,
     block_width: Option<usize>,
-) -> (Vec<SegRow>, Option<SegRow>, usize) {
+    leaves: Option<usize>,
+) -> (Vec<SegRow>, Option<SegRow>, usize, usize) {
     let mut xs: Vec<usize> = lines
         .iter()
         .flat_map(|l| l.runs.iter().map(|r| r.x0))
         .collect();
-    let cols = clusters(&mut xs);
+    let cols = merge_centred(
+        clusters(&mut xs),
+        lines.iter().flat_map(|l| l.runs.iter()),
+    );
     let ncols = cols.len().max(1);
     // Continued segments are placed right-aligned under the block's header columns.
     let shift = match (kind, block_width) {
@@ -196,10 +233,16 @@ fn segment_rows(
     }
     let most = blocks.iter().copied().max().unwrap_or(0);
     // The leaf columns start at the leftmost column with nearly as many entries as the most.
-    let leaf = blocks
+    let counted = blocks
         .iter()
         .position(|&b| b * 10 >= most * 6 && b > 0)
         .unwrap_or(0);
+    // A continued block keeps its header's number of leaf columns: a page with few rows
+    // counts too little to tell labels from leaves.
+    let leaf = match (kind, leaves) {
+        (Kind::Continued, Some(k)) if k <= ncols => ncols - k,
+        _ => counted,
+    };
 
     // Rows from leaf lines.
     let is_blank = |i: usize| lines.get(i).is_none_or(|l| l.runs.is_empty());
@@ -397,7 +440,7 @@ fn segment_rows(
             r
         })
         .collect();
-    (rows, head, width)
+    (rows, head, width, ncols - leaf.min(ncols))
 }
 
 /// The row a label sits on, or the nearest (the upper one on a tie).
@@ -556,6 +599,7 @@ pub fn read(text: &str) -> Vec<Grid> {
 
     let mut in_block = false;
     let mut block_width: Option<usize> = None;
+    let mut block_leaves: Option<usize> = None;
     let mut filled_rows = 0usize;
     let mut all_rows = 0usize;
     for (s, e, h) in segs {
@@ -570,11 +614,17 @@ pub fn read(text: &str) -> Vec<Grid> {
             .iter()
             .filter(|l| Some(l.no as usize - 1) != h)
             .collect();
-        let (rows, head, width) =
-            segment_rows(&body_lines, h.and_then(|i| lines.get(i)), kind, block_width);
+        let (rows, head, width, nleaves) = segment_rows(
+            &body_lines,
+            h.and_then(|i| lines.get(i)),
+            kind,
+            block_width,
+            block_leaves,
+        );
         if h.is_some() {
             in_block = true;
             block_width = Some(width);
+            block_leaves = Some(nleaves);
         }
         for r in head.into_iter().chain(rows) {
             let page_break = r.page != last_page;
@@ -616,4 +666,29 @@ pub fn read(text: &str) -> Vec<Grid> {
         (0.4 + 0.5 * filled_rows as f64 / all_rows as f64).min(0.95)
     };
     vec![grid]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `LAYOUT_DUMP=file cargo test dump_layout -- --ignored --nocapture` prints a file's grid.
+    #[test]
+    #[ignore]
+    fn dump_layout() {
+        let Ok(p) = std::env::var("LAYOUT_DUMP") else {
+            return;
+        };
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        for g in read(&text) {
+            for r in &g.rows {
+                let cells: Vec<String> = r
+                    .cells
+                    .iter()
+                    .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                    .collect();
+                println!("{:>4} {}", r.pos.line.unwrap_or(0), cells.join(" | "));
+            }
+        }
+    }
 }
