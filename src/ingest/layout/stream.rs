@@ -233,10 +233,31 @@ fn segment_rows(
     }
     let most = blocks.iter().copied().max().unwrap_or(0);
     // The leaf columns start at the leftmost column with nearly as many entries as the most.
+    // Leaf columns have an entry on nearly every row: they are filled on most lines that fill
+    // the rightmost column, and have nearly as many separate entries as the busiest column.
+    // Label columns fail one of the two (a 二级 label sits on few value lines; a 重点工作
+    // paragraph spans many lines but is one entry).
+    let right_lines: Vec<&&Line> = lines
+        .iter()
+        .filter(|l| l.runs.iter().any(|r| col(r) + 1 == ncols))
+        .collect();
+    let share = |c: usize| {
+        if right_lines.is_empty() {
+            return 1.0;
+        }
+        let n = right_lines
+            .iter()
+            .filter(|l| l.runs.iter().any(|r| col(r) == c))
+            .count();
+        n as f64 / right_lines.len() as f64
+    };
     let counted = blocks
         .iter()
-        .position(|&b| b * 10 >= most * 6 && b > 0)
-        .unwrap_or(0);
+        .enumerate()
+        .position(|(c, &b)| {
+            b * 10 >= most * 6 && b > 0 && (kind == Kind::Upper || share(c) >= 0.7)
+        })
+        .unwrap_or(ncols - 1);
     // A continued block keeps its header's number of leaf columns: a page with few rows
     // counts too little to tell labels from leaves.
     let leaf = match (kind, leaves) {
