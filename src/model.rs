@@ -117,6 +117,10 @@ pub struct Indicator {
     pub level3: Option<String>,
     pub values: Vec<TargetValue>,
     pub source: IndicatorSource,
+    /// Notes written into a label (`产出指标(40-50)分` → 一级指标: `（40-50）分`), kept out of the
+    /// name.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub notes: Vec<Field>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

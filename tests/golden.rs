@@ -75,24 +75,33 @@ fn every_sample_matches_its_golden() {
     let mut failures = Vec::new();
     for s in &all {
         let (ok, json, err) = convert(s);
-        let g = golden_path(s);
-        if !ok {
-            failures.push(format!("{}: perfnorm failed: {err}", rel(s).display()));
-            continue;
-        }
+        // An input perfnorm rightly refuses (a PDF holding no performance table) has its
+        // message as the golden: `<sample>.err`.
+        let (g, actual) = if ok {
+            (golden_path(s), json)
+        } else {
+            (golden_path(s).with_extension("err"), err)
+        };
         if update {
             std::fs::create_dir_all(g.parent().unwrap()).unwrap();
-            std::fs::write(&g, &json).unwrap();
+            let other = if ok {
+                g.with_extension("err")
+            } else {
+                g.with_extension("json")
+            };
+            let _ = std::fs::remove_file(other);
+            std::fs::write(&g, &actual).unwrap();
             continue;
         }
         match std::fs::read_to_string(&g) {
             Err(_) => failures.push(format!(
-                "{}: no golden at {} (run UPDATE_GOLDEN=1 cargo test --test golden, then review)",
+                "{}: no golden at {} (perfnorm {}; run UPDATE_GOLDEN=1 cargo test --test golden, then review)",
                 rel(s).display(),
-                rel(&g).display()
+                rel(&g).display(),
+                if ok { "succeeded" } else { "failed" }
             )),
-            Ok(expected) if expected != json => {
-                failures.push(format!("{}:\n{}", rel(s).display(), diff(&expected, &json)))
+            Ok(expected) if expected != actual => {
+                failures.push(format!("{}:\n{}", rel(s).display(), diff(&expected, &actual)))
             }
             Ok(_) => {}
         }

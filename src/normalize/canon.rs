@@ -133,7 +133,7 @@ fn opened_full(out: &[char]) -> bool {
 
 /// A key for comparing labels: canonical, then without any blank or bracket style.
 pub fn key(s: &str) -> String {
-    canonical(s)
+    label(s)
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -143,6 +143,28 @@ pub fn key(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// Marks people put on labels to flag required items (`★项目名称`, `实施单位*`).
+const LABEL_MARKS: &[char] = &['*', '＊', '★', '☆', '※', '●', '▲', '△'];
+
+/// The canonical form of a label or name: canonical text without line breaks or marks.
+pub fn label(s: &str) -> String {
+    canonical(s)
+        .trim_matches(|c: char| LABEL_MARKS.contains(&c) || c.is_whitespace())
+        .to_string()
+}
+
+/// The canonical form of a long text (a field's text): like `canonical`, but the line breaks
+/// written inside the cell stay, one `\n` each.
+pub fn text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(canonical)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -191,5 +213,11 @@ mod tests {
         );
         assert_eq!(canonical("中长期\n目标"), "中长期目标");
         assert_eq!(key("部门整体资金(万元)"), key("部门整体资金（万元）"));
+        assert_eq!(label("★项目名称"), "项目名称");
+        assert_eq!(key("实施单位*"), "实施单位");
+        assert_eq!(
+            text("目标1：完成;\r\n 目标2: 提升"),
+            "目标1：完成；\n目标2：提升"
+        );
     }
 }

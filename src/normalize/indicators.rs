@@ -2,13 +2,13 @@
 //! columns, through the synonym table), then each row is placed by `shift::place`, merged
 //! labels are filled down, and each 三级指标 becomes one indicator with parsed values.
 
-use super::canon::canonical;
+use super::canon::{canonical, label};
 use super::diag::Diags;
-use super::shift::{RoleSpan, place};
+use super::shift::{RoleSpan, place_within};
 use super::value;
-use super::vocab::{Role, header_role};
+use super::vocab::{Role, header_role, split_note};
 use crate::ingest::{Row, SourcePos};
-use crate::model::{Indicator, IndicatorSource, TargetValue};
+use crate::model::{Field, Indicator, IndicatorSource, TargetValue};
 
 /// Whether `row` is the header of an indicator block, and its column spans.
 pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
@@ -29,7 +29,10 @@ pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
         .count();
     let known = roles.iter().filter(|r| r.is_some()).count();
     // A header names at least two levels, or a level and a value column, and little else.
-    if !(levels >= 2 || (levels >= 1 && values >= 1)) || known * 2 < filled.len() {
+    // Two level columns make a header whatever else it names (one column per recipient town);
+    // otherwise most of the row must be known header words.
+    let header = levels >= 2 || (levels >= 1 && values >= 1 && known * 2 >= filled.len());
+    if !header {
         return None;
     }
     let mut spans = Vec::new();
@@ -60,6 +63,9 @@ pub struct Block {
     pending_group: Option<Group>,
     /// Whether the last row placed was an indicator (so a fragment may continue it).
     last_was_indicator: bool,
+    max_shift: i32,
+    /// Notes split off the current 一级 and 二级 labels, carried down with them.
+    notes: [Option<String>; 2],
 }
 
 /// What a value column group of the header is: one plain column, or a split value.
@@ -74,8 +80,10 @@ enum ValueCol {
 }
 
 impl Block {
-    pub fn new(spans: Vec<RoleSpan>) -> Block {
+    pub fn new(spans: Vec<RoleSpan>, max_shift: i32) -> Block {
         Block {
+            max_shift,
+            notes: [None, None],
             spans,
             l1: None,
             l2: None,
@@ -124,6 +132,22 @@ impl Block {
             .collect()
     }
 
+    fn note_fields(&self, l3: Option<String>) -> Vec<Field> {
+        [
+            ("一级指标", self.notes[0].clone()),
+            ("二级指标", self.notes[1].clone()),
+            ("三级指标", l3),
+        ]
+        .into_iter()
+        .filter_map(|(l, n)| {
+            n.map(|text| Field {
+                label: l.to_string(),
+                text,
+            })
+        })
+        .collect()
+    }
+
     /// Emit the pending empty group, if any.
     pub fn flush(&mut self, out: &mut Vec<Indicator>) {
         if let Some((l1, l2, kw, pos)) = self.pending_group.take() {
@@ -134,6 +158,7 @@ impl Block {
                 level3: None,
                 values: self.empty_values(),
                 source: source_of(&pos, None),
+                notes: self.note_fields(None),
             });
         }
     }
@@ -147,7 +172,7 @@ impl Block {
         if cells.is_empty() {
             return;
         }
-        let p = place(&cells, &self.spans, self.prev_shift);
+        let p = place_within(&cells, &self.spans, self.prev_shift, self.max_shift);
         self.prev_shift = p.shift;
 
         let mut texts: Vec<Option<&str>> = vec![None; self.spans.len()];
@@ -169,10 +194,19 @@ impl Block {
                 .position(|s| &s.role == r)
                 .and_then(|j| texts[j])
         };
-        let l1 = get(&Role::Level1).map(canonical);
-        let l2 = get(&Role::Level2).map(canonical);
-        let kw = get(&Role::KeyWork).map(canonical);
-        let l3 = get(&Role::Level3).map(canonical);
+        let level = |r: &Role| get(r).map(|t| split_note(&label(t)));
+        let (l1, l1_note) = level(&Role::Level1).unzip();
+        let (l2, l2_note) = level(&Role::Level2).unzip();
+        let (l3, l3_note) = level(&Role::Level3).unzip();
+        let kw = get(&Role::KeyWork).map(label);
+        if l1.is_some() {
+            self.notes[0] = l1_note.flatten();
+            self.notes[1] = None;
+        }
+        if l2.is_some() {
+            self.notes[1] = l2_note.flatten();
+        }
+        let l3_note = l3_note.flatten();
         let value_cols = self.value_cols();
         let any_value = value_cols.iter().any(|vc| match vc {
             ValueCol::Plain(j, _) => texts[*j].is_some(),
@@ -322,6 +356,23 @@ impl Block {
                 &row.pos,
             );
         }
+        let mut values: Vec<TargetValue> = values;
+        if let Some(u) = l3.as_deref().and_then(unit_in_name) {
+            for v in values.iter_mut() {
+                if v.kind == crate::model::ValueKind::Quantitative && v.unit.is_none() {
+                    v.unit = Some(u.clone());
+                }
+            }
+        }
+        if values.iter().any(|v| value::has_placeholder(&v.raw))
+            || l3.as_deref().is_some_and(value::has_placeholder)
+        {
+            diags.warn(
+                "template_placeholder",
+                "a template placeholder (** / ×× / XX) was never filled in",
+                &row.pos,
+            );
+        }
         out.push(Indicator {
             level1: self.l1.clone(),
             level2: self.l2.clone(),
@@ -329,9 +380,21 @@ impl Block {
             level3: l3,
             values,
             source: source_of(&row.pos, l3_pos),
+            notes: self.note_fields(l3_note),
         });
         self.last_was_indicator = true;
     }
+}
+
+/// The unit written in an indicator's name (`造林面积（亩）`), for a bare number as its value.
+fn unit_in_name(name: &str) -> Option<String> {
+    let inner = name.strip_suffix('）')?;
+    let open = inner.rfind('（')?;
+    let u = &inner[open + '（'.len_utf8()..];
+    let n = u.chars().count();
+    ((1..=value::MAX_UNIT_CHARS).contains(&n)
+        && !u.chars().any(|c| c.is_ascii_digit() || c == '、'))
+    .then(|| u.to_string())
 }
 
 fn role_name(r: &Role) -> &'static str {
@@ -359,5 +422,157 @@ fn source_of(row: &SourcePos, cell: Option<&SourcePos>) -> IndicatorSource {
         sheet: row.sheet.clone(),
         row: row.row,
         cell: cell.and_then(|c| c.cell.clone()),
+    }
+}
+
+/// An indicator block as the header lays it out: usually one set of columns, but a table may
+/// put several sets side by side (实施期 and 年度 indicators), each with its own 一级…指标值
+/// columns. Each set is read as its own block; its indicators follow one another.
+pub struct BlockSet {
+    sets: Vec<(usize, usize, Block, Vec<Indicator>)>,
+    /// Rows placed so far: a sub-header may only follow the header directly.
+    rows_seen: usize,
+}
+
+impl BlockSet {
+    /// `titles` are set names from a row above the header (`实施期绩效指标 | 年度绩效指标`).
+    pub fn new(spans: Vec<RoleSpan>, titles: &[(usize, String)], max_shift: i32) -> BlockSet {
+        let mut groups: Vec<Vec<RoleSpan>> = Vec::new();
+        let first_role = spans
+            .iter()
+            .find(|s| s.role.is_label())
+            .map(|s| s.role.clone());
+        for s in spans {
+            let new_set = Some(&s.role) == first_role.as_ref()
+                && groups
+                    .last()
+                    .is_some_and(|g| g.iter().any(|x| x.role == s.role));
+            if new_set || groups.is_empty() {
+                groups.push(Vec::new());
+            }
+            if let Some(g) = groups.last_mut() {
+                g.push(s);
+            }
+        }
+        let several = groups.len() > 1;
+        let sets = groups
+            .into_iter()
+            .map(|mut g| {
+                let start = g.first().map(|s| s.start).unwrap_or(0);
+                let end = g.last().map(|s| s.end).unwrap_or(0);
+                if several
+                    && let Some((_, t)) = titles.iter().find(|(c, _)| start <= *c && *c <= end)
+                {
+                    for s in g.iter_mut() {
+                        if let Role::Value(n) | Role::Extra(n) = &mut s.role {
+                            *n = format!("{n}（{t}）");
+                        }
+                    }
+                }
+                (start, end, Block::new(g, max_shift), Vec::new())
+            })
+            .collect();
+        BlockSet { sets, rows_seen: 0 }
+    }
+
+    /// A second header row under the value columns (`指标值` over `望亭镇 | 东渚街道`, `评分标准`
+    /// over `优 | 良 | 中 | 差`) splits them into one column each. Returns whether `row` was one.
+    pub fn sub_header(&mut self, row: &Row) -> bool {
+        if self.rows_seen > 0 {
+            return false;
+        }
+        let cells: Vec<(usize, &str)> = row.filled().map(|(c, x)| (c, x.text.as_str())).collect();
+        if cells.is_empty() {
+            return false;
+        }
+        let mut changed = false;
+        for (_, _, block, _) in self.sets.iter_mut() {
+            let spans = &block.spans;
+            let inside: Vec<(usize, &str)> = cells
+                .iter()
+                .copied()
+                .filter(|(c, _)| {
+                    spans.first().is_some_and(|s| s.start <= *c)
+                        && spans.last().is_some_and(|s| *c <= s.end)
+                })
+                .collect();
+            if inside.is_empty() {
+                continue;
+            }
+            // Every cell must sit under a value column and read as a name, not a value.
+            let ok = inside.iter().all(|(c, t)| {
+                spans.iter().any(|s| {
+                    s.start <= *c
+                        && *c <= s.end
+                        && matches!(s.role, Role::Value(_) | Role::Extra(_))
+                }) && !value::is_strong_value(t)
+                    && !value::is_operator_cell(t)
+            });
+            if !ok {
+                return false;
+            }
+            let mut new_spans = Vec::new();
+            for s in spans {
+                let subs: Vec<&(usize, &str)> = inside
+                    .iter()
+                    .filter(|(c, _)| s.start <= *c && *c <= s.end)
+                    .collect();
+                let parent = match &s.role {
+                    Role::Value(n) | Role::Extra(n) if !subs.is_empty() => n.clone(),
+                    _ => {
+                        new_spans.push(s.clone());
+                        continue;
+                    }
+                };
+                for (k, (c, t)) in subs.iter().enumerate() {
+                    let end = subs.get(k + 1).map(|n| n.0 - 1).unwrap_or(s.end);
+                    let start = if k == 0 { s.start } else { *c };
+                    let sub = canonical(t);
+                    let role = match header_role(&sub) {
+                        Some(Role::Value(n)) => Role::Value(n),
+                        _ => match s.role {
+                            Role::Value(_) => Role::Value(format!("{parent}（{sub}）")),
+                            _ => Role::Extra(format!("{parent}（{sub}）")),
+                        },
+                    };
+                    new_spans.push(RoleSpan { start, end, role });
+                }
+            }
+            block.spans = new_spans;
+            changed = true;
+        }
+        if changed {
+            self.rows_seen += 1;
+        }
+        changed
+    }
+
+    pub fn row(&mut self, row: &Row, diags: &mut Diags) {
+        self.rows_seen += 1;
+        if self.sets.len() == 1 {
+            if let Some((_, _, block, out)) = self.sets.first_mut() {
+                block.row(row, out, diags);
+            }
+            return;
+        }
+        for (start, end, block, out) in self.sets.iter_mut() {
+            let mut part = row.clone();
+            for (c, cell) in part.cells.iter_mut().enumerate() {
+                if c < *start || c > *end {
+                    *cell = None;
+                }
+            }
+            if !part.is_empty() {
+                block.row(&part, out, diags);
+            }
+        }
+    }
+
+    /// Close the block: its indicators, set after set.
+    pub fn finish(mut self, out: &mut Vec<Indicator>) {
+        for (_, _, block, inds) in self.sets.iter_mut() {
+            block.flush(inds);
+            out.append(inds);
+        }
     }
 }

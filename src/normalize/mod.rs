@@ -15,7 +15,7 @@ pub mod value;
 pub mod vocab;
 
 use crate::ingest::{Grid, Row, SourcePos};
-use crate::model::{Field, Funds, Table, TableKind, TableSource};
+use crate::model::{Diagnostic, Field, Funds, Severity, Table, TableKind, TableSource};
 use canon::{canonical, key};
 use diag::Diags;
 use regex::Regex;
@@ -25,22 +25,72 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*
 static UNIT_NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:金额|资金)?单位\s*[:：]\s*(\S+)$").unwrap());
 
+/// The tables found in an input, and what the normalizer has to say about grids that held none.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub tables: Vec<Table>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Normalize every grid of an input into tables.
 pub fn normalize(grids: &[Grid]) -> Vec<Table> {
-    let mut tables = Vec::new();
+    normalize_all(grids).tables
+}
+
+/// Normalize every grid; a grid (a sheet, a page region) that holds no performance target table
+/// is reported, with what it held, instead of becoming an empty table.
+pub fn normalize_all(grids: &[Grid]) -> Normalized {
+    let mut out = Normalized::default();
     for grid in grids {
         let width = grid.width();
         for part in split_tables(&grid.rows) {
-            let mut t = build_table(part, width);
+            let mut t = build_table(part, width, max_shift(&grid.extraction.method));
             t.source.sheet = grid.sheet.clone();
             t.source.method = Some(grid.extraction.method.clone());
             t.source.confidence = Some(grid.extraction.confidence);
-            if !(t.indicators.is_empty() && t.fields.is_empty() && t.funds.items.is_empty()) {
-                tables.push(t);
+            let is_table = !t.indicators.is_empty()
+                || !t.funds.items.is_empty()
+                || t.title.as_deref().is_some_and(is_title);
+            if is_table {
+                out.tables.push(t);
+            } else if part.iter().any(|r| !r.is_empty()) {
+                let texts: Vec<String> = part
+                    .iter()
+                    .flat_map(|r| r.filled().map(|(_, c)| c.text.clone()))
+                    .collect();
+                let first = part.iter().find(|r| !r.is_empty()).map(|r| r.pos.clone());
+                let mut pos = first.unwrap_or_default();
+                pos.sheet = grid.sheet.clone();
+                let where_ = match &grid.sheet {
+                    Some(s) => format!("on sheet {s}"),
+                    None => "in this part of the input".to_string(),
+                };
+                let mut quoted: String = texts.join(" | ");
+                if quoted.chars().count() > 300 {
+                    quoted = quoted.chars().take(300).collect::<String>() + "…";
+                }
+                out.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    code: "no_table".into(),
+                    message: format!(
+                        "no indicator table found {where_}; {} non-empty cells left unread: {quoted}",
+                        texts.len()
+                    ),
+                    source: diag::source(&pos),
+                });
             }
         }
     }
-    tables
+    out
+}
+
+/// How far rows may be moved back: cells of a workbook or a ruled PDF table are exactly where
+/// the author put them; extracted text drifts.
+fn max_shift(method: &str) -> i32 {
+    match method {
+        "spreadsheet" | "lattice" => 0,
+        _ => shift::MAX_SHIFT,
+    }
 }
 
 /// The text of a row that holds a single text (a banner line), however many columns its
@@ -94,7 +144,27 @@ enum State {
     Indicators,
 }
 
-fn build_table(rows: &[Row], width: usize) -> Table {
+fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
+    // A table need not start at column A: read it from its own left edge.
+    let left = rows
+        .iter()
+        .filter_map(|r| r.filled().next().map(|(c, _)| c))
+        .min()
+        .unwrap_or(0);
+    let trimmed: Vec<Row>;
+    let (rows, width) = if left > 0 {
+        trimmed = rows
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.cells.drain(..left.min(r.cells.len()));
+                r
+            })
+            .collect();
+        (&trimmed[..], width.saturating_sub(left))
+    } else {
+        (rows, width)
+    };
     let mut diags = Diags::default();
     let mut title: Option<String> = None;
     let mut year: Option<i32> = None;
@@ -105,13 +175,28 @@ fn build_table(rows: &[Row], width: usize) -> Table {
     let mut funds = funds::FundsBlock::new();
     let mut funds_pos: Option<SourcePos> = None;
     let mut indicators = Vec::new();
-    let mut block: Option<indicators::Block> = None;
+    let mut block: Option<indicators::BlockSet> = None;
+    // Names of indicator sets from a row above a header (实施期绩效指标 | 年度绩效指标).
+    let mut set_titles: Vec<(usize, String)> = Vec::new();
     let mut state = State::Banner;
     // The column holding the text of the last field, for continuation lines.
     let mut last_field_col: Option<usize> = None;
 
     for row in rows {
         if row.is_empty() {
+            continue;
+        }
+        // Note lines around the table: every cell a `label：text` (填报单位：…（盖章）, 单位：万元).
+        if state != State::Indicators
+            && let Some(notes) = note_cells(row)
+        {
+            for (l, t) in notes {
+                if matches!(l.as_str(), "单位" | "金额单位" | "资金单位") {
+                    unit = Some(t);
+                } else {
+                    fields.push(Field { label: l, text: t });
+                }
+            }
             continue;
         }
         // Banner lines: a single text above the body, or a note anywhere outside indicators.
@@ -141,11 +226,26 @@ fn build_table(rows: &[Row], width: usize) -> Table {
         }
 
         if let Some(spans) = indicators::parse_header(row, width) {
-            if let Some(b) = block.as_mut() {
-                b.flush(&mut indicators);
+            if let Some(b) = block.take() {
+                b.finish(&mut indicators);
             }
-            block = Some(indicators::Block::new(spans));
+            block = Some(indicators::BlockSet::new(spans, &set_titles, max_shift));
+            set_titles.clear();
             state = State::Indicators;
+            continue;
+        }
+        if state == State::Indicators
+            && let Some(b) = block.as_mut()
+            && b.sub_header(row)
+        {
+            continue;
+        }
+        if row.filled().count() >= 2
+            && row
+                .filled()
+                .all(|(_, c)| vocab::header_role(&c.text) == Some(vocab::Role::Outer))
+        {
+            set_titles = row.filled().map(|(c, x)| (c, canonical(&x.text))).collect();
             continue;
         }
 
@@ -158,7 +258,7 @@ fn build_table(rows: &[Row], width: usize) -> Table {
             if first_col == 0 && vocab::field_label(first_text).is_some() {
                 state = State::Fields;
             } else if let Some(b) = block.as_mut() {
-                b.row(row, &mut indicators, &mut diags);
+                b.row(row, &mut diags);
                 continue;
             }
         }
@@ -217,8 +317,8 @@ fn build_table(rows: &[Row], width: usize) -> Table {
             diags.unplaced(&cell.text, &cell.pos);
         }
     }
-    if let Some(b) = block.as_mut() {
-        b.flush(&mut indicators);
+    if let Some(b) = block.take() {
+        b.finish(&mut indicators);
     }
     let items = std::mem::take(&mut funds.items);
     if let Some(pos) = &funds_pos {
@@ -266,6 +366,20 @@ fn is_field_row(row: &Row) -> bool {
         && cells[1..].iter().all(|t| funds::parse_amount(t).is_none())
 }
 
+/// The cells of a note line, when every cell is `label：text` with a note label.
+fn note_cells(row: &Row) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (_, cell) in row.filled() {
+        let t = canonical(&cell.text);
+        let (l, rest) = t.split_once('：').or_else(|| t.split_once(':'))?;
+        if !vocab::is_note_label(l) || rest.trim().is_empty() {
+            return None;
+        }
+        out.push((canon::label(l), rest.trim().to_string()));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The label/text pairs of a field row (`主管部门 | X | | 实施单位 | Y` holds two), and the
 /// column of the last text.
 fn field_pairs(row: &Row) -> (Vec<(String, String)>, Option<usize>) {
@@ -273,12 +387,14 @@ fn field_pairs(row: &Row) -> (Vec<(String, String)>, Option<usize>) {
     let mut last_col = None;
     let mut first = true;
     for (c, cell) in row.filled() {
-        let t = canonical(&cell.text);
-        if first || vocab::field_label(&t).is_some() {
-            pairs.push((t, String::new()));
+        if first || vocab::field_label(&cell.text).is_some() {
+            pairs.push((canon::label(&cell.text), String::new()));
             first = false;
         } else if let Some(p) = pairs.last_mut() {
-            p.1.push_str(&t);
+            if !p.1.is_empty() {
+                p.1.push('\n');
+            }
+            p.1.push_str(&canon::text(&cell.text));
             last_col = Some(c);
         }
     }

@@ -28,7 +28,8 @@ pub struct Placement {
     pub cost: f64,
 }
 
-const MAX_SHIFT: i32 = 4;
+/// The farthest a row of extracted text is moved back.
+pub const MAX_SHIFT: i32 = 4;
 /// Cost of moving a row by one column. Lower than any type mismatch, so a row moves when that
 /// puts each cell in a column of its kind.
 const SHIFT_COST: f64 = 1.0;
@@ -110,6 +111,9 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
         Role::Op => {
             if op {
                 0.0
+            } else if n <= 4 && !strong {
+                // A direction (`正向`) in an operator column.
+                1.0
             } else {
                 5.0
             }
@@ -129,11 +133,22 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
 /// Place the cells `(column, text)` of one row into `spans`. `prev_shift` is the shift the
 /// previous row of the block needed.
 pub fn place(cells: &[(usize, &str)], spans: &[RoleSpan], prev_shift: i32) -> Placement {
+    place_within(cells, spans, prev_shift, MAX_SHIFT)
+}
+
+/// `place` with a bound on the shift: 0 for sources whose columns are exact (a workbook, a
+/// ruled PDF table), where a cell is where the table's author put it.
+pub fn place_within(
+    cells: &[(usize, &str)],
+    spans: &[RoleSpan],
+    prev_shift: i32,
+    max_shift: i32,
+) -> Placement {
     let has_l3 = spans.iter().any(|s| s.role == Role::Level3);
     let mut best: Option<Placement> = None;
     // Try the unshifted row first so that ties keep it.
     let mut shifts = vec![0];
-    for d in 1..=MAX_SHIFT {
+    for d in 1..=max_shift {
         shifts.push(d);
         shifts.push(-d);
     }

@@ -173,7 +173,13 @@ pub fn parse(column: &str, raw: &str) -> TargetValue {
 /// (qualitative) carries no symbol.
 pub fn fold_split(column: &str, op: &str, value: &str, unit: &str) -> TargetValue {
     let op = op.trim();
-    let sym = if is_qualitative_marker(op) { "" } else { op };
+    // Only an operator joins the value: `定性`, or a direction (`正向`) written in an operator
+    // column, stays in `parts` alone.
+    let sym = if is_operator_cell(op) && !is_qualitative_marker(op) {
+        op
+    } else {
+        ""
+    };
     let joined = format!("{}{}{}", sym, value.trim(), unit.trim());
     let mut v = parse(column, &joined);
     v.parts = Some(vec![
@@ -209,6 +215,15 @@ static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// A template placeholder the author never filled in (`≥**个`, `××%`, `XX万元`).
+pub fn has_placeholder(s: &str) -> bool {
+    s.contains("**")
+        || s.contains("××")
+        || s.contains("XX")
+        || s.contains("xx")
+        || s.contains("＊＊")
+}
 
 /// `2026年12月底前`, `12月底`, `2025年11月底前`.
 pub fn is_deadline(s: &str) -> bool {
@@ -324,6 +339,8 @@ mod tests {
         assert_eq!(v.parts.as_ref().unwrap()[0], "定性");
         let v = fold_split("指标值", "＝", "100", "%");
         assert_eq!((v.op.as_deref(), v.number), (Some("="), Some(100.0)));
+        let v = fold_split("指标值", "正向", "≥1,200人次", "");
+        assert_eq!((v.raw.as_str(), v.number), ("≥1,200人次", Some(1200.0)));
         assert!(is_operator_cell("＞"));
         assert!(is_operator_cell("定性"));
         assert!(!is_operator_cell("≥90%"));

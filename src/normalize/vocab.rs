@@ -559,5 +559,70 @@ mod tests {
         assert!(!is_amount_header("财政拨款"));
         assert!(is_level1_name("产出指标(40-50)分"));
         assert!(is_level2_name("可持续影响指标"));
+        assert_eq!(
+            split_note("产出指标（40-50）分"),
+            ("产出指标".into(), Some("（40-50）分".into()))
+        );
+        assert_eq!(
+            split_note("效益指标（必填硬性指标）"),
+            ("效益指标".into(), Some("（必填硬性指标）".into()))
+        );
+        assert_eq!(
+            split_note("满意度指标（选填）"),
+            ("满意度指标".into(), Some("（选填）".into()))
+        );
+        assert_eq!(split_note("办公室（研究室、机关党委）").1, None);
+        assert_eq!(split_note("造林面积（亩）").1, None);
     }
+}
+
+/// Split a note off a level label: score ranges and fill-in hints (`产出指标(40-50)分`,
+/// `效益指标（必填硬性指标）`, `满意度指标(选填)`) are notes; other brackets (`办公室（研究室）`) are
+/// part of the name.
+pub fn split_note(label: &str) -> (String, Option<String>) {
+    static NOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(.+?)\s*([（(][^（）()]*[)）]\s*分?|\d+(?:\.\d+)?\s*[-~～]\s*\d+(?:\.\d+)?\s*分|\d+(?:\.\d+)?分)$").unwrap()
+    });
+    const HINTS: &[&str] = &[
+        "必填", "选填", "硬性", "可选", "自选", "共性", "个性", "权重", "分值", "参考",
+    ];
+    if let Some(m) = NOTE.captures(label) {
+        let note = m[2].to_string();
+        let inner: String = note
+            .chars()
+            .filter(|c| !matches!(c, '(' | ')' | '（' | '）'))
+            .collect();
+        let is_note = note.ends_with('分')
+            || HINTS.iter().any(|h| inner.contains(h))
+            || inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '~' | '～' | '.' | ' '));
+        if is_note && !m[1].trim().is_empty() {
+            return (m[1].trim().to_string(), Some(note));
+        }
+    }
+    (label.to_string(), None)
+}
+
+/// Labels of the note lines around a table (填报单位：…, 单位：万元).
+pub fn is_note_label(label: &str) -> bool {
+    const W: &[&str] = &[
+        "填报单位",
+        "编制单位",
+        "填报人",
+        "填报日期",
+        "联系人",
+        "联系电话",
+        "单位",
+        "金额单位",
+        "资金单位",
+        "审核人",
+        "负责人",
+        "制表人",
+        "制表日期",
+        "日期",
+        "盖章",
+    ];
+    let k = super::canon::key(label);
+    W.iter().any(|w| *w == k)
 }
