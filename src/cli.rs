@@ -61,6 +61,28 @@ pub struct ConvertArgs {
     /// No progress or summary on stderr.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// CSV: start each file with a UTF-8 BOM, so Excel opens it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+    /// CSV: prefix text cells starting with = + - @ with an apostrophe, so Excel shows them
+    /// instead of evaluating them (`=0%` becomes `'=0%`). Off by default: values are exact.
+    #[arg(long = "excel-safe")]
+    pub excel_safe: bool,
+    /// Folders: convert only files whose path below the folder matches (repeatable;
+    /// `*.pdf`, `2024/**`).
+    #[arg(long = "glob", value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// Folders: leave out files whose path below the folder matches (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// With -d: do not reconvert a file whose outputs exist and whose sha256 and perfnorm
+    /// version match the last run's report.json.
+    #[arg(long = "skip-unchanged")]
+    pub skip_unchanged: bool,
+    /// Convert only shard K of N (1-based) of the files, split by a hash of each file's path:
+    /// N machines each run `--shard K/N` into their own -d folder.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Args)]

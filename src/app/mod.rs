@@ -1,6 +1,7 @@
 //! Converting inputs: read one file through the pipeline (detect → read → normalize) into a
 //! `Document`. Batch runs and output writing build on this.
 
+pub mod batch;
 pub mod run;
 
 use crate::error::{Error, IngestError};
@@ -31,7 +32,16 @@ pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result
             .ok_or_else(|| Error::ingest(file, IngestError::UnknownFormat))?,
     };
     let ingested = ingest::read(bytes, format, &opts.read).map_err(|e| Error::ingest(file, e))?;
-    let tables = normalize::normalize(&ingested.grids);
+    // A workbook perfnorm wrote holds, beside its 表格 sheet, tidy sheets whose rows are no
+    // table: skip them (only when they start with perfnorm's own `table_id` header, so a
+    // department's sheet that happens to be named 指标 is still read).
+    let grids: Vec<_> = ingested
+        .grids
+        .iter()
+        .filter(|g| !is_own_tidy_sheet(g))
+        .cloned()
+        .collect();
+    let tables = normalize::normalize(&grids);
     let mut diagnostics: Vec<Diagnostic> = ingested
         .warnings
         .iter()
@@ -62,6 +72,13 @@ pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result
         tables,
         diagnostics,
     })
+}
+
+fn is_own_tidy_sheet(g: &ingest::Grid) -> bool {
+    g.sheet
+        .as_deref()
+        .is_some_and(|s| crate::write::xlsx::TIDY_SHEETS.contains(&s))
+        && g.rows.first().map(|r| r.text(0)) == Some("table_id")
 }
 
 /// Read and convert one file.

@@ -1,14 +1,16 @@
 //! The commands: each resolves its raw flags into settings, runs the library and returns the
 //! exit status (0 all converted, 1 some input failed, 2 bad usage).
 
+use super::batch::{self, Dest};
 use super::{ConvertOptions, convert_file};
 use crate::cli::{CheckArgs, Cli, Command, ConvertArgs, InputArgs};
 use crate::error::Error;
 use crate::ingest::{InputFormat, ReadOptions};
 use crate::model::{Document, Severity};
-use crate::write;
+use crate::write::csv::CsvOptions;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+
+pub use super::batch::OutFormat;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
@@ -47,47 +49,19 @@ fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
     })
 }
 
-/// Output formats perfnorm writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutFormat {
-    Json,
-    Jsonl,
-}
-
-impl OutFormat {
-    fn parse(s: &str) -> Option<OutFormat> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "json" => Some(OutFormat::Json),
-            "jsonl" | "ndjson" => Some(OutFormat::Jsonl),
-            _ => None,
-        }
-    }
-    fn ext(self) -> &'static str {
-        match self {
-            OutFormat::Json => "json",
-            OutFormat::Jsonl => "jsonl",
-        }
-    }
-}
-
-fn render(doc: &Document, f: OutFormat) -> Result<Vec<u8>, crate::error::WriteError> {
-    match f {
-        OutFormat::Json => write::json::to_bytes(doc),
-        OutFormat::Jsonl => write::json::to_jsonl(doc),
-    }
-}
-
 fn resolve_formats(a: &ConvertArgs) -> Result<Vec<OutFormat>, Error> {
+    let mut out: Vec<OutFormat> = Vec::new();
     if !a.to.is_empty() {
-        return a
-            .to
-            .iter()
-            .map(|t| {
-                OutFormat::parse(t)
-                    .ok_or_else(|| Error::Usage(format!("unknown output format {t}")))
-            })
-            .collect();
+        for t in &a.to {
+            let f = OutFormat::parse(t)
+                .ok_or_else(|| Error::Usage(format!("unknown output format {t}")))?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        return Ok(out);
     }
+    // No -t: the extension of -o says it (x.xlsx, x.csv), else JSON.
     let from_ext = a
         .output
         .as_ref()
@@ -97,6 +71,8 @@ fn resolve_formats(a: &ConvertArgs) -> Result<Vec<OutFormat>, Error> {
     Ok(vec![from_ext.unwrap_or(OutFormat::Json)])
 }
 
+/// `convert`: resolve the flags, list the files (folders walked), and hand them to the batch
+/// runner, which converts in parallel and writes every requested format.
 fn convert(a: ConvertArgs) -> i32 {
     let opts = match options(&a.input) {
         Ok(o) => o,
@@ -106,72 +82,57 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
-    if a.inputs.len() > 1 && a.output.is_some() {
+    let mut jobs = match batch::collect(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref()) {
+        Ok(j) => j,
+        Err(e) => return usage(e),
+    };
+    if let Some(sh) = &a.shard {
+        match batch::parse_shard(sh) {
+            Ok((k, n)) => jobs = batch::shard(jobs, k, n),
+            Err(e) => return usage(e),
+        }
+    }
+    let dest = match (&a.output, &a.out_dir) {
+        (Some(o), _) if o.as_os_str() == "-" => Dest::Stdout,
+        (Some(o), _) => Dest::File(o.clone()),
+        (None, Some(d)) => Dest::Dir(d.clone()),
+        (None, None) => Dest::Stdout,
+    };
+    if jobs.len() > 1 && matches!(dest, Dest::File(_)) {
         return usage(Error::Usage(
             "-o takes one input; use -d OUT_DIR for several".into(),
         ));
     }
-    let mut status = EXIT_OK;
-    for input in &a.inputs {
-        let doc = match convert_file(input, &opts) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("perfnorm: {e}");
-                status = EXIT_FAILED;
-                continue;
-            }
-        };
-        if a.strict && doc_has(&doc, Severity::Warning) {
-            eprintln!("perfnorm: {}: warnings with --strict", input.display());
-            status = EXIT_FAILED;
-        }
-        for &f in &formats {
-            let bytes = match render(&doc, f) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("perfnorm: {}: {e}", input.display());
-                    status = EXIT_FAILED;
-                    continue;
-                }
-            };
-            let target = match (&a.output, &a.out_dir) {
-                (Some(o), _) if o.as_os_str() == "-" => None,
-                (Some(o), _) if formats.len() == 1 => Some(o.clone()),
-                (Some(o), _) => Some(o.with_extension(f.ext())),
-                (None, Some(d)) => Some(d.join(output_name(input, f.ext()))),
-                (None, None) => None,
-            };
-            match target {
-                None => {
-                    let mut out = std::io::stdout().lock();
-                    if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                        if e.kind() == std::io::ErrorKind::BrokenPipe {
-                            return status;
-                        }
-                        eprintln!("perfnorm: stdout: {e}");
-                        return EXIT_FAILED;
-                    }
-                }
-                Some(path) => {
-                    if let Err(e) = write::write_atomic(&path, &bytes) {
-                        eprintln!("perfnorm: {}", Error::write(&path, e));
-                        status = EXIT_FAILED;
-                    }
-                }
-            }
+    if jobs.len() > 1 && dest == Dest::Stdout && formats.contains(&OutFormat::Xlsx) {
+        return usage(Error::Usage(
+            "several workbooks cannot go to standard output; use -d OUT_DIR".into(),
+        ));
+    }
+    if a.jobs == Some(0) {
+        return usage(Error::Usage("-j takes a number of jobs, at least 1".into()));
+    }
+    let settings = batch::Settings {
+        dest,
+        formats,
+        csv: CsvOptions {
+            bom: a.bom,
+            excel_safe: a.excel_safe,
+            prefix: String::new(),
+        },
+        jobs: a.jobs,
+        strict: a.strict,
+        quiet: a.quiet,
+        skip_unchanged: a.skip_unchanged,
+        convert: opts,
+    };
+    match batch::run(jobs, &settings) {
+        Ok(status) => status,
+        Err(e @ Error::Usage(_)) => usage(e),
+        Err(e) => {
+            eprintln!("perfnorm: {e}");
+            EXIT_FAILED
         }
     }
-    status
-}
-
-/// `a.pdf` → `a.pdf.json`: keeping the input's extension means `a.pdf` and `a.xlsx` in one
-/// folder never collide.
-fn output_name(input: &Path, ext: &str) -> PathBuf {
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input".into());
-    PathBuf::from(format!("{name}.{ext}"))
 }
 
 fn doc_has(doc: &Document, sev: Severity) -> bool {

@@ -1,0 +1,679 @@
+//! Bulk conversion: many files and whole folder trees in one run, in parallel, with outputs
+//! mirroring the input tree, a progress bar, and an honest summary (also `OUT/report.json`).
+//!
+//! Files are converted in chunks: each chunk in parallel on a rayon pool, then its results are
+//! handed in input order to the combined CSV set and the summary, and dropped. So memory holds
+//! one chunk of documents whatever the archive's size, and the CSV rows come out in the same
+//! order on every run however the threads finish. One bad file is a failure in the summary;
+//! it never stops the run.
+
+use super::{ConvertOptions, convert_bytes};
+use crate::error::{Error, IngestError, WriteError};
+use crate::ingest::InputFormat;
+use crate::model::{Document, Severity};
+use crate::write::{self, csv::CsvOptions, csv::CsvSet};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// The perfnorm version recorded in `report.json`: `--skip-unchanged` reconverts everything
+/// after an upgrade.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Output formats perfnorm writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFormat {
+    Json,
+    Jsonl,
+    Csv,
+    Xlsx,
+}
+
+impl OutFormat {
+    pub fn parse(s: &str) -> Option<OutFormat> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(OutFormat::Json),
+            "jsonl" | "ndjson" => Some(OutFormat::Jsonl),
+            "csv" => Some(OutFormat::Csv),
+            "xlsx" => Some(OutFormat::Xlsx),
+            _ => None,
+        }
+    }
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutFormat::Json => "json",
+            OutFormat::Jsonl => "jsonl",
+            OutFormat::Csv => "csv",
+            OutFormat::Xlsx => "xlsx",
+        }
+    }
+    /// The bytes of one document in a per-file format (CSV is a set: see `CsvSet`).
+    pub fn render(self, doc: &Document) -> Result<Vec<u8>, WriteError> {
+        match self {
+            OutFormat::Json => write::json::to_bytes(doc),
+            OutFormat::Jsonl => write::json::to_jsonl(doc),
+            OutFormat::Xlsx => write::xlsx::to_bytes(doc),
+            OutFormat::Csv => Err(WriteError::Other(
+                "CSV is written as a set of files, not per document".into(),
+            )),
+        }
+    }
+}
+
+/// One input file and the name its outputs take (relative to the output folder, without the
+/// output extension): `sub/a.pdf` → `OUT/sub/a.pdf.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub rel: PathBuf,
+}
+
+/// Where outputs go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dest {
+    /// Standard output (one input, `-o -` or no `-o`/`-d`).
+    Stdout,
+    /// `-o FILE`: one input's outputs; a second format takes FILE with its own extension.
+    File(PathBuf),
+    /// `-d DIR`: per-file outputs mirroring the input tree, the CSV set and `report.json`.
+    Dir(PathBuf),
+}
+
+/// Settings of a run, resolved from the flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub dest: Dest,
+    pub formats: Vec<OutFormat>,
+    pub csv: CsvOptions,
+    pub jobs: Option<usize>,
+    pub strict: bool,
+    pub quiet: bool,
+    pub skip_unchanged: bool,
+    pub convert: ConvertOptions,
+}
+
+/// Walk the inputs: files as given, folders recursively (readable extensions only, hidden
+/// entries and `skip` — the output folder — left out), filtered by `--glob` / `--exclude` on
+/// the path below the folder. Sorted, and each file's output name made unique.
+pub fn collect(
+    inputs: &[PathBuf],
+    globs: &[String],
+    excludes: &[String],
+    skip: Option<&Path>,
+) -> Result<Vec<Job>, Error> {
+    let include = globset(globs)?;
+    let exclude = globset(excludes)?;
+    let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
+    let many_roots = inputs.len() > 1;
+    let mut jobs = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files = Vec::new();
+            walk(input, skip.as_deref(), &mut files);
+            files.sort();
+            // With several inputs each folder keeps its own name, so two trees never mix.
+            let prefix = if many_roots {
+                input
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(PathBuf::from))
+                    .unwrap_or_else(|| PathBuf::from("input"))
+            } else {
+                PathBuf::new()
+            };
+            for f in files {
+                let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
+                let key = below.to_string_lossy().replace('\\', "/");
+                if include.as_ref().is_some_and(|g| !g.is_match(&key))
+                    || exclude.as_ref().is_some_and(|g| g.is_match(&key))
+                {
+                    continue;
+                }
+                jobs.push(Job {
+                    rel: prefix.join(&below),
+                    input: f,
+                });
+            }
+        } else {
+            // A file named on the command line is converted whatever its extension.
+            let name = input
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("input"));
+            jobs.push(Job {
+                input: input.clone(),
+                rel: name,
+            });
+        }
+    }
+    // Two inputs with one output name (x/a.pdf and y/a.pdf named as files): the later ones get
+    // `~2`, `~3`, … so no output overwrites another.
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    for j in &mut jobs {
+        if !seen.insert(j.rel.clone()) {
+            let base = j.rel.clone().into_os_string();
+            let mut n = 2;
+            loop {
+                let mut cand = base.clone();
+                cand.push(format!("~{n}"));
+                let cand = PathBuf::from(cand);
+                if seen.insert(cand.clone()) {
+                    j.rel = cand;
+                    break;
+                }
+                n += 1;
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| Error::Usage(format!("bad glob {p}: {e}")))?);
+    }
+    b.build()
+        .map(Some)
+        .map_err(|e| Error::Usage(format!("bad glob: {e}")))
+}
+
+fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let path = e.path();
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            // Never read our own outputs back as inputs (tables.csv is a readable extension).
+            if skip.is_some_and(|s| std::fs::canonicalize(&path).ok().as_deref() == Some(s)) {
+                continue;
+            }
+            walk(&path, skip, out);
+        } else if (ft.is_file() || ft.is_symlink()) && path.is_file() && readable(&path) {
+            out.push(path);
+        }
+    }
+}
+
+fn readable(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| InputFormat::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Parse `--shard K/N` (1 ≤ K ≤ N).
+pub fn parse_shard(s: &str) -> Result<(u64, u64), Error> {
+    let bad = || Error::Usage(format!("--shard takes K/N with 1 ≤ K ≤ N, not {s}"));
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Keep this shard's share: a file belongs to shard `hash(output name) mod N`, so the split
+/// is the same on every machine and a file keeps its shard as the archive grows.
+pub fn shard(jobs: Vec<Job>, k: u64, n: u64) -> Vec<Job> {
+    jobs.into_iter()
+        .filter(|j| {
+            let h = Sha256::digest(j.rel.to_string_lossy().replace('\\', "/").as_bytes());
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&h[..8]);
+            u64::from_be_bytes(b) % n == k - 1
+        })
+        .collect()
+}
+
+/// The account of a run; `report.json` is this, serialised.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Report {
+    pub perfnorm_version: String,
+    pub files: usize,
+    pub converted: usize,
+    pub skipped_unchanged: usize,
+    pub failed: usize,
+    pub tables: usize,
+    pub indicators: usize,
+    pub warnings_by_code: BTreeMap<String, usize>,
+    pub errors_by_code: BTreeMap<String, usize>,
+    pub failures: Vec<Failure>,
+    /// Every input, in order, with its sha256: what `--skip-unchanged` compares against.
+    pub inputs: Vec<InputRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Failure {
+    pub file: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub file: String,
+    pub output: String,
+    pub sha256: Option<String>,
+    /// converted | skipped | failed
+    pub status: String,
+    pub tables: usize,
+    pub indicators: usize,
+}
+
+/// What became of one file.
+struct Outcome {
+    record: InputRecord,
+    failure: Option<String>,
+    /// Failed under `--strict` only (the outputs were written).
+    strict_failure: bool,
+    doc: Option<Document>,
+    warnings: BTreeMap<String, usize>,
+    errors: BTreeMap<String, usize>,
+    stdout: Vec<u8>,
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The path of `job`'s output in `format`, or None for standard output.
+fn target(dest: &Dest, per_file: &[OutFormat], job: &Job, f: OutFormat) -> Option<PathBuf> {
+    match dest {
+        Dest::Stdout => None,
+        Dest::File(o) if per_file.len() == 1 => Some(o.clone()),
+        Dest::File(o) => Some(o.with_extension(f.ext())),
+        Dest::Dir(d) => {
+            let mut name = job.rel.clone().into_os_string();
+            name.push(".");
+            name.push(f.ext());
+            Some(d.join(name))
+        }
+    }
+}
+
+/// Where the CSV set goes: the output folder, or beside `-o x.csv` as `x.tables.csv`, ….
+fn csv_place(dest: &Dest) -> Option<(PathBuf, String)> {
+    match dest {
+        Dest::Stdout => None,
+        Dest::Dir(d) => Some((d.clone(), String::new())),
+        Dest::File(o) => {
+            let dir = o
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf();
+            let stem = o
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "out".into());
+            Some((dir, format!("{stem}.")))
+        }
+    }
+}
+
+/// Run the conversion of `jobs`; returns the exit status (0 all converted, 1 any failed).
+pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
+    let per_file: Vec<OutFormat> = s
+        .formats
+        .iter()
+        .copied()
+        .filter(|f| *f != OutFormat::Csv)
+        .collect();
+    let want_csv = s.formats.contains(&OutFormat::Csv);
+    let mut csv = match (want_csv, csv_place(&s.dest)) {
+        (false, _) => None,
+        (true, None) => {
+            return Err(Error::Usage(
+                "CSV is a set of five files: give -d OUT_DIR or -o NAME.csv".into(),
+            ));
+        }
+        (true, Some((dir, prefix))) => {
+            let opts = CsvOptions {
+                prefix,
+                ..s.csv.clone()
+            };
+            Some(CsvSet::create(&dir, opts).map_err(|e| Error::write(&dir, e))?)
+        }
+    };
+    let previous = match (&s.dest, s.skip_unchanged) {
+        (Dest::Dir(d), true) => previous_report(d),
+        _ => HashMap::new(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    let bar = progress(jobs.len(), s.quiet);
+    let mut report = Report {
+        perfnorm_version: VERSION.to_string(),
+        files: jobs.len(),
+        ..Report::default()
+    };
+    let mut status = 0;
+    let started = std::time::Instant::now();
+    // Enough files per chunk to keep every thread busy past one slow PDF, few enough that a
+    // chunk's documents stay small in memory.
+    let chunk = (threads * 16).max(16);
+    for part in jobs.chunks(chunk) {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            part.par_iter()
+                .map(|job| {
+                    if let Some(b) = &bar {
+                        b.set_message(display(&job.rel));
+                    }
+                    let o = convert_one(job, s, &per_file, want_csv, &previous);
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                    o
+                })
+                .collect()
+        });
+        for mut o in outcomes {
+            if !o.stdout.is_empty() {
+                let mut out = std::io::stdout().lock();
+                if let Err(e) = out.write_all(&o.stdout).and_then(|_| out.flush()) {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(status);
+                    }
+                    eprintln!("perfnorm: stdout: {e}");
+                    return Ok(1);
+                }
+            }
+            if let (Some(set), Some(doc)) = (csv.as_mut(), o.doc.take())
+                && let Err(e) = set.append(&doc)
+            {
+                let dir = set.dir().to_path_buf();
+                return Err(Error::write(dir, e));
+            }
+            match o.record.status.as_str() {
+                "converted" => report.converted += 1,
+                "skipped" => report.skipped_unchanged += 1,
+                _ => report.failed += 1,
+            }
+            report.tables += o.record.tables;
+            report.indicators += o.record.indicators;
+            for (k, v) in o.warnings {
+                *report.warnings_by_code.entry(k).or_default() += v;
+            }
+            for (k, v) in o.errors {
+                *report.errors_by_code.entry(k).or_default() += v;
+            }
+            if let Some(reason) = o.failure {
+                let msg = format!("{}: {reason}", o.record.file);
+                match &bar {
+                    Some(b) => b.println(format!("perfnorm: {msg}")),
+                    None => eprintln!("perfnorm: {msg}"),
+                }
+                report.failures.push(Failure {
+                    file: o.record.file.clone(),
+                    reason,
+                });
+                status = 1;
+            }
+            if o.strict_failure {
+                status = 1;
+            }
+            report.inputs.push(o.record);
+        }
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if let Some(set) = csv {
+        let dir = set.dir().to_path_buf();
+        set.finish().map_err(|e| Error::write(dir, e))?;
+    }
+    if let Dest::Dir(d) = &s.dest {
+        let path = d.join("report.json");
+        let mut bytes = serde_json::to_vec_pretty(&report)
+            .map_err(|e| Error::write(&path, WriteError::Json(e)))?;
+        bytes.push(b'\n');
+        write::write_atomic(&path, &bytes).map_err(|e| Error::write(&path, e))?;
+        if !s.quiet {
+            summary(&report, started.elapsed(), threads);
+        }
+    }
+    Ok(status)
+}
+
+fn progress(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || total < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
+    let secs = elapsed.as_secs_f64();
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(
+        e,
+        "perfnorm: {} files: {} converted, {} unchanged, {} failed; {} tables, {} indicators \
+         ({:.1} s, {:.1} files/s, {threads} jobs)",
+        r.files,
+        r.converted,
+        r.skipped_unchanged,
+        r.failed,
+        r.tables,
+        r.indicators,
+        secs,
+        if secs > 0.0 {
+            r.files as f64 / secs
+        } else {
+            0.0
+        }
+    );
+    for (code, n) in &r.warnings_by_code {
+        let _ = writeln!(e, "  warning {code}: {n}");
+    }
+    for (code, n) in &r.errors_by_code {
+        let _ = writeln!(e, "  error {code}: {n}");
+    }
+    for f in &r.failures {
+        let _ = writeln!(e, "  failed {}: {}", f.file, f.reason);
+    }
+}
+
+/// The inputs of the last run into `dir` that converted, by file, if it ran this version.
+fn previous_report(dir: &Path) -> HashMap<String, String> {
+    let Ok(bytes) = std::fs::read(dir.join("report.json")) else {
+        return HashMap::new();
+    };
+    let Ok(r) = serde_json::from_slice::<Report>(&bytes) else {
+        return HashMap::new();
+    };
+    if r.perfnorm_version != VERSION {
+        return HashMap::new();
+    }
+    r.inputs
+        .into_iter()
+        .filter(|i| i.status != "failed")
+        .filter_map(|i| i.sha256.map(|h| (i.file, h)))
+        .collect()
+}
+
+fn convert_one(
+    job: &Job,
+    s: &Settings,
+    per_file: &[OutFormat],
+    want_csv: bool,
+    previous: &HashMap<String, String>,
+) -> Outcome {
+    let file = display(&job.input);
+    let mut o = Outcome {
+        record: InputRecord {
+            file: file.clone(),
+            output: display(&job.rel),
+            sha256: None,
+            status: "failed".into(),
+            tables: 0,
+            indicators: 0,
+        },
+        failure: None,
+        strict_failure: false,
+        doc: None,
+        warnings: BTreeMap::new(),
+        errors: BTreeMap::new(),
+        stdout: Vec::new(),
+    };
+    let bytes = match std::fs::read(&job.input) {
+        Ok(b) => b,
+        Err(e) => {
+            o.failure = Some(Error::ingest(&job.input, IngestError::Io(e)).to_string());
+            return o;
+        }
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    o.record.sha256 = Some(sha.clone());
+    let targets: Vec<(OutFormat, Option<PathBuf>)> = per_file
+        .iter()
+        .map(|f| (*f, target(&s.dest, per_file, job, *f)))
+        .collect();
+
+    // Unchanged since the last run: the outputs stay; the CSV rows come from the JSON output.
+    if previous.get(&file) == Some(&sha)
+        && targets
+            .iter()
+            .all(|(_, t)| t.as_ref().is_some_and(|p| p.exists()))
+    {
+        let json = targets
+            .iter()
+            .find(|(f, _)| *f == OutFormat::Json)
+            .and_then(|(_, t)| t.as_ref());
+        let old = json
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|b| serde_json::from_slice::<Document>(&b).ok())
+            .filter(|d| d.source.sha256 == sha);
+        if !want_csv || old.is_some() {
+            o.record.status = "skipped".into();
+            if let Some(d) = old {
+                tally(&mut o, &d);
+                o.doc = want_csv.then_some(d);
+            }
+            return o;
+        }
+    }
+
+    let doc = match convert_bytes(&job.input, &bytes, &s.convert) {
+        Ok(d) => d,
+        Err(e) => {
+            o.failure = Some(reason(&e));
+            return o;
+        }
+    };
+    tally(&mut o, &doc);
+    for (f, t) in &targets {
+        let bytes = match f.render(&doc) {
+            Ok(b) => b,
+            Err(e) => {
+                o.failure = Some(format!("{}: {e}", f.ext()));
+                continue;
+            }
+        };
+        match t {
+            None => o.stdout.extend(bytes),
+            Some(p) => {
+                if let Err(e) = write::write_atomic(p, &bytes) {
+                    o.failure = Some(Error::write(p, e).to_string());
+                }
+            }
+        }
+    }
+    if doc.tables.is_empty() && o.failure.is_none() {
+        o.failure = Some("no performance target table was found".into());
+    }
+    if o.failure.is_none() {
+        o.record.status = "converted".into();
+        if s.strict && !o.warnings.is_empty() {
+            o.strict_failure = true;
+            eprintln!("perfnorm: {file}: warnings with --strict");
+        }
+    }
+    if want_csv {
+        o.doc = Some(doc);
+    }
+    o
+}
+
+/// The reason of a failure without the file name (the report names the file beside it).
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Ingest { source, .. } => source.to_string(),
+        Error::Write { source, .. } => source.to_string(),
+        Error::Usage(m) => m.clone(),
+    }
+}
+
+fn tally(o: &mut Outcome, doc: &Document) {
+    o.record.tables = doc.tables.len();
+    o.record.indicators = doc.tables.iter().map(|t| t.indicators.len()).sum();
+    let all = doc
+        .diagnostics
+        .iter()
+        .chain(doc.tables.iter().flat_map(|t| &t.diagnostics));
+    for d in all {
+        let map = match d.severity {
+            Severity::Error => &mut o.errors,
+            Severity::Warning => &mut o.warnings,
+            Severity::Info => continue,
+        };
+        *map.entry(d.code.clone()).or_default() += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_everything_once() {
+        let jobs: Vec<Job> = (0..50)
+            .map(|i| Job {
+                input: PathBuf::from(format!("x/{i}.pdf")),
+                rel: PathBuf::from(format!("{i}.pdf")),
+            })
+            .collect();
+        let mut total = 0;
+        for k in 1..=3 {
+            total += shard(jobs.clone(), k, 3).len();
+        }
+        assert_eq!(total, 50);
+        assert!(parse_shard("0/3").is_err());
+        assert!(parse_shard("4/3").is_err());
+        assert_eq!(parse_shard("2/3").unwrap(), (2, 3));
+    }
+
+    #[test]
+    fn colliding_names_get_suffixes() {
+        let dir = std::env::temp_dir().join(format!("perfnorm-collide-{}", std::process::id()));
+        let a = dir.join("x").join("a.txt");
+        let b = dir.join("y").join("a.txt");
+        let jobs = collect(&[a, b], &[], &[], None).unwrap();
+        assert_eq!(jobs[0].rel, PathBuf::from("a.txt"));
+        assert_eq!(jobs[1].rel, PathBuf::from("a.txt~2"));
+    }
+}
