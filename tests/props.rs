@@ -81,7 +81,13 @@ proptest! {
     #[test]
     fn reader_never_panics_on_bytes(b in prop::collection::vec(any::<u8>(), 0..2000)) {
         let _ = text::read(&b, &ReadOptions::default());
-        let _ = text::read(&b, &ReadOptions { encoding: Some("gb18030".into()) });
+        let _ = text::read(
+            &b,
+            &ReadOptions {
+                encoding: Some("gb18030".into()),
+                ..ReadOptions::default()
+            },
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
     };
     Ok(ConvertOptions {
         from,
-        read: ReadOptions { encoding },
+        read: ReadOptions {
+            encoding,
+            ..ReadOptions::default()
+        },
     })
 }
 

@@ -57,6 +57,104 @@ impl InputFormat {
 pub struct ReadOptions {
     /// Text encoding: `None` = detect.
     pub encoding: Option<String>,
+    /// How much one input may cost; see `Limits`.
+    pub limits: Limits,
+}
+
+/// What one input may cost, so a hostile or broken file ends in a clear `IngestError::Limit`
+/// naming the limit instead of eating the machine. The defaults are far above any real budget
+/// performance table (a few pages, a few hundred cells) and far below what hurts a 2-core,
+/// few-GiB machine. Each reader checks what it can check cheaply; see SECURITY.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one input file (any format). Checked by the readers on the bytes they are
+    /// given; the app should also check the file's size before reading it into memory.
+    pub max_input_bytes: u64,
+    /// Bytes of one text input. Text tables are dense: a whole department's tables are tens of
+    /// kilobytes, so this is much lower than `max_input_bytes`.
+    pub max_text_bytes: u64,
+    /// Bytes the parts of a zip workbook (xlsx, xlsm, xlsb, ods) may inflate to, summed over
+    /// the parts, as their headers declare (the zip reader refuses a part that inflates past
+    /// its declared size, so the declaration binds). Stops zip bombs before inflating.
+    pub max_decompressed_bytes: u64,
+    /// Non-empty cells across one workbook.
+    pub max_cells: usize,
+    /// Grid slots (each row's width out to its last cell, summed over rows) across one
+    /// workbook: a few cells out at column XFD would otherwise cost 16,384 slots a row.
+    pub max_slots: usize,
+    /// Pages of one PDF that are read; the rest are left out with a `pdf_too_long` warning.
+    pub max_pages: u32,
+    /// Wall time one input may take in a reader. Checked between pages and sheets and every
+    /// few thousand cells, so a reader stops at the next check after it runs out.
+    pub time_per_file: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_input_bytes: 256 << 20,
+            max_text_bytes: 64 << 20,
+            max_decompressed_bytes: 1 << 30,
+            max_cells: sheet::MAX_CELLS,
+            max_slots: sheet::MAX_SLOTS,
+            max_pages: pdf::MAX_PAGES,
+            time_per_file: std::time::Duration::from_secs(300),
+        }
+    }
+}
+
+impl Limits {
+    /// Refuse `len` bytes over `max` with an error naming both (in MiB where that reads
+    /// better).
+    pub fn check_size(len: usize, max: u64, what: &str) -> Result<(), IngestError> {
+        if len as u64 > max {
+            return Err(IngestError::Limit(format!(
+                "{what} is {} bytes, over the limit of {} bytes ({})",
+                len,
+                max,
+                mib(max)
+            )));
+        }
+        Ok(())
+    }
+
+    /// A deadline for one input, starting now.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            end: std::time::Instant::now().checked_add(self.time_per_file),
+            limit: self.time_per_file,
+        }
+    }
+}
+
+fn mib(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.0} MiB", n as f64 / (1u64 << 20) as f64)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// The time one input has left (`Limits::time_per_file`).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    /// `None` when the limit is too large to add to now: no deadline.
+    end: Option<std::time::Instant>,
+    limit: std::time::Duration,
+}
+
+impl Deadline {
+    /// An error once the time is up; `at` says where the reader was.
+    pub fn check(&self, at: impl FnOnce() -> String) -> Result<(), IngestError> {
+        match self.end {
+            Some(end) if std::time::Instant::now() > end => Err(IngestError::Limit(format!(
+                "reading took longer than the limit of {} s per file (stopped at {})",
+                self.limit.as_secs_f64(),
+                at()
+            ))),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Detect the format from the first bytes, falling back to the extension.
@@ -108,6 +206,7 @@ pub fn read(
     format: InputFormat,
     opts: &ReadOptions,
 ) -> Result<Ingested, IngestError> {
+    Limits::check_size(bytes.len(), opts.limits.max_input_bytes, "the file")?;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         InputFormat::Text => text::read(bytes, opts),
         InputFormat::Pdf => pdf::read(bytes, opts),

@@ -28,12 +28,15 @@ use glyphs::{Glyph, PageContent};
 use lattice::Frame;
 use lines::Line;
 
-/// Documents longer than this are cut (a budget table runs to a few dozen pages).
-const MAX_PAGES: u32 = 2_000;
+/// The default of `Limits::max_pages`: documents longer than this are cut (a budget table runs
+/// to a few dozen pages).
+pub const MAX_PAGES: u32 = 2_000;
 /// Outside tables, a gap of this many ems starts a new run (a new column in stream mode).
 const RUN_GAP: f64 = 2.0;
 
-pub fn read(bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> {
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
+    let max_pages = opts.limits.max_pages;
+    let deadline = opts.limits.deadline();
     let doc = glyphs::open(bytes).map_err(|e| match e {
         glyphs::OpenError::Encrypted => IngestError::Pdf {
             page: None,
@@ -45,12 +48,12 @@ pub fn read(bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> 
         },
     })?;
     let mut warnings = Vec::new();
-    let n = doc.pages.min(MAX_PAGES);
-    if doc.pages > MAX_PAGES {
+    let n = doc.pages.min(max_pages);
+    if doc.pages > max_pages {
         warnings.push(warning(
             "pdf_too_long",
             format!(
-                "only the first {MAX_PAGES} of {} pages were read",
+                "only the first {max_pages} of {} pages were read",
                 doc.pages
             ),
             None,
@@ -58,6 +61,7 @@ pub fn read(bytes: &[u8], _opts: &ReadOptions) -> Result<Ingested, IngestError> 
     }
     let mut pages = Vec::with_capacity(n as usize);
     for i in 0..n {
+        deadline.check(|| format!("page {}", i + 1))?;
         // One page that trips the engine must not lose the others.
         let page =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(&doc, i)))

@@ -3,7 +3,9 @@
 //! Each format first becomes a list of `RawSheet`s (the used cells with their display text, and
 //! the merged regions when the format gives them); `build_grid` then lays every sheet out the
 //! same way. Cells are collected sparsely — a sheet that claims `A1:XFD1048576` costs what its
-//! used cells cost — and counted against `MAX_CELLS` across the workbook.
+//! used cells cost — and counted against `Limits::max_cells` across the workbook. A zip
+//! workbook whose parts declare more than `Limits::max_decompressed_bytes` is refused before
+//! anything is inflated (zip bombs).
 //!
 //! What the formats give (calamine 0.38):
 //! - xlsx: values, number formats (rendered by `numfmt`), merged regions.
@@ -21,15 +23,19 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::grid::column_letters;
-use super::{Cell, Grid, Ingested, InputFormat, ReadOptions, ReaderWarning, Row, SourcePos};
+use super::{
+    Cell, Deadline, Grid, Ingested, InputFormat, Limits, ReadOptions, ReaderWarning, Row, SourcePos,
+};
 use crate::error::IngestError;
 
-/// Cells (non-empty, across all sheets) one workbook may hold. Performance tables have hundreds;
-/// two million is far beyond any real one and still bounded in memory.
+/// The default of `Limits::max_cells`: cells (non-empty, across all sheets) one workbook may
+/// hold. Performance tables have hundreds; two million is far beyond any real one and still
+/// bounded in memory.
 pub const MAX_CELLS: usize = 2_000_000;
 
-/// Grid slots (columns up to each row's last cell, summed over rows) one workbook may use: a few
-/// cells scattered out to column XFD would otherwise make every row 16,384 slots wide.
+/// The default of `Limits::max_slots`: grid slots (columns up to each row's last cell, summed
+/// over rows) one workbook may use: a few cells scattered out to column XFD would otherwise make
+/// every row 16,384 slots wide.
 pub const MAX_SLOTS: usize = 8_000_000;
 
 /// One sheet's used cells, before layout.
@@ -43,31 +49,77 @@ struct RawSheet {
     formats_known: bool,
 }
 
-/// Counts cells against `MAX_CELLS` as they are read, so a hostile sheet is refused before it
-/// is held in memory.
-struct Budget(usize);
+/// Counts cells against `Limits::max_cells` as they are read, so a hostile sheet is refused
+/// before it is held in memory, and looks at the clock every few thousand cells.
+struct Budget {
+    cells: usize,
+    limits: Limits,
+    deadline: Deadline,
+}
 
 impl Budget {
     fn take(&mut self) -> Result<(), IngestError> {
-        self.0 += 1;
-        if self.0 > MAX_CELLS {
+        self.cells += 1;
+        if self.cells > self.limits.max_cells {
             return Err(IngestError::Limit(format!(
-                "the workbook has more than {MAX_CELLS} non-empty cells"
+                "the workbook has more than {} non-empty cells",
+                self.limits.max_cells
             )));
+        }
+        if self.cells % 4096 == 0 {
+            let n = self.cells;
+            self.deadline.check(|| format!("cell {n}"))?;
         }
         Ok(())
     }
 }
 
+/// Refuse a zip workbook whose parts declare more than `max` bytes in all, before calamine
+/// inflates any of them. The zip reader stops a part that inflates past its declared size
+/// ("larger than its declared uncompressed size"), so a lying header cannot get round this.
+/// Bytes that are no zip are left to calamine, which says why with its own words.
+fn check_zip(bytes: &[u8], max: u64) -> Result<(), IngestError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(part.size());
+        if total > max {
+            return Err(IngestError::Limit(format!(
+                "the workbook's parts inflate to more than {max} bytes (part {:?} declares {} \
+                 bytes): a zip bomb, or far larger than any table",
+                part.name(),
+                part.size()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn read(
     bytes: &[u8],
     format: InputFormat,
-    _opts: &ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<Ingested, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::Empty);
     }
-    let mut budget = Budget(0);
+    let limits = opts.limits;
+    if matches!(
+        format,
+        InputFormat::Xlsx | InputFormat::Xlsb | InputFormat::Ods
+    ) {
+        check_zip(bytes, limits.max_decompressed_bytes)?;
+    }
+    let mut budget = Budget {
+        cells: 0,
+        limits,
+        deadline: limits.deadline(),
+    };
     let sheets = match format {
         InputFormat::Xlsx => read_xlsx(bytes, &mut budget)?,
         InputFormat::Xls => read_xls(bytes, &mut budget)?,
@@ -116,7 +168,8 @@ pub fn read(
                 },
             });
         }
-        out.grids.push(build_grid(sheet, &mut slots)?);
+        out.grids
+            .push(build_grid(sheet, &mut slots, limits.max_slots)?);
     }
     Ok(out)
 }
@@ -125,7 +178,7 @@ pub fn read(
 /// starting at C5 keeps two empty columns), fully empty rows omitted but row numbers kept in
 /// `pos`, merged regions as spans on their top-left cell. Cells hidden under a merge (values
 /// Excel keeps but does not show) are dropped: a person does not see them.
-fn build_grid(sheet: RawSheet, slots: &mut usize) -> Result<Grid, IngestError> {
+fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Grid, IngestError> {
     let RawSheet {
         name,
         mut cells,
@@ -157,7 +210,7 @@ fn build_grid(sheet: RawSheet, slots: &mut usize) -> Result<Grid, IngestError> {
             .map_or(cells.len(), |p| i + p);
         let width = cells[end - 1].1 as usize + 1;
         *slots += width;
-        if *slots > MAX_SLOTS {
+        if *slots > max_slots {
             return Err(IngestError::Limit(format!(
                 "sheet {name:?} is too wide to lay out (cells out to column {})",
                 column_letters(cells[end - 1].1)
@@ -364,7 +417,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
     // whether the workbook is readable at all, with its own (better) reason.
     let formats = biff::scan(bytes).unwrap_or_default();
     for sheet in &formats.sheets {
-        if sheet.area > MAX_SLOTS as u64 {
+        if sheet.area > budget.limits.max_slots as u64 {
             return Err(IngestError::Limit(format!(
                 "sheet {:?} claims {} cells",
                 sheet.name, sheet.area

@@ -95,6 +95,9 @@ pub fn looks_like_text(bytes: &[u8]) -> bool {
 
 /// Read a text file of a table.
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
+    // Before anything looks at the text: decoding copies it, and the layout reader's passes
+    // are only fast for table-sized input.
+    super::Limits::check_size(bytes.len(), opts.limits.max_text_bytes, "the text file")?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError::Empty);
     }
