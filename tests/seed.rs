@@ -224,6 +224,14 @@ fn encodings_and_line_ends_give_the_same_json() {
 }
 
 #[test]
+fn a_csv_export_reads_like_the_tab_text() {
+    // tabula / Camelot write CSV: quoted fields, commas inside cells.
+    let d = convert("suzhou-2026-jiguan-gongwei.tabula.csv");
+    assert_eq!(d.tables.len(), 1);
+    assert_eq!(content(&d.tables[0]), content(&table(SEED)));
+}
+
+#[test]
 fn damaged_copies_convert_like_the_seed() {
     let base = table(SEED);
     for name in [

@@ -104,6 +104,8 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
     let grids = if is_tab_separated(&text) {
         vec![tab_grid(&text)]
+    } else if let Some(g) = csv_grid(&text) {
+        vec![g]
     } else {
         super::layout::read_text(&text)?
     };
@@ -123,6 +125,61 @@ fn is_tab_separated(text: &str) -> bool {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let tabbed = lines.iter().filter(|l| l.contains('\t')).count();
     tabbed > 0 && tabbed * 3 >= lines.len()
+}
+
+/// Comma-separated text (tabula and Camelot export tables as CSV): read with the csv crate
+/// when most rows split into the same number of fields, three or more. Quoted fields may hold
+/// line breaks; each record keeps the line it starts on.
+pub fn csv_grid(text: &str) -> Option<Grid> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for r in rdr.records() {
+        let r = r.ok()?;
+        let line = r.position().map(|p| p.line() as u32);
+        records.push((line, r));
+    }
+    let filled: Vec<usize> = records
+        .iter()
+        .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
+        .map(|(_, r)| r.len())
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    for n in &filled {
+        *counts.entry(*n).or_insert(0usize) += 1;
+    }
+    let (&mode, &k) = counts.iter().max_by_key(|(n, k)| (**k, **n))?;
+    if mode < 3 || k * 2 < filled.len() {
+        return None;
+    }
+    let mut grid = Grid::new("text");
+    let mut pending_break = false;
+    for (line, r) in records {
+        if r.iter().all(|f| f.trim().is_empty()) {
+            pending_break = !grid.rows.is_empty();
+            continue;
+        }
+        let pos = SourcePos {
+            line,
+            ..SourcePos::default()
+        };
+        let cells = r
+            .iter()
+            .map(|f| {
+                let t = f.trim();
+                (!t.is_empty()).then(|| Cell::new(t, pos.clone()))
+            })
+            .collect();
+        grid.rows.push(Row {
+            cells,
+            pos,
+            break_before: pending_break,
+        });
+        pending_break = false;
+    }
+    Some(grid)
 }
 
 /// One row per line, one cell per tab-separated field; blank lines mark page breaks.
@@ -188,6 +245,16 @@ mod tests {
         let (t, _) = decode(&gb, Some("gb18030")).unwrap();
         assert_eq!(t, src);
         assert!(decode(&gb, Some("klingon")).is_err());
+    }
+
+    #[test]
+    fn csv_tables_read_as_grids() {
+        let t = "一级指标,二级指标,三级指标,指标值\n产出指标,数量指标,\"办理案件数, 含咨询\",≥3200件\n,,法律咨询接待量,≥2.5万人次\n";
+        let g = csv_grid(t).unwrap();
+        assert_eq!(g.rows.len(), 3);
+        assert_eq!(g.rows[1].text(2), "办理案件数, 含咨询");
+        assert_eq!(g.rows[2].pos.line, Some(3));
+        assert!(csv_grid("一段文字，没有表格\n第二行, 也不是").is_none());
     }
 
     #[test]
