@@ -87,18 +87,26 @@ mod tests {
     #[test]
     fn runs_of_an_indicator_line_in_characters() {
         // c01 line 34: the 二级 label, the 三级 and the value.
-        let r = split_runs("                   数量指标   值班律师提供法律帮助人次               ≥4000人次");
+        let r = split_runs(
+            "                   数量指标   值班律师提供法律帮助人次               ≥4000人次",
+        );
         let t: Vec<(&str, usize)> = r.iter().map(|r| (r.text.as_str(), r.x0)).collect();
         assert_eq!(
             t,
-            vec![("数量指标", 19), ("值班律师提供法律帮助人次", 26), ("≥4000人次", 53)]
+            vec![
+                ("数量指标", 19),
+                ("值班律师提供法律帮助人次", 26),
+                ("≥4000人次", 53)
+            ]
         );
     }
 
     #[test]
     fn single_space_between_cjk_cells_splits() {
         // a01 line 136: a 重点工作 line and a 三级 separated by one space.
-        let r = split_runs("                 、公文运转、机要保密、档案管理和督查督 建议提案办复满意率       ≥95%    ≥95%");
+        let r = split_runs(
+            "                 、公文运转、机要保密、档案管理和督查督 建议提案办复满意率       ≥95%    ≥95%",
+        );
         assert_eq!(r.len(), 4);
         assert_eq!(r[1].text, "建议提案办复满意率");
         assert_eq!(r[1].x0, 37);

@@ -51,6 +51,9 @@ pub fn is_footer(runs: &[Run]) -> bool {
     runs.len() <= 3 && FOOTER.is_match(t.trim())
 }
 
+const MAX_LINE_BYTES: usize = 1 << 16;
+const MAX_RUNS: usize = 64;
+
 /// Split text into lines with runs; footers are blanked.
 pub fn lines_of(text: &str) -> Vec<Line> {
     let mut page = 1u32;
@@ -63,7 +66,14 @@ pub fn lines_of(text: &str) -> Vec<Line> {
             s = rest;
         }
         let ff_inside = s.matches('\u{c}').count() as u32;
-        let mut runs = split_runs(s);
+        // A table line is never this long or this fragmented: such lines are left out, which
+        // also keeps the per-line work below linear.
+        let mut runs = if s.len() > MAX_LINE_BYTES {
+            Vec::new()
+        } else {
+            split_runs(s)
+        };
+        runs.truncate(MAX_RUNS);
         if is_footer(&runs) {
             runs.clear();
         }
@@ -205,10 +215,7 @@ fn segment_rows(
         .iter()
         .flat_map(|l| l.runs.iter().map(|r| r.x0))
         .collect();
-    let cols = merge_centred(
-        clusters(&mut xs),
-        lines.iter().flat_map(|l| l.runs.iter()),
-    );
+    let cols = merge_centred(clusters(&mut xs), lines.iter().flat_map(|l| l.runs.iter()));
     let ncols = cols.len().max(1);
     // Continued segments are placed right-aligned under the block's header columns.
     let shift = match (kind, block_width) {
@@ -254,9 +261,7 @@ fn segment_rows(
     let counted = blocks
         .iter()
         .enumerate()
-        .position(|(c, &b)| {
-            b * 10 >= most * 6 && b > 0 && (kind == Kind::Upper || share(c) >= 0.7)
-        })
+        .position(|(c, &b)| b * 10 >= most * 6 && b > 0 && (kind == Kind::Upper || share(c) >= 0.7))
         .unwrap_or(ncols - 1);
     // A continued block keeps its header's number of leaf columns: a page with few rows
     // counts too little to tell labels from leaves.
@@ -317,9 +322,7 @@ fn segment_rows(
                 Some(&(li, pi)) => {
                     let gap = i - pi;
                     let no_blank = (pi + 1..i).all(|k| !is_blank(k));
-                    let prev_full = labels
-                        .get(li)
-                        .is_some_and(|lb| lb.last == lines[pi].no)
+                    let prev_full = labels.get(li).is_some_and(|lb| lb.last == lines[pi].no)
                         && lines[pi]
                             .runs
                             .iter()
@@ -361,6 +364,7 @@ fn segment_rows(
         let finest = labels.iter().map(|l| l.col).max();
         let last_row_top = rows.iter().map(|r| r.top).max().unwrap_or(0);
         let first_no = lines.first().map(|l| l.no).unwrap_or(0);
+        let mut empty: Vec<SegRow> = Vec::new();
         for lb in &labels {
             if Some(lb.col) != finest || lb.first != lb.last || lb.first > last_row_top {
                 continue;
@@ -368,8 +372,14 @@ fn segment_rows(
             let idx = (lb.first - first_no) as usize;
             let alone = lines.get(idx).is_some_and(|l| l.runs.len() == 1);
             let above_blank = idx == 0 || is_blank(idx - 1);
-            if alone && above_blank && is_blank(idx + 1) && !rows.iter().any(|r| r.top <= lb.first && lb.first <= r.bottom) {
-                rows.push(SegRow {
+            if alone
+                && above_blank
+                && is_blank(idx + 1)
+                && !rows
+                    .get(nearest_row(&rows, lb))
+                    .is_some_and(|r| r.top <= lb.first && lb.first <= r.bottom)
+            {
+                empty.push(SegRow {
                     top: lb.first,
                     bottom: lb.first,
                     page: lines.get(idx).map(|l| l.page).unwrap_or(1),
@@ -377,6 +387,7 @@ fn segment_rows(
                 });
             }
         }
+        rows.extend(empty);
         rows.sort_by_key(|r| r.top);
     }
 
@@ -467,20 +478,23 @@ fn segment_rows(
 /// The row a label sits on, or the nearest (the upper one on a tie).
 fn nearest_row(rows: &[SegRow], lb: &Label) -> usize {
     let y = (lb.first + lb.last) as f64 / 2.0;
-    let mut best = (f64::MAX, 0);
-    for (i, r) in rows.iter().enumerate() {
-        let d = if y < r.top as f64 {
-            r.top as f64 - y
-        } else if y > r.bottom as f64 {
-            y - r.bottom as f64
-        } else {
-            0.0
-        };
-        if d < best.0 {
-            best = (d, i);
-        }
+    // Rows are sorted by their top line: only the two around `y` can be nearest.
+    let i = rows.partition_point(|r| (r.top as f64) <= y);
+    let dist = |k: usize| {
+        rows.get(k).map_or(f64::MAX, |r| {
+            if y < r.top as f64 {
+                r.top as f64 - y
+            } else if y > r.bottom as f64 {
+                y - r.bottom as f64
+            } else {
+                0.0
+            }
+        })
+    };
+    match i.checked_sub(1) {
+        Some(p) if dist(p) <= dist(i) => p,
+        _ => i.min(rows.len().saturating_sub(1)),
     }
-    best.1
 }
 
 /// Tile the rows into one group per label so each group's centre is near its label's line,
@@ -505,7 +519,7 @@ fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<usize> {
         ((top + bot) / 2.0 - y).abs()
     };
     // dp[k]: end row → (cost, start row, previous end)
-    let mut dp: Vec<BTreeMap<usize, (f64, usize, Option<usize>)>> = Vec::new();
+    let mut dp: Vec<Stage> = Vec::new();
     for (k, &y) in ys.iter().enumerate() {
         let lo = near[k].saturating_sub(W);
         let hi = (near[k] + W).min(n - 1);
@@ -513,7 +527,11 @@ fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<usize> {
         for e in lo..=hi {
             let mut best: Option<(f64, usize, Option<usize>)> = None;
             if k == 0 {
-                let starts: Vec<usize> = if lead_gap { (lo..=e).collect() } else { vec![0] };
+                let starts: Vec<usize> = if lead_gap {
+                    (lo..=e).collect()
+                } else {
+                    vec![0]
+                };
                 for s in starts {
                     if s <= e {
                         let c = cost(s, e, y);
@@ -546,12 +564,18 @@ fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<usize> {
     backtrack(&dp)
 }
 
+/// One label's step of the tiling: its group's end row → (total cost, start row, the
+/// previous group's end).
+type Stage = BTreeMap<usize, (f64, usize, Option<usize>)>;
+
 /// The start rows of the best tiling found so far.
-fn backtrack(dp: &[BTreeMap<usize, (f64, usize, Option<usize>)>]) -> Vec<usize> {
+fn backtrack(dp: &[Stage]) -> Vec<usize> {
     let mut out = vec![0; dp.len()];
-    let mut end = dp
-        .last()
-        .and_then(|m| m.iter().min_by(|a, b| a.1.0.total_cmp(&b.1.0)).map(|(e, _)| *e));
+    let mut end = dp.last().and_then(|m| {
+        m.iter()
+            .min_by(|a, b| a.1.0.total_cmp(&b.1.0))
+            .map(|(e, _)| *e)
+    });
     for k in (0..dp.len()).rev() {
         let Some(e) = end else { break };
         let Some(&(_, s, pe)) = dp[k].get(&e) else {
@@ -710,6 +734,76 @@ mod tests {
                     .collect();
                 println!("{:>4} {}", r.pos.line.unwrap_or(0), cells.join(" | "));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::*;
+
+    const C01: &str = "         一级指标      二级指标               三级指标             指标值\n\n                          办理法律援助案件数                   ≥3200件\n\n                   数量指标   值班律师提供法律帮助人次               ≥4000人次\n\n                          法律咨询接待量                    ≥2.5万人次\n\n                          法律援助案件质量评估合格率                ≥95%\n         产出指标      质量指标\n                          法律援助案卷归档规范率                  =100%\n";
+
+    #[test]
+    fn columns_from_left_edges_and_centres() {
+        let lines = lines_of(C01);
+        let mut xs: Vec<usize> = lines
+            .iter()
+            .skip(1)
+            .flat_map(|l| l.runs.iter().map(|r| r.x0))
+            .collect();
+        let cols = merge_centred(
+            clusters(&mut xs),
+            lines.iter().skip(1).flat_map(|l| l.runs.iter()),
+        );
+        let starts: Vec<usize> = cols.iter().map(|c| c.0).collect();
+        assert_eq!(starts, vec![9, 19, 26, 53]);
+    }
+
+    #[test]
+    fn merged_label_moves_to_the_top_of_its_group() {
+        let g = read(C01);
+        let rows: Vec<Vec<&str>> = g[0]
+            .rows
+            .iter()
+            .map(|r| (0..4).map(|c| r.text(c)).collect())
+            .collect();
+        // header, then 5 rows; 产出指标 (drawn on line 10) goes to the first row, 数量指标
+        // (line 5, centre of rows 3-7) to the first row, 质量指标 (line 10) to line 9's row.
+        assert_eq!(rows.len(), 6);
+        assert_eq!(
+            rows[1],
+            vec!["产出指标", "数量指标", "办理法律援助案件数", "≥3200件"]
+        );
+        assert_eq!(rows[4][1], "质量指标");
+        assert_eq!(rows[5][1], "");
+        assert_eq!(g[0].rows[1].pos.line, Some(3));
+    }
+
+    #[test]
+    fn wrapped_leaf_text_joins_its_row_and_footers_drop() {
+        let t = "一级指标   二级指标   三级指标   半年指标值   全年指标值\n\n                 万元地区生产总值用水量下降\n  产出     数量                            ≥3%     ≥5%\n                 率\n\n                 另一指标              =1   =2\n\n                 第 1 页，共 4 页\n\u{c}    下一页           x     y\n";
+        let lines = lines_of(t);
+        assert!(lines[8].runs.is_empty(), "footer dropped");
+        assert_eq!(lines[9].page, 2);
+        let g = read(t);
+        let texts: Vec<String> = g[0].rows.iter().map(|r| r.text(2).to_string()).collect();
+        assert!(
+            texts.contains(&"万元地区生产总值用水量下降率".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        for t in [
+            "",
+            "\u{c}\u{c}",
+            "a  b\n\u{c}c  d  指标  指标",
+            "   \n  \t x",
+            &"x  ".repeat(10000),
+        ] {
+            let _ = read(t);
         }
     }
 }

@@ -1,0 +1,106 @@
+//! The layout reader on real `pdftotext -layout` text (corpus files copied into `samples/`):
+//! the grids it builds must normalize to the documents' indicators, with labels of merged
+//! groups filled down to the right rows and wrapped cells joined.
+
+use perfnorm::ingest::layout::read_text;
+use perfnorm::normalize::normalize;
+use std::path::Path;
+
+fn indicators(name: &str) -> Vec<(String, String, String, String)> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(&p).expect("sample");
+    let grids = read_text(&text).expect("a grid");
+    assert!(grids.iter().all(|g| g.extraction.method == "stream"));
+    let tables = normalize(&grids);
+    assert_eq!(tables.len(), 1, "{name}: one table");
+    tables[0]
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.level1.clone().unwrap_or_default(),
+                i.level2.clone().unwrap_or_default(),
+                i.level3.clone().unwrap_or_default(),
+                i.values
+                    .iter()
+                    .map(|v| v.raw.clone())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )
+        })
+        .collect()
+}
+
+fn has(ind: &[(String, String, String, String)], l1: &str, l2: &str, l3: &str, v: &str) -> bool {
+    ind.iter()
+        .any(|i| i.0 == l1 && i.1 == l2 && i.2 == l3 && i.3 == v)
+}
+
+#[test]
+fn c01_project_table_over_two_pages() {
+    let ind = indicators("c01_lianyungang_falv_yuanzhu_2024.layout.txt");
+    assert_eq!(ind.len(), 12);
+    // 数量指标 is drawn on the middle row of its three: it must fill from the first.
+    assert!(has(
+        &ind,
+        "产出指标",
+        "数量指标",
+        "办理法律援助案件数",
+        "≥3200件"
+    ));
+    // The first rows of page 2 start new groups whose labels are drawn below them.
+    assert!(has(
+        &ind,
+        "效益指标",
+        "社会效益指标",
+        "受援人合法权益保障水平",
+        "明显提升"
+    ));
+    // A label wrapped over two lines around its row.
+    assert!(has(
+        &ind,
+        "满意度指标",
+        "服务对象满意度指标",
+        "受援人满意度",
+        "≥95%"
+    ));
+}
+
+#[test]
+fn d01_split_values_and_wrapped_value() {
+    let ind = indicators("d01_yangzhou_hedao_qingyu_2025.layout.txt");
+    assert_eq!(ind.len(), 12);
+    assert!(
+        ind.iter()
+            .any(|i| i.2 == "工程完工时间" && i.3.contains("2025年11月底前"))
+    );
+    assert!(
+        ind.iter()
+            .any(|i| i.1 == "服务对象满意度指标" && i.2 == "沿河居民满意度")
+    );
+}
+
+#[test]
+fn a01_department_table_with_key_work_block() {
+    let ind = indicators("a01_zhenjiang_shuiwu_2026.layout.txt");
+    assert_eq!(ind.len(), 54);
+    // a 三级 wrapped around its values
+    assert!(has(
+        &ind,
+        "履职",
+        "水资源管理处（市节约用水办公室）",
+        "万元地区生产总值用水量下降率",
+        "|≥3%"
+    ));
+    // an empty 二级 group is kept
+    assert!(ind.iter().any(|i| i.1 == "经济效益" && i.2.is_empty()));
+    assert!(has(
+        &ind,
+        "效益指标",
+        "可持续发展",
+        "对水务事业高质量发展的支撑作用",
+        "较好|较好"
+    ));
+}
