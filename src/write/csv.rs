@@ -96,6 +96,7 @@ pub const TABLES: [(&str, &[&str]); 5] = [
             "source_line",
             "source_sheet",
             "source_cell",
+            "notes",
         ],
     ),
     (
@@ -171,11 +172,19 @@ pub fn rows(doc: &Document) -> [Vec<Vec<Value>>; 5] {
                 Value::opt(ind.key_work.as_deref()),
                 Value::opt(ind.level3.as_deref()),
             ];
+            // Notes split off a label (一级指标：（40-50）分), one per line.
+            let notes = ind
+                .notes
+                .iter()
+                .map(|n| format!("{}：{}", n.label, n.text))
+                .collect::<Vec<_>>()
+                .join("\n");
             let src = [
                 Value::num(ind.source.page.map(f64::from)),
                 Value::num(ind.source.line.map(f64::from)),
                 Value::opt(ind.source.sheet.as_deref()),
                 Value::opt(ind.source.cell.as_deref()),
+                Value::Text(notes),
             ];
             let mut vals: Vec<Vec<Value>> = ind
                 .values

@@ -441,19 +441,37 @@ struct IndBlock {
 
 /// What the reader carries down from the rows above.
 #[derive(Default, Clone)]
-struct Carry<'a> {
-    l1: Option<&'a str>,
-    l2: Option<&'a str>,
-    kw: Option<&'a str>,
+struct Carry {
+    l1: Option<String>,
+    l2: Option<String>,
+    kw: Option<String>,
     prev_l3_none: bool,
+}
+
+/// The text of a label cell as the source wrote it: the name, then the notes the reader
+/// split off it (`产出指标` + `（40-50）分`).
+fn label_text(name: Option<&str>, ind: &Indicator, header: &str) -> Option<String> {
+    let mut t = name?.to_string();
+    for n in ind.notes.iter().filter(|n| n.label == header) {
+        t.push_str(&n.text);
+    }
+    Some(t)
+}
+
+/// The 一级, 二级, 重点工作 and 三级 cell texts of an indicator.
+fn labels_of(ind: &Indicator) -> [Option<String>; 4] {
+    [
+        label_text(ind.level1.as_deref(), ind, "一级指标"),
+        label_text(ind.level2.as_deref(), ind, "二级指标"),
+        label_text(ind.key_work.as_deref(), ind, "重点工作"),
+        label_text(ind.level3.as_deref(), ind, "三级指标"),
+    ]
 }
 
 /// Which labels to write for `ind` after `c`, or None when the reader's fill-down would put
 /// a label on it that it has not (a new header row is needed then).
-fn labels_for<'a>(c: &mut Carry<'a>, ind: &'a Indicator, key_work: bool) -> Option<[bool; 3]> {
-    let l1 = ind.level1.as_deref();
-    let l2 = ind.level2.as_deref();
-    let kw = ind.key_work.as_deref();
+fn labels_for(c: &mut Carry, ind: &Indicator, key_work: bool) -> Option<[bool; 3]> {
+    let [l1, l2, kw, _] = labels_of(ind);
     if l1.is_none() && c.l1.is_some() {
         return None;
     }
@@ -545,20 +563,19 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
     let l3_col = s.label_cols() as u16 - 1;
     for (i, w) in &b.rows {
         let ind = &inds[*i];
-        let labels = [&ind.level1, &ind.level2, &ind.key_work];
-        let cols = [0u16, 1, 2];
+        let labels = labels_of(ind);
         for k in 0..3 {
             if k == 2 && !s.key_work {
                 continue;
             }
             if w[k]
-                && let Some(l) = labels[k]
+                && let Some(l) = &labels[k]
             {
                 let st = if k == 2 { Style::Text } else { Style::Cell };
-                plan.put(cols[k], text(l), st);
+                plan.put(k as u16, text(l), st);
             }
         }
-        if let Some(l3) = &ind.level3 {
+        if let Some(l3) = &labels[3] {
             plan.put(l3_col, text(l3), Style::Text);
         }
         let mut c = l3_col + 1;
