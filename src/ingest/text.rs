@@ -5,7 +5,7 @@
 //! tab-separated (one table row per line, one field per column, as the seed) or anything else,
 //! which goes to the layout reader for space-aligned, Markdown and HTML tables.
 
-use super::{Cell, Grid, Ingested, ReadOptions, Row, SourcePos};
+use super::{Cell, Grid, Ingested, ReadOptions, ReaderWarning, Row, SourcePos};
 use crate::error::IngestError;
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
@@ -116,8 +116,59 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         grids,
         encoding: Some(encoding.to_string()),
         pages: None,
-        warnings: Vec::new(),
+        warnings: decode_warnings(bytes, &text, encoding),
     })
+}
+
+/// What decoding may have lost, said rather than hidden: characters replaced by U+FFFD (bytes
+/// that are no text in the chosen encoding), and UTF-8 lines in a file read as a legacy
+/// encoding (a file pieced together from two sources), which decode without error as garble.
+fn decode_warnings(bytes: &[u8], text: &str, encoding: &str) -> Vec<ReaderWarning> {
+    let mut out = Vec::new();
+    let at = |line: usize| SourcePos {
+        line: Some(line as u32),
+        ..SourcePos::default()
+    };
+    let replaced = text.matches('\u{FFFD}').count();
+    if replaced > 0 {
+        let first = text
+            .lines()
+            .position(|l| l.contains('\u{FFFD}'))
+            .unwrap_or(0)
+            + 1;
+        out.push(ReaderWarning {
+            code: "encoding_replaced".into(),
+            message: format!(
+                "{replaced} characters could not be decoded as {encoding} and were replaced \
+                 with U+FFFD (first on line {first}); the file may be damaged or mix encodings"
+            ),
+            pos: at(first),
+        });
+    }
+    if !encoding.starts_with("UTF-") {
+        // A line of several multi-byte characters that is valid UTF-8 is almost never GB text.
+        let utf8: Vec<usize> = bytes
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .filter(|(_, l)| {
+                std::str::from_utf8(l)
+                    .is_ok_and(|s| s.chars().filter(|c| !c.is_ascii()).count() >= 2)
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        if let Some(&first) = utf8.first() {
+            out.push(ReaderWarning {
+                code: "mixed_encoding".into(),
+                message: format!(
+                    "{} lines are UTF-8 in a file read as {encoding} (first on line {first}); \
+                     they read garbled",
+                    utf8.len()
+                ),
+                pos: at(first),
+            });
+        }
+    }
+    out
 }
 
 /// Tab-separated when a good share of the non-blank lines carry tabs.
@@ -157,27 +208,7 @@ pub fn csv_grid(text: &str) -> Option<Grid> {
     let mut grid = Grid::new("text");
     let mut pending_break = false;
     for (line, r) in records {
-        if r.iter().all(|f| f.trim().is_empty()) {
-            pending_break = !grid.rows.is_empty();
-            continue;
-        }
-        let pos = SourcePos {
-            line,
-            ..SourcePos::default()
-        };
-        let cells = r
-            .iter()
-            .map(|f| {
-                let t = f.trim();
-                (!t.is_empty()).then(|| Cell::new(t, pos.clone()))
-            })
-            .collect();
-        grid.rows.push(Row {
-            cells,
-            pos,
-            break_before: pending_break,
-        });
-        pending_break = false;
+        push_row(&mut grid, r.iter(), line, &mut pending_break);
     }
     Some(grid)
 }
@@ -188,31 +219,43 @@ pub fn tab_grid(text: &str) -> Grid {
     let mut pending_break = false;
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let lineno = (i + 1) as u32;
-        if line.trim().is_empty() {
-            // Blank lines before the first row are the extraction's top margin, not a break.
-            pending_break = !grid.rows.is_empty();
-            continue;
-        }
-        let pos = SourcePos {
-            line: Some(lineno),
-            ..SourcePos::default()
-        };
-        let cells = line
-            .split('\t')
-            .map(|f| {
-                let t = f.trim();
-                (!t.is_empty()).then(|| Cell::new(t, pos.clone()))
-            })
-            .collect();
-        grid.rows.push(Row {
-            cells,
-            pos,
-            break_before: pending_break,
-        });
-        pending_break = false;
+        push_row(
+            &mut grid,
+            line.split('\t'),
+            Some((i + 1) as u32),
+            &mut pending_break,
+        );
     }
     grid
+}
+
+/// Add one line's fields as a row. A blank line is no row: it marks a page break before the
+/// next row (blank lines before the first row are the extraction's top margin).
+fn push_row<'a>(
+    grid: &mut Grid,
+    fields: impl Iterator<Item = &'a str>,
+    line: Option<u32>,
+    pending_break: &mut bool,
+) {
+    let pos = SourcePos {
+        line,
+        ..SourcePos::default()
+    };
+    let cells: Vec<Option<Cell>> = fields
+        .map(|f| {
+            let t = f.trim();
+            (!t.is_empty()).then(|| Cell::new(t, pos.clone()))
+        })
+        .collect();
+    if cells.iter().all(Option::is_none) {
+        *pending_break = !grid.rows.is_empty();
+        return;
+    }
+    grid.rows.push(Row {
+        cells,
+        pos,
+        break_before: std::mem::take(pending_break),
+    });
 }
 
 #[cfg(test)]

@@ -320,24 +320,26 @@ impl FundsBlock {
 
 /// Check the sums of a funds tree; each failure is a `funds_mismatch` warning.
 pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::SourcePos) {
-    let tol = 0.011;
     let amount =
         |it: &FundItem, col: &str| it.values.iter().find(|v| v.column == col).map(|v| v.amount);
-    let columns: Vec<String> = {
-        let mut c: Vec<String> = Vec::new();
-        for it in items {
-            for v in &it.values {
-                if !c.contains(&v.column) {
-                    c.push(v.column.clone());
-                }
-            }
+    let mut columns: Vec<&str> = Vec::new();
+    for v in items.iter().flat_map(|it| &it.values) {
+        if !columns.contains(&v.column.as_str()) {
+            columns.push(&v.column);
         }
-        c
-    };
+    }
     let children = |parent: &[String]| -> Vec<&FundItem> {
         items
             .iter()
             .filter(|it| it.path.len() == parent.len() + 1 && it.path.starts_with(parent))
+            .collect()
+    };
+    // The amounts of the children of `parent` in `col`.
+    let parts_of = |parent: &[String], col: &str, except: Option<&[String]>| -> Vec<f64> {
+        children(parent)
+            .iter()
+            .filter(|k| Some(k.path.as_slice()) != except)
+            .filter_map(|k| amount(k, col))
             .collect()
     };
     // The amount of a group that has no row of its own: its 小计, else the sum of its parts.
@@ -346,17 +348,16 @@ pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::Sou
             return amount(it, col);
         }
         let kids = children(path);
-        if let Some(s) = kids
-            .iter()
-            .find(|k| is_subtotal(k.path.last().map(String::as_str).unwrap_or("")))
-        {
+        if let Some(s) = kids.iter().find(|k| is_subtotal(leaf_of(&k.path))) {
             return amount(s, col);
         }
         let vals: Vec<f64> = kids.iter().filter_map(|k| amount(k, col)).collect();
         (!vals.is_empty()).then(|| vals.iter().sum())
     };
-    let mut report = |what: String, expected: f64, got: f64| {
-        if (expected - got).abs() > tol {
+    // Report when `parts` (if any) do not add up to `expected`.
+    let mut check = |what: String, expected: f64, parts: &[f64]| {
+        let got: f64 = parts.iter().sum();
+        if !parts.is_empty() && (expected - got).abs() > 0.011 {
             diags.push(
                 Severity::Warning,
                 "funds_mismatch",
@@ -368,138 +369,95 @@ pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::Sou
     for col in &columns {
         // A 小计 equals the other parts of its group; a parts parent (项目支出) its parts.
         for it in items {
-            let leaf = it.path.last().map(String::as_str).unwrap_or("");
             let Some(a) = amount(it, col) else { continue };
-            if is_subtotal(leaf) && it.path.len() >= 2 {
+            let name = it.path.join(" / ");
+            if is_subtotal(leaf_of(&it.path)) && it.path.len() >= 2 {
                 let parent = &it.path[..it.path.len() - 1];
-                let parts: Vec<f64> = children(parent)
-                    .iter()
-                    .filter(|k| k.path != it.path)
-                    .filter_map(|k| amount(k, col))
-                    .collect();
-                if !parts.is_empty() {
-                    report(
-                        format!(
-                            "{} ({col}) against the sum of its parts",
-                            it.path.join(" / ")
-                        ),
-                        a,
-                        parts.iter().sum(),
-                    );
-                }
+                let parts = parts_of(parent, col, Some(&it.path));
+                check(
+                    format!("{name} ({col}) against the sum of its parts"),
+                    a,
+                    &parts,
+                );
             }
-            if vocab::is_parts_parent(leaf) {
-                let parts: Vec<f64> = children(&it.path)
-                    .iter()
-                    .filter_map(|k| amount(k, col))
-                    .collect();
-                if !parts.is_empty() {
-                    report(
-                        format!(
-                            "{} ({col}) against the sum of its parts",
-                            it.path.join(" / ")
-                        ),
-                        a,
-                        parts.iter().sum(),
-                    );
-                }
+            if vocab::is_parts_parent(leaf_of(&it.path)) {
+                let parts = parts_of(&it.path, col, None);
+                check(
+                    format!("{name} ({col}) against the sum of its parts"),
+                    a,
+                    &parts,
+                );
             }
         }
         // The total equals its siblings, and each other section of the block.
-        let Some(total) = items
-            .iter()
-            .find(|it| is_total(it.path.last().map(String::as_str).unwrap_or("")))
-        else {
+        let Some(total) = items.iter().find(|it| is_total(leaf_of(&it.path))) else {
             continue;
         };
         let Some(t) = amount(total, col) else {
             continue;
         };
+        let name = total.path.join(" / ");
         let parent = &total.path[..total.path.len() - 1];
-        let mut sibling_paths: Vec<Vec<String>> = Vec::new();
+        let mut siblings: Vec<Vec<String>> = Vec::new();
         for it in items {
             if it.path.len() > parent.len() && it.path.starts_with(parent) && it.path != total.path
             {
                 let p = it.path[..parent.len() + 1].to_vec();
-                if !sibling_paths.contains(&p) {
-                    sibling_paths.push(p);
+                if !siblings.contains(&p) {
+                    siblings.push(p);
                 }
             }
         }
-        let sibling_groups: Vec<&Vec<String>> = sibling_paths
+        let sections: Vec<&Vec<String>> = siblings
             .iter()
             .filter(|p| {
-                !items.iter().any(|it| &it.path == *p) && vocab::is_funds_section(p.last().unwrap())
+                !items.iter().any(|it| &it.path == *p) && vocab::is_funds_section(leaf_of(p))
             })
             .collect();
-        if sibling_groups.len() >= 2 {
+        if sections.len() >= 2 {
             // 资金来源 and 资金用途 each add up to the total.
-            for g in sibling_groups {
-                let parts: Vec<f64> = children(g).iter().filter_map(|k| amount(k, col)).collect();
-                if !parts.is_empty() {
-                    report(
-                        format!(
-                            "{} ({col}) against {}",
-                            total.path.join(" / "),
-                            g.join(" / ")
-                        ),
-                        t,
-                        parts.iter().sum(),
-                    );
-                }
+            for g in sections {
+                let parts = parts_of(g, col, None);
+                check(
+                    format!("{name} ({col}) against {}", g.join(" / ")),
+                    t,
+                    &parts,
+                );
             }
         } else {
-            let parts: Vec<f64> = sibling_paths
+            let parts: Vec<f64> = siblings
                 .iter()
                 .filter_map(|p| group_amount(p, col))
                 .collect();
-            if !parts.is_empty() {
-                report(
-                    format!(
-                        "{} ({col}) against the sum of its sources",
-                        total.path.join(" / ")
-                    ),
-                    t,
-                    parts.iter().sum(),
-                );
-            }
+            check(
+                format!("{name} ({col}) against the sum of its sources"),
+                t,
+                &parts,
+            );
         }
         // Other top-level sections (支出) add up to the total too.
         if !parent.is_empty() {
-            let sections: Vec<Vec<String>> = {
-                let mut s: Vec<Vec<String>> = Vec::new();
-                for it in items {
-                    if it.path.len() >= 2 && !it.path.starts_with(parent) {
-                        let p = vec![it.path[0].clone()];
-                        if !s.contains(&p) {
-                            s.push(p);
-                        }
+            let mut others: Vec<Vec<String>> = Vec::new();
+            for it in items {
+                if it.path.len() >= 2 && !it.path.starts_with(parent) {
+                    let p = vec![it.path[0].clone()];
+                    if !others.contains(&p) {
+                        others.push(p);
                     }
                 }
-                s
-            };
-            for sec in sections {
-                let kids = children(&sec);
-                let parts: Vec<f64> = kids.iter().filter_map(|k| amount(k, col)).collect();
-                if !parts.is_empty() && kids.iter().any(|k| amount(k, col).is_some()) {
-                    report(
-                        format!(
-                            "{} ({col}) against {}",
-                            total.path.join(" / "),
-                            sec.join(" / ")
-                        ),
-                        t,
-                        parts.iter().sum(),
-                    );
-                }
+            }
+            for sec in others {
+                let parts = parts_of(&sec, col, None);
+                check(
+                    format!("{name} ({col}) against {}", sec.join(" / ")),
+                    t,
+                    &parts,
+                );
             }
         }
     }
     // A 总额 column equals the other amount columns of its row.
-    if let Some(total_col) = columns
-        .iter()
-        .find(|c| matches!(c.as_str(), "总额" | "合计"))
-    {
+    if let Some(total_col) = columns.iter().find(|c| matches!(**c, "总额" | "合计")) {
         for it in items {
             let Some(t) = amount(it, total_col) else {
                 continue;
@@ -507,18 +465,21 @@ pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::Sou
             let parts: Vec<f64> = it
                 .values
                 .iter()
-                .filter(|v| &v.column != total_col)
+                .filter(|v| v.column != *total_col)
                 .map(|v| v.amount)
                 .collect();
-            if !parts.is_empty() {
-                report(
-                    format!("{} ({total_col}) against its columns", it.path.join(" / ")),
-                    t,
-                    parts.iter().sum(),
-                );
-            }
+            let name = it.path.join(" / ");
+            check(
+                format!("{name} ({total_col}) against its columns"),
+                t,
+                &parts,
+            );
         }
     }
+}
+
+fn leaf_of(path: &[String]) -> &str {
+    path.last().map(String::as_str).unwrap_or("")
 }
 
 fn is_subtotal(leaf: &str) -> bool {
