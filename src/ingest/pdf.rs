@@ -14,6 +14,7 @@
 pub mod glyphs;
 pub mod lattice;
 pub mod lines;
+pub mod nesting;
 pub mod stream;
 pub mod table;
 
@@ -37,6 +38,17 @@ const RUN_GAP: f64 = 2.0;
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     let max_pages = opts.limits.max_pages;
     let deadline = opts.limits.deadline();
+    // Before the engine sees the bytes: nesting past its recursion aborts the process.
+    if let Some(at) = nesting::too_deep(bytes, nesting::MAX_NESTING, true) {
+        return Err(IngestError::Pdf {
+            page: None,
+            reason: format!(
+                "objects nest arrays or dictionaries more than {} deep (at byte {at}): a broken \
+                 or hostile file",
+                nesting::MAX_NESTING
+            ),
+        });
+    }
     let doc = glyphs::open(bytes).map_err(|e| match e {
         glyphs::OpenError::Encrypted => IngestError::Pdf {
             page: None,

@@ -45,7 +45,7 @@ fn detect_encoding(bytes: &[u8]) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return enc;
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
         return UTF_8;
     }
     // UTF-16 without BOM: many NULs in alternate positions.
@@ -78,6 +78,19 @@ fn detect_encoding(bytes: &[u8]) -> &'static Encoding {
         // chardetng saw too little of.
         GB18030
     }
+}
+
+/// UTF-8 but for a few damaged bytes: read as UTF-8 (the damage becomes U+FFFD and an
+/// `encoding_replaced` warning) rather than handed to chardetng, which would pick a legacy
+/// encoding and garble every line. GB18030 text is almost never valid UTF-8, so a file of GB
+/// text has far more invalid bytes than valid multi-byte characters.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut wide, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        wide += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += chunk.invalid().len();
+    }
+    wide >= 20 && bad * 20 <= wide
 }
 
 /// Whether the bytes look like text rather than a binary format.

@@ -186,6 +186,22 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
     let view = View::new(page.rotation, page.media_box);
     (out.width, out.height) = view.size();
 
+    // The content first, so a page whose content nests deeper than the engine's recursion can
+    // take (which would abort the process, not panic) is refused before the engine parses it.
+    let content = page
+        .content_streams_with_document(&d.doc)
+        .map(ContentParser::combine_streams_owned);
+    if let Ok(data) = &content
+        && let Some(at) = super::nesting::too_deep(data, super::nesting::MAX_NESTING, false)
+    {
+        out.problem = Some(format!(
+            "the page content nests arrays or dictionaries more than {} deep (at byte {at}); \
+             the page is skipped",
+            super::nesting::MAX_NESTING
+        ));
+        return out;
+    }
+
     let opts = ExtractionOptions {
         preserve_layout: true,
         sort_by_position: false,
@@ -211,9 +227,8 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
     }
 
     let resources = page_resources(d, &page);
-    match page.content_streams_with_document(&d.doc) {
-        Ok(streams) => {
-            let data = ContentParser::combine_streams_owned(streams);
+    match content {
+        Ok(data) => {
             if let Ok(ops) = ContentParser::parse_content(&data) {
                 let mut w = RuleWalker {
                     doc: &d.doc,

@@ -1,0 +1,134 @@
+//! How deeply arrays and dictionaries nest in PDF syntax, found by a linear scan before the
+//! PDF engine sees the bytes.
+//!
+//! oxidize-pdf parses arrays and dictionaries (in the file and in content streams) by
+//! recursion with no depth limit, so `[[[[…` a few hundred deep overflows a worker thread's
+//! stack, and a stack overflow aborts the whole process — a panic guard cannot catch it. Real
+//! PDFs nest a handful of levels (a page dictionary holding a resource dictionary holding a
+//! font dictionary), so refusing anything past `MAX_NESTING` costs nothing real.
+
+/// Deepest nesting of `[` and `<<` accepted. Real files stay under ten; the engine's own stack
+/// holds several hundred in a debug build on a 2 MiB thread.
+pub const MAX_NESTING: usize = 64;
+
+/// The byte offset where arrays and dictionaries first nest deeper than `limit`, if they do.
+/// Strings, hex strings and comments are skipped; so are stream bodies (`stream` … `endstream`)
+/// when `streams` is set (the file's own syntax), and inline image data (`ID` … `EI`) in a
+/// content stream.
+pub fn too_deep(b: &[u8], limit: usize, streams: bool) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut open = 1usize;
+                i += 1;
+                while i < b.len() && open > 0 {
+                    match b[i] {
+                        b'\\' => i += 1,
+                        b'(' => open += 1,
+                        b')' => open -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            b'<' => {
+                // A hex string.
+                while i < b.len() && b[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b'>' if b.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' => depth = depth.saturating_sub(1),
+            b's' if streams && keyword(b, i, b"stream") => {
+                // Stream data is binary: jump to its end (a missing `endstream` ends the scan).
+                match find(&b[i + 6..], b"endstream") {
+                    Some(p) => i += 6 + p + 9,
+                    None => return None,
+                }
+                continue;
+            }
+            b'I' if !streams && keyword(b, i, b"ID") => {
+                // Inline image data runs to the `EI` that stands as a word of its own.
+                let mut j = i + 2;
+                loop {
+                    match find(&b[j..], b"EI") {
+                        Some(p) if keyword(b, j + p, b"EI") => {
+                            j += p + 2;
+                            break;
+                        }
+                        Some(p) => j += p + 2,
+                        None => return None,
+                    }
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+/// `word` at `i`, standing alone (white space or a delimiter before it, white space after it).
+fn keyword(b: &[u8], i: usize, word: &[u8]) -> bool {
+    b[i..].starts_with(word)
+        && (i == 0 || is_space(b[i - 1]) || b[i - 1] == b'>')
+        && b.get(i + word.len()).is_none_or(|&c| is_space(c))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_arrays_and_dictionaries() {
+        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 3, true), None);
+        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 2, true), Some(9));
+        let deep = format!("{}{}", "<< /A ".repeat(100), ">>".repeat(100));
+        assert!(too_deep(deep.as_bytes(), MAX_NESTING, true).is_some());
+    }
+
+    #[test]
+    fn skips_strings_comments_and_binary() {
+        let s = b"[(a [[[ \\) [[) <5B5B> % [[[[\n] 1 0 obj << /Length 4 >> stream\n[[[[\nendstream";
+        assert_eq!(too_deep(s, 2, true), None);
+        // In a content stream, inline image data may hold any bytes.
+        let c = b"BI /W 1 /H 1 ID [[[[[[ EI Q [ ] TJ";
+        assert_eq!(too_deep(c, 2, false), None);
+        assert!(too_deep(b"[[[ ]]]", 2, false).is_some());
+    }
+}

@@ -1,0 +1,919 @@
+//! Hostile and broken inputs: each must end in a clear error or warning that names the file,
+//! within bounded time and memory, and a batch over all of them must still convert the good
+//! input beside them. The files are made here by code (big ones in a temp folder), so the
+//! repository holds no bombs.
+//!
+//! Library-level checks call `convert_bytes`, which is what the CLI runs per file; inputs that
+//! could overflow the stack of a third-party parser (deeply nested PDF objects) go through the
+//! real binary instead, so a crash shows up as a failed test naming the case rather than as an
+//! aborted test run.
+
+use perfnorm::ingest::{self, InputFormat, Limits, ReadOptions, text};
+use perfnorm::model::{Document, Severity};
+use perfnorm::{ConvertOptions, Error, convert_bytes};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one hostile input may take in these (debug-build) tests on a shared 2-core machine.
+/// Real inputs take milliseconds; this only has to tell "bounded" from "runs away".
+const BOUND: Duration = Duration::from_secs(60);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(rel)).unwrap()
+}
+
+/// Convert `bytes` as the file `name`, failing the test if it takes longer than `BOUND`.
+fn convert(name: &str, bytes: &[u8]) -> Result<Document, Error> {
+    convert_with(name, bytes, &ConvertOptions::default())
+}
+
+fn convert_with(name: &str, bytes: &[u8], opts: &ConvertOptions) -> Result<Document, Error> {
+    let t = Instant::now();
+    let r = convert_bytes(Path::new(name), bytes, opts);
+    assert!(
+        t.elapsed() < BOUND,
+        "{name}: took {:?}, over {BOUND:?}",
+        t.elapsed()
+    );
+    r
+}
+
+/// The error of a conversion that must fail: its message names the file and says `want`.
+fn expect_err(name: &str, r: Result<Document, Error>, want: &[&str]) -> String {
+    let msg = match r {
+        Err(e) => e.to_string(),
+        Ok(d) => panic!(
+            "{name}: expected an error, got a document with {} tables and diagnostics {:?}",
+            d.tables.len(),
+            codes(&d)
+        ),
+    };
+    assert!(
+        msg.starts_with(&format!("{name}: ")),
+        "{msg:?} does not name {name}"
+    );
+    assert!(
+        want.iter().any(|w| msg.contains(w)),
+        "{msg:?} says none of {want:?}"
+    );
+    msg
+}
+
+/// Every diagnostic code of a document, file-level and per table.
+fn codes(d: &Document) -> Vec<String> {
+    d.diagnostics
+        .iter()
+        .chain(d.tables.iter().flat_map(|t| &t.diagnostics))
+        .map(|x| x.code.clone())
+        .collect()
+}
+
+/// A conversion that is refused, or that reads but finds no table: either way the user is told
+/// (an error, or a `no_table` error diagnostic in the document of that file).
+fn expect_err_or_no_table(name: &str, r: Result<Document, Error>) -> String {
+    match r {
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(msg.starts_with(&format!("{name}: ")), "{msg:?}");
+            msg
+        }
+        Ok(d) => {
+            assert_eq!(d.source.file, name);
+            assert!(
+                d.tables.is_empty(),
+                "{name}: read {} tables",
+                d.tables.len()
+            );
+            assert!(
+                d.diagnostics
+                    .iter()
+                    .any(|x| x.code == "no_table" && x.severity == Severity::Error),
+                "{name}: no no_table diagnostic in {:?}",
+                codes(&d)
+            );
+            "no_table".into()
+        }
+    }
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so a failure reproduces.
+fn garbage(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// Run the real binary with a wall-clock bound; a run past it is killed and fails the test.
+fn run_cli(args: &[&std::ffi::OsStr], cwd: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfnorm"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drain the pipes on threads so a chatty child never blocks on a full pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let o = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let e = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).unwrap();
+        v
+    });
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if t.elapsed() > BOUND * 3 {
+            let _ = child.kill();
+            panic!("perfnorm {args:?} ran longer than {:?}", BOUND * 3);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: o.join().unwrap(),
+        stderr: e.join().unwrap(),
+    }
+}
+
+/// Convert one file with the binary; it must fail cleanly (exit 1, not a signal or a panic)
+/// and name the file on stderr.
+fn cli_fails_cleanly(path: &Path) -> String {
+    let out = run_cli(
+        &[
+            "convert".as_ref(),
+            path.as_os_str(),
+            "-o".as_ref(),
+            "-".as_ref(),
+        ],
+        &root(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}: exit {:?} (a crash?), stderr: {stderr}",
+        path.display(),
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&*path.to_string_lossy()),
+        "stderr does not name {}: {stderr}",
+        path.display()
+    );
+    stderr
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builders: zip workbooks and PDFs by hand.
+
+/// A minimal xlsx: one sheet named `Sheet1` whose XML is `sheet`.
+fn xlsx_with_sheet(sheet: &str) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, body) in xlsx_parts() {
+        w.start_file(name, o).unwrap();
+        w.write_all(body.as_bytes()).unwrap();
+    }
+    w.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+    w.write_all(sheet.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+fn xlsx_parts() -> [(&'static str, &'static str); 4] {
+    [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ]
+}
+
+const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+
+/// Deflate by hand with the fixed Huffman code: literals, and matches of 258 bytes at distance
+/// 1 (13 bits each), which is how a run of one byte compresses ~1000:1. Building gigabytes this
+/// way costs milliseconds; running them through a compressor in a debug build would take
+/// minutes.
+struct Deflate {
+    out: Vec<u8>,
+    acc: u64,
+    bits: u32,
+}
+
+impl Deflate {
+    fn new() -> Deflate {
+        let mut d = Deflate {
+            out: Vec::new(),
+            acc: 0,
+            bits: 0,
+        };
+        d.put(1, 1); // BFINAL: one block
+        d.put(0b01, 2); // BTYPE 01: fixed Huffman
+        d
+    }
+    /// `n` bits of `v`, least significant first (header fields and extra bits).
+    fn put(&mut self, v: u64, n: u32) {
+        self.acc |= v << self.bits;
+        self.bits += n;
+        while self.bits >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.bits -= 8;
+        }
+    }
+    /// A Huffman code: most significant bit first.
+    fn code(&mut self, code: u64, n: u32) {
+        let mut r = 0;
+        for i in 0..n {
+            r |= ((code >> i) & 1) << (n - 1 - i);
+        }
+        self.put(r, n);
+    }
+    fn literal(&mut self, b: u8) {
+        if b < 144 {
+            self.code(0x30 + b as u64, 8);
+        } else {
+            self.code(0x190 + (b as u64 - 144), 9);
+        }
+    }
+    fn literals(&mut self, s: &[u8]) {
+        for &b in s {
+            self.literal(b);
+        }
+    }
+    /// Repeat the last byte 258 times.
+    fn repeat258(&mut self) {
+        self.code(0b1100_0101, 8); // length code 285 = 258, no extra bits
+        self.code(0, 5); // distance code 0 = 1
+    }
+    fn finish(mut self) -> Vec<u8> {
+        self.code(0, 7); // end of block (256)
+        if self.bits > 0 {
+            self.put(0, 8 - self.bits);
+        }
+        self.out
+    }
+}
+
+/// CRC-32 (IEEE) of the small stored parts.
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for &b in data {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// A zip by hand: `(name, method, crc, compressed bytes, uncompressed size)` per part.
+fn zip_raw(parts: &[(&str, u16, u32, Vec<u8>, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, method, crc, data, size) in parts {
+        let off = out.len() as u32;
+        let head = |sig: u32, central: bool| {
+            let mut h = Vec::new();
+            h.extend(sig.to_le_bytes());
+            if central {
+                h.extend(20u16.to_le_bytes()); // made by
+            }
+            h.extend(20u16.to_le_bytes()); // needed
+            h.extend(0u16.to_le_bytes()); // flags
+            h.extend(method.to_le_bytes());
+            h.extend([0u8; 4]); // time, date
+            h.extend(crc.to_le_bytes());
+            h.extend((data.len() as u32).to_le_bytes());
+            h.extend(size.to_le_bytes());
+            h.extend((name.len() as u16).to_le_bytes());
+            h.extend(0u16.to_le_bytes()); // extra
+            if central {
+                h.extend([0u8; 6]); // comment length, disk, internal attributes
+                h.extend(0u32.to_le_bytes()); // external attrs
+                h.extend(off.to_le_bytes());
+            }
+            h.extend(name.as_bytes());
+            h
+        };
+        out.extend(head(0x0403_4b50, false));
+        out.extend(data);
+        central.extend(head(0x0201_4b50, true));
+    }
+    let cd_off = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((parts.len() as u16).to_le_bytes());
+    out.extend((parts.len() as u16).to_le_bytes());
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(cd_off.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+/// An xlsx whose sheet XML inflates to `gib` GiB (well-formed: the head, a run of blanks, the
+/// tail), from a few megabytes.
+fn zip_bomb_xlsx(gib: u64) -> Vec<u8> {
+    let head = format!("{SHEET_HEAD}<sheetData>");
+    let tail = "</sheetData></worksheet>";
+    let run = (gib << 30) / 258;
+    let mut d = Deflate::new();
+    d.literals(head.as_bytes());
+    d.literal(b' ');
+    for _ in 0..run {
+        d.repeat258();
+    }
+    d.literals(tail.as_bytes());
+    let size = head.len() as u64 + 1 + run * 258 + tail.len() as u64;
+    assert!(size < u32::MAX as u64, "keep it below zip64");
+    let mut parts: Vec<(&str, u16, u32, Vec<u8>, u32)> = xlsx_parts()
+        .iter()
+        .map(|(n, b)| {
+            (
+                *n,
+                0u16,
+                crc32(b.as_bytes()),
+                b.as_bytes().to_vec(),
+                b.len() as u32,
+            )
+        })
+        .collect();
+    // The CRC of the bomb is left 0: computing it means walking the gigabytes. The reader must
+    // refuse the part from its declared size long before a CRC could be checked.
+    parts.push(("xl/worksheets/sheet1.xml", 8, 0, d.finish(), size as u32));
+    zip_raw(&parts)
+}
+
+/// A PDF from its objects (numbered from 1; object 1 the catalog), with `trailer_extra` in
+/// the trailer dictionary.
+fn pdf(objs: &[String], trailer_extra: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A one-page PDF with `page_extra` in the page dictionary and `content` as its stream.
+fn one_page_pdf(page_extra: &str, content: &str, more: &[String]) -> Vec<u8> {
+    let mut objs = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R {page_extra} >>"
+        ),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len() + 1
+        ),
+    ];
+    objs.extend(more.iter().cloned());
+    pdf(&objs, "")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases.
+
+#[test]
+fn empty_file() {
+    expect_err(
+        "empty.txt",
+        convert("empty.txt", b""),
+        &["the file is empty"],
+    );
+    expect_err(
+        "empty.pdf",
+        convert("empty.pdf", b""),
+        &["the file is empty"],
+    );
+    // Only white space is as empty as no bytes.
+    expect_err(
+        "blank.txt",
+        convert("blank.txt", b" \r\n\t\n"),
+        &["the file is empty"],
+    );
+}
+
+#[test]
+fn binary_garbage_with_a_pdf_or_xlsx_name() {
+    let g = garbage(64 << 10, 7);
+    expect_err(
+        "g.pdf",
+        convert("g.pdf", &g),
+        &["cannot read the PDF", "not a pdf"],
+    );
+    expect_err(
+        "g.xlsx",
+        convert("g.xlsx", &g),
+        &["cannot read the workbook", "not a xlsx", "not a readable"],
+    );
+    expect_err(
+        "g.xls",
+        convert("g.xls", &g),
+        &["cannot read the workbook", "not a xls", "not a readable"],
+    );
+    // With no extension to go by, garbage is not guessed to be anything.
+    expect_err("g", convert("g", &g), &["cannot be recognised", "no table"]);
+}
+
+#[test]
+fn truncated_xlsx() {
+    let full = sample("b01_huaian_tiyu_2022.xlsx");
+    for cut in [full.len() / 2, full.len() - 30, 100] {
+        let name = format!("cut{cut}.xlsx");
+        expect_err(
+            &name,
+            convert(&name, &full[..cut]),
+            &["cannot read the workbook"],
+        );
+    }
+}
+
+#[test]
+fn truncated_pdf() {
+    let full = sample("pdf/a01_zhenjiang_shuiwu_2026.pdf");
+    // Cut inside the body: the xref is gone. A reader may rebuild it and read what is left, or
+    // refuse; either way the file is named and nothing panics.
+    for cut in [full.len() / 2, full.len() / 10, 200] {
+        let name = format!("cut{cut}.pdf");
+        match convert(&name, &full[..cut]) {
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(msg.starts_with(&format!("{name}: ")), "{msg}");
+                assert!(msg.contains("PDF") || msg.contains("no table"), "{msg}");
+            }
+            Ok(d) => {
+                // Read what was there: every lost page is a warning or the tables say so.
+                assert_eq!(d.source.file, name);
+                assert!(
+                    !codes(&d).is_empty() || !d.tables.is_empty(),
+                    "{name}: read silently to nothing"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn xlsx_zip_bomb_is_refused_before_inflating() {
+    let bomb = zip_bomb_xlsx(3);
+    assert!(bomb.len() < 32 << 20, "the bomb is {} bytes", bomb.len());
+    // It really is a well-formed zip whose sheet declares gigabytes.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bomb)).unwrap();
+    let sheet = z.by_name("xl/worksheets/sheet1.xml").unwrap();
+    assert!(sheet.size() > 3 << 30);
+    drop(sheet);
+    let t = Instant::now();
+    let msg = expect_err(
+        "bomb.xlsx",
+        convert("bomb.xlsx", &bomb),
+        &["inflate to more than"],
+    );
+    assert!(msg.contains("limit exceeded"), "{msg}");
+    // Refused from the headers: nothing was inflated.
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
+
+    // A smaller bomb under a lowered limit: the limit is the one the caller set.
+    let small = zip_bomb_xlsx(0);
+    let mut opts = ConvertOptions::default();
+    opts.read.limits.max_decompressed_bytes = 1 << 10;
+    let msg = expect_err(
+        "s.xlsx",
+        convert_with("s.xlsx", &small, &opts),
+        &["1024 bytes"],
+    );
+    assert!(msg.contains("limit exceeded"), "{msg}");
+}
+
+#[test]
+fn sheet_claiming_the_whole_grid_costs_its_used_cells() {
+    // A dimension of A1:XFD1048576 with three cells, one of them at the far corner: read
+    // sparsely, the sheet costs three cells (and one row as wide as the sheet).
+    let sheet = format!(
+        r#"{SHEET_HEAD}<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>单位名称</t></is></c><c r="B1" t="inlineStr"><is><t>某局</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#
+    );
+    let bytes = xlsx_with_sheet(&sheet);
+    let t = Instant::now();
+    let ing = ingest::read(&bytes, InputFormat::Xlsx, &ReadOptions::default()).unwrap();
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    let cells: usize = ing.grids[0]
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().flatten().count())
+        .sum();
+    assert_eq!(cells, 3);
+    assert_eq!(ing.grids[0].rows[1].pos.row, Some(1_048_576));
+    // Through the whole pipeline: no table, said as such, for that file.
+    expect_err_or_no_table("wide.xlsx", convert("wide.xlsx", &bytes));
+
+    // Cells out at column XFD on many rows make every row 16,384 slots wide: refused by the
+    // slot limit instead of allocating gigabytes of empty slots.
+    let mut rows = String::new();
+    for r in 1..=1000 {
+        rows += &format!(r#"<row r="{r}"><c r="XFD{r}"><v>{r}</v></c></row>"#);
+    }
+    let wide = xlsx_with_sheet(&format!(
+        r#"{SHEET_HEAD}<dimension ref="A1:XFD1048576"/><sheetData>{rows}</sheetData></worksheet>"#
+    ));
+    let msg = expect_err("far.xlsx", convert("far.xlsx", &wide), &["too wide"]);
+    assert!(msg.contains("limit exceeded"), "{msg}");
+
+    // And the cell limit, set low by the caller, stops a sheet of many small cells.
+    let mut opts = ConvertOptions::default();
+    opts.read.limits.max_cells = 500;
+    let mut rows = String::new();
+    for r in 1..=1000 {
+        rows += &format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#);
+    }
+    let many = xlsx_with_sheet(&format!(
+        "{SHEET_HEAD}<sheetData>{rows}</sheetData></worksheet>"
+    ));
+    expect_err(
+        "many.xlsx",
+        convert_with("many.xlsx", &many, &opts),
+        &["more than 500 non-empty cells"],
+    );
+}
+
+#[test]
+fn encrypted_pdf() {
+    // A standard security handler whose user password is not empty: the O and U strings do
+    // not match the empty password.
+    let enc = format!(
+        "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <{}> /U <{}> >>",
+        "11".repeat(32),
+        "22".repeat(32)
+    );
+    let mut objs = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
+        "<< /Length 8 >>\nstream\n\x01\x02\x03\x04\x05\x06\x07\nendstream".to_string(),
+    ];
+    objs.push(enc);
+    let bytes = pdf(
+        &objs,
+        "/Encrypt 5 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
+    );
+    expect_err(
+        "locked.pdf",
+        convert("locked.pdf", &bytes),
+        &["encrypted", "password"],
+    );
+}
+
+#[test]
+fn pdf_with_no_text_layer() {
+    // Ruling lines and a filled rectangle (as a scanned page's image would cover it), no text.
+    let bytes = one_page_pdf("", "0.5 w 50 50 m 500 50 l S 10 10 400 400 re f", &[]);
+    expect_err("scan.pdf", convert("scan.pdf", &bytes), &["no text layer"]);
+}
+
+#[test]
+fn deeply_nested_pdf_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 200_000;
+    let cases = [
+        (
+            "arrays.pdf",
+            one_page_pdf(
+                &format!("/Annots {}{}", "[".repeat(depth), "]".repeat(depth)),
+                "",
+                &[],
+            ),
+        ),
+        (
+            "dicts.pdf",
+            one_page_pdf(
+                &format!("/X {}{}", "<< /A ".repeat(depth), ">>".repeat(depth)),
+                "",
+                &[],
+            ),
+        ),
+        (
+            "content.pdf",
+            one_page_pdf(
+                "",
+                &format!("/P {}{} BDC", "<< /A ".repeat(depth), ">>".repeat(depth)),
+                &[],
+            ),
+        ),
+        ("saves.pdf", one_page_pdf("", &"q ".repeat(depth), &[])),
+    ];
+    for (name, bytes) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        cli_fails_cleanly(&p);
+    }
+}
+
+#[test]
+fn cyclic_pdf_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        // A page tree whose node is its own kid.
+        (
+            "kids.pdf",
+            pdf(
+                &[
+                    "<< /Type /Catalog /Pages 2 0 R >>".into(),
+                    "<< /Type /Pages /Kids [2 0 R] /Count 1 >>".into(),
+                ],
+                "",
+            ),
+        ),
+        // References that point at each other, for the resources and the contents.
+        (
+            "refs.pdf",
+            one_page_pdf(
+                "/Resources 5 0 R",
+                "BT ET",
+                &["6 0 R".into(), "5 0 R".into()],
+            ),
+        ),
+        // A form XObject that draws itself.
+        (
+            "form.pdf",
+            one_page_pdf(
+                "/Resources << /XObject << /X1 5 0 R >> >>",
+                "/X1 Do",
+                &["<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 5 0 R >> >> /Length 6 >>\nstream\n/X1 Do\nendstream".into()],
+            ),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        cli_fails_cleanly(&p);
+    }
+}
+
+#[test]
+fn one_line_text_of_200_mb() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("one-line.txt");
+    let unit = "单位名称 某局 指标值 ≥95% ".as_bytes();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    let mut n = 0;
+    while n < 200 << 20 {
+        f.write_all(unit).unwrap();
+        n += unit.len();
+    }
+    drop(f);
+    let stderr = cli_fails_cleanly(&p);
+    assert!(
+        stderr.contains("limit exceeded") && stderr.contains("over the limit"),
+        "{stderr}"
+    );
+
+    // Under a raised limit the text reader still reads a long line in linear time: 16 MB of
+    // one line through decoding, form detection and the layout reader. A quadratic pass would
+    // need ~10^14 steps here.
+    let line: Vec<u8> = unit.iter().copied().cycle().take(16 << 20).collect();
+    let opts = ReadOptions {
+        limits: Limits {
+            max_text_bytes: u64::MAX,
+            ..Limits::default()
+        },
+        ..ReadOptions::default()
+    };
+    let t = Instant::now();
+    let _ = text::read(&line, &opts);
+    assert!(t.elapsed() < BOUND, "16 MB line took {:?}", t.elapsed());
+}
+
+#[test]
+fn text_size_limit_is_the_callers() {
+    let opts = ConvertOptions {
+        read: ReadOptions {
+            limits: Limits {
+                max_text_bytes: 100,
+                ..Limits::default()
+            },
+            ..ReadOptions::default()
+        },
+        ..ConvertOptions::default()
+    };
+    let seed = sample("suzhou-2026-jiguan-gongwei.txt");
+    let msg = expect_err(
+        "s.txt",
+        convert_with("s.txt", &seed, &opts),
+        &["over the limit of 100 bytes"],
+    );
+    assert!(msg.contains("limit exceeded"), "{msg}");
+    // The limit on any input applies to every format.
+    let opts = ConvertOptions {
+        read: ReadOptions {
+            limits: Limits {
+                max_input_bytes: 1000,
+                ..Limits::default()
+            },
+            ..ReadOptions::default()
+        },
+        ..ConvertOptions::default()
+    };
+    let pdf = sample("pdf/b02_suqian_danganguan_2023.pdf");
+    expect_err(
+        "b.pdf",
+        convert_with("b.pdf", &pdf, &opts),
+        &["over the limit of 1000 bytes"],
+    );
+}
+
+#[test]
+fn invalid_utf8_and_mixed_encodings() {
+    let seed = String::from_utf8(sample("suzhou-2026-jiguan-gongwei.txt")).unwrap();
+    let lines: Vec<&str> = seed.lines().collect();
+    let half = lines.len() / 2;
+
+    // Bytes that are no text in any encoding, in the middle of a UTF-8 table: the table is
+    // still read and the user is told characters were replaced.
+    let mut bad = lines[..half].join("\n").into_bytes();
+    bad.extend(b"\n\xff\xfe\xfd\x80\x80\t\xc0\xc1\n");
+    bad.extend(lines[half..].join("\n").into_bytes());
+    let d = convert("bad.txt", &bad).unwrap();
+    assert!(!d.tables.is_empty());
+    assert!(
+        codes(&d).iter().any(|c| c == "encoding_replaced"),
+        "{:?}",
+        codes(&d)
+    );
+
+    // The first half UTF-8, the second GB18030: whichever encoding is picked, part of the file
+    // is garbled, and the user is told so.
+    let mut mixed = lines[..half].join("\n").into_bytes();
+    mixed.push(b'\n');
+    let rest = lines[half..].join("\n");
+    let (gb, _, _) = encoding_rs::GB18030.encode(&rest);
+    mixed.extend(gb.iter());
+    let d = convert("mixed.txt", &mixed).unwrap();
+    let c = codes(&d);
+    assert!(
+        c.iter()
+            .any(|c| c == "encoding_replaced" || c == "mixed_encoding"),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn unsupported_language_says_no_table() {
+    let english = "Performance targets\nIndicator\tSub-indicator\tTarget\nOutput\tQuantity\t>=95%\nOutput\tQuality\tgood\n";
+    let russian = "Целевые показатели\nПоказатель\tПодпоказатель\tЗначение\nРезультат\tКоличество\t>=95%\nРезультат\tКачество\tхорошо\n";
+    for (name, t) in [("en.txt", english), ("ru.txt", russian)] {
+        expect_err_or_no_table(name, convert(name, t.as_bytes()));
+    }
+    // Space-aligned (not tab-separated) English goes through the layout reader: the same.
+    let spaced =
+        "Indicator      Sub-indicator      Target\nOutput         Quantity           >=95%\n";
+    expect_err_or_no_table("en2.txt", convert("en2.txt", spaced.as_bytes()));
+}
+
+#[test]
+fn batch_over_hostile_inputs_still_converts_the_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    std::fs::create_dir(&inp).unwrap();
+    let put = |name: &str, bytes: &[u8]| std::fs::write(inp.join(name), bytes).unwrap();
+    put("a_empty.txt", b"");
+    put("b_garbage.pdf", &garbage(4096, 3));
+    put("c_garbage.xlsx", &garbage(4096, 5));
+    let x = sample("b01_huaian_tiyu_2022.xlsx");
+    put("d_truncated.xlsx", &x[..x.len() / 2]);
+    put("e_bomb.xlsx", &zip_bomb_xlsx(2));
+    put(
+        "f_scan.pdf",
+        &one_page_pdf("", "0.5 w 50 50 m 500 50 l S", &[]),
+    );
+    put("g_english.txt", b"Indicator\tTarget\nOutput\t>=95%\n");
+    put("h_good.txt", &sample("suzhou-2026-jiguan-gongwei.txt"));
+    let out = dir.path().join("out");
+    let o = run_cli(
+        &[
+            "convert".as_ref(),
+            inp.as_os_str(),
+            "-d".as_ref(),
+            out.as_os_str(),
+            "-q".as_ref(),
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The good one is converted in full.
+    let good: Document =
+        serde_json::from_slice(&std::fs::read(out.join("h_good.txt.json")).unwrap()).unwrap();
+    assert_eq!(good.tables.len(), 1);
+    assert!(good.tables[0].indicators.len() > 20);
+    // Every bad one is named, with its reason, in the report.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let failures = report["failures"].as_array().unwrap();
+    let failed: Vec<&str> = failures
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    for bad in [
+        "a_empty.txt",
+        "b_garbage.pdf",
+        "c_garbage.xlsx",
+        "d_truncated.xlsx",
+        "e_bomb.xlsx",
+        "f_scan.pdf",
+    ] {
+        assert!(
+            failed.iter().any(|f| f.ends_with(bad)),
+            "{bad} not among the failures {failed:?}"
+        );
+        assert!(stderr.contains(bad) || stderr.is_empty(), "{stderr}");
+    }
+    for f in failures {
+        assert!(!f["reason"].as_str().unwrap().is_empty());
+    }
+    let bomb = failures
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("e_bomb.xlsx"))
+        .unwrap();
+    assert!(
+        bomb["reason"].as_str().unwrap().contains("limit exceeded"),
+        "{bomb}"
+    );
+    // The text with no table converted to a document that says so, and the report lists it.
+    let without: Vec<&str> = report["without_tables"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap()).collect())
+        .unwrap_or_default();
+    assert!(
+        without.iter().any(|f| f.ends_with("g_english.txt"))
+            || failed.iter().any(|f| f.ends_with("g_english.txt")),
+        "{report}"
+    );
+    assert_eq!(
+        report["converted"].as_u64().unwrap() as usize,
+        8 - failures.len(),
+        "{report}"
+    );
+    assert!(
+        report["inputs"].as_array().unwrap().iter().any(|i| {
+            i["file"].as_str().unwrap().ends_with("h_good.txt") && i["status"] == "converted"
+        }),
+        "{report}"
+    );
+}
