@@ -573,6 +573,8 @@ mod tests {
         );
         assert_eq!(split_note("办公室（研究室、机关党委）").1, None);
         assert_eq!(split_note("造林面积（亩）").1, None);
+        assert!(is_note_label("填报单位（盖章）"));
+        assert!(!is_note_label("目标1"));
     }
 }
 
@@ -624,5 +626,6 @@ pub fn is_note_label(label: &str) -> bool {
         "盖章",
     ];
     let k = super::canon::key(label);
+    let k = k.split('(').next().unwrap_or(&k);
     W.iter().any(|w| *w == k)
 }
