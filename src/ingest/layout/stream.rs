@@ -143,6 +143,66 @@ pub fn merge_centred<'a>(
     out
 }
 
+/// Merge neighbouring clusters that are one column pdftotext placed unevenly: their runs
+/// overlap horizontally (the right one starts before the left one's text ends, and ends no
+/// earlier) but never share a line. A right-aligned number column (`81.8` under `1246.8`) and
+/// a left-aligned column pushed right on one line by a long neighbour give such clusters; two
+/// real columns always share some line, and a wide paragraph cluster ends after its neighbour.
+pub fn merge_disjoint(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usize, usize)> {
+    let n = cols.len();
+    // per cluster: (min x0, max x1), and the lines it has runs on
+    let mut ext = vec![(usize::MAX, 0usize); n];
+    let mut on: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for l in lines {
+        for r in &l.runs {
+            let c = column_of(&cols, r.x0);
+            if let Some(e) = ext.get_mut(c) {
+                e.0 = e.0.min(r.x0);
+                e.1 = e.1.max(r.x1);
+                if on[c].last() != Some(&l.no) {
+                    on[c].push(l.no);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out_ext: Vec<(usize, usize)> = Vec::new();
+    let mut out_on: Vec<Vec<u32>> = Vec::new();
+    for ((col, e), lns) in cols.into_iter().zip(ext).zip(on) {
+        if let (Some(last), Some(le), Some(lo)) =
+            (out.last_mut(), out_ext.last_mut(), out_on.last_mut())
+            && e.0 < le.1
+            && le.1 <= e.1 + 1
+            && !lns.is_empty()
+            && disjoint(lo, &lns)
+        {
+            last.1 = col.1;
+            le.0 = le.0.min(e.0);
+            le.1 = le.1.max(e.1);
+            lo.extend(lns);
+            lo.sort_unstable();
+            continue;
+        }
+        out.push(col);
+        out_ext.push(e);
+        out_on.push(lns);
+    }
+    out
+}
+
+/// Whether two sorted lists share no element.
+fn disjoint(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return false,
+        }
+    }
+    true
+}
+
 /// The column of a left edge among clusters.
 fn column_of(cols: &[(usize, usize)], x0: usize) -> usize {
     let i = cols.partition_point(|c| c.0 <= x0);
@@ -216,6 +276,7 @@ fn segment_rows(
         .flat_map(|l| l.runs.iter().map(|r| r.x0))
         .collect();
     let cols = merge_centred(clusters(&mut xs), lines.iter().flat_map(|l| l.runs.iter()));
+    let cols = merge_disjoint(cols, lines);
     let ncols = cols.len().max(1);
     // Continued segments are placed right-aligned under the block's header columns.
     let shift = match (kind, block_width) {
@@ -226,12 +287,14 @@ fn segment_rows(
 
     // Per column: widest run (to tell wrapped text), and blocks (runs on adjacent lines).
     let mut max_w = vec![0usize; ncols];
+    let mut max_x1 = vec![0usize; ncols];
     let mut blocks = vec![0usize; ncols];
     let mut last_line: Vec<Option<u32>> = vec![None; ncols];
     for l in lines {
         for r in &l.runs {
             let c = col(r).min(ncols - 1);
             max_w[c] = max_w[c].max(r.width());
+            max_x1[c] = max_x1[c].max(r.x1);
             if last_line[c].is_none_or(|p| l.no > p + 1) {
                 blocks[c] += 1;
             }
@@ -272,21 +335,43 @@ fn segment_rows(
 
     // Rows from leaf lines.
     let is_blank = |i: usize| lines.get(i).is_none_or(|l| l.runs.is_empty());
+    // A wrapped piece fills its cell up to the next column (or the column's widest text):
+    // only then can the line below continue it.
+    let mut limit: Vec<usize> = cols.iter().skip(1).map(|c| c.0).collect();
+    limit.push(max_x1.get(ncols - 1).copied().unwrap_or(0));
     let mut rows: Vec<SegRow> = Vec::new();
-    let mut prev_leaf_line: Option<(usize, bool)> = None; // (index, leftmost leaf run was full)
+    // the last row's column → (x1, width, a plain number) of its last piece
+    let mut ends: BTreeMap<usize, (usize, usize, bool)> = BTreeMap::new();
+    let mut prev_leaf_line: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
         let leaf_runs: Vec<&Run> = l.runs.iter().filter(|r| col(r) >= leaf).collect();
         if leaf_runs.is_empty() {
             continue;
         }
-        let filled: Vec<usize> = leaf_runs.iter().map(|r| col(r)).collect();
+        // The line continues the row above when it is the next line and each of its pieces
+        // either fills a cell the row left empty (a value beside a wrapped 三级) or continues
+        // a piece that was cut at its cell's edge. A short text or a number never wraps.
         let joins = match (prev_leaf_line, rows.last()) {
-            (Some((p, full)), Some(row)) if p + 1 == i => {
-                let lacks = row.cells.keys().any(|c| *c >= leaf && !filled.contains(c));
-                lacks || full
-            }
+            (Some(p), Some(_)) if p + 1 == i => leaf_runs.iter().all(|r| {
+                let c = col(r);
+                ends.get(&c).is_none_or(|&(x1, w, number)| {
+                    let at_edge = x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
+                    let widest = w + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
+                    !number && w >= 4 && (at_edge || widest)
+                })
+            }),
             _ => false,
         };
+        if !joins {
+            ends.clear();
+        }
+        for r in &leaf_runs {
+            let number = r
+                .text
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-'));
+            ends.insert(col(r), (r.x1, r.width(), number));
+        }
         if !joins {
             rows.push(SegRow {
                 top: l.no,
@@ -301,12 +386,7 @@ fn segment_rows(
                 put(&mut row.cells, col(r), &r.text, l.no);
             }
         }
-        let first = leaf_runs.iter().min_by_key(|r| r.x0);
-        let full = first.is_some_and(|r| {
-            let c = col(r).min(ncols - 1);
-            r.width() + 1 >= max_w[c] * 85 / 100 && r.width() >= 4
-        });
-        prev_leaf_line = Some((i, full));
+        prev_leaf_line = Some(i);
     }
 
     // Label blocks in the columns left of the leaf columns.
