@@ -1,0 +1,15 @@
+//! PDF reader (oxidize-pdf + our glyph, lattice and stream stages): arbitrary bytes as a PDF,
+//! then the normalizer. `pdf::read` already contains a panic of the engine per page (one bad
+//! page must not lose the others), so what crashes here is our own code or a panic while
+//! opening the document.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use perfnorm::ingest::{ReadOptions, pdf};
+use perfnorm::normalize::normalize_all;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(ingested) = pdf::read(data, &ReadOptions::default()) {
+        let _ = normalize_all(&ingested.grids);
+    }
+});
