@@ -30,7 +30,12 @@ fuzz_target!(|data: &[u8]| {
     // The split form (指标性质 | 指标值 | 度量单位) gets the same text cut in three.
     let third = raw.len() / 3;
     if raw.is_char_boundary(third) && raw.is_char_boundary(2 * third) {
-        let _ = value::fold_split(column, &raw[..third], &raw[third..2 * third], &raw[2 * third..]);
+        let _ = value::fold_split(
+            column,
+            &raw[..third],
+            &raw[third..2 * third],
+            &raw[2 * third..],
+        );
     }
     let _ = value::split_op(raw);
     let _ = value::is_strong_value(raw);
