@@ -249,6 +249,8 @@ pub struct Report {
     pub failed: usize,
     pub tables: usize,
     pub indicators: usize,
+    /// PDF pages read (for pages/second).
+    pub pages: u64,
     pub warnings_by_code: BTreeMap<String, usize>,
     pub errors_by_code: BTreeMap<String, usize>,
     pub failures: Vec<Failure>,
@@ -271,6 +273,8 @@ pub struct InputRecord {
     pub status: String,
     pub tables: usize,
     pub indicators: usize,
+    #[serde(default)]
+    pub pages: u32,
 }
 
 /// What became of one file.
@@ -407,6 +411,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             }
             report.tables += o.record.tables;
             report.indicators += o.record.indicators;
+            report.pages += u64::from(o.record.pages);
             for (k, v) in o.warnings {
                 *report.warnings_by_code.entry(k).or_default() += v;
             }
@@ -472,14 +477,15 @@ fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(
         e,
-        "perfnorm: {} files: {} converted, {} unchanged, {} failed; {} tables, {} indicators \
-         ({:.1} s, {:.1} files/s, {threads} jobs)",
+        "perfnorm: {} files: {} converted, {} unchanged, {} failed; {} tables, {} indicators, \
+         {} PDF pages ({:.1} s, {:.1} files/s, {threads} jobs)",
         r.files,
         r.converted,
         r.skipped_unchanged,
         r.failed,
         r.tables,
         r.indicators,
+        r.pages,
         secs,
         if secs > 0.0 {
             r.files as f64 / secs
@@ -532,6 +538,7 @@ fn convert_one(
             status: "failed".into(),
             tables: 0,
             indicators: 0,
+            pages: 0,
         },
         failure: None,
         strict_failure: false,
@@ -631,6 +638,7 @@ fn reason(e: &Error) -> String {
 fn tally(o: &mut Outcome, doc: &Document) {
     o.record.tables = doc.tables.len();
     o.record.indicators = doc.tables.iter().map(|t| t.indicators.len()).sum();
+    o.record.pages = doc.source.pages.unwrap_or(0);
     let all = doc
         .diagnostics
         .iter()
