@@ -66,7 +66,7 @@ impl Budget {
                 self.limits.max_cells
             )));
         }
-        if self.cells % 4096 == 0 {
+        if self.cells.is_multiple_of(4096) {
             let n = self.cells;
             self.deadline.check(|| format!("cell {n}"))?;
         }
