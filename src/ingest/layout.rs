@@ -1,6 +1,8 @@
 //! Text tables that are not tab-separated: `pdftotext -layout` output (columns aligned with
-//! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself.
+//! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself:
+//! markup first (its marks are unambiguous), aligned text otherwise.
 
+pub mod markup;
 pub mod runs;
 pub mod stream;
 
@@ -9,7 +11,13 @@ use crate::error::IngestError;
 
 /// Read decoded text that is not tab-separated into grids.
 pub fn read_text(text: &str) -> Result<Vec<Grid>, IngestError> {
-    let grids = stream::read(text);
+    let grids = if markup::looks_like_html(text) {
+        vec![markup::read_html(text)]
+    } else if markup::looks_like_markdown(text) {
+        vec![markup::read_markdown(text)]
+    } else {
+        stream::read(text)
+    };
     if grids.iter().all(|g| g.rows.is_empty()) {
         return Err(IngestError::NotFormat {
             expected: "text table",

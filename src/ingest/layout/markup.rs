@@ -1,0 +1,372 @@
+//! Markdown pipe tables and HTML `<table>`s, as document extractors (Docling, MinerU, Marker)
+//! write them → one grid.
+//!
+//! Headings and paragraphs around the tables (the title, `2024年度`, `单位：万元`) become
+//! single-cell rows, as the title lines of tab-separated text do. Several tables in one file are
+//! usually one form cut at page breaks, so they go into one grid, each after the first marked
+//! with `break_before`; the normalizer splits real separate tables by their headers. Markdown
+//! has no merged cells (extractors leave the covered cells empty, or drop them); HTML keeps
+//! them as rowspan/colspan, which become the cell's spans with its text in the top-left cell.
+
+use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// At most this many columns and rows are laid out for one HTML table: spans beyond them are
+/// clipped, so a hostile `colspan="100000"` costs nothing.
+const MAX_COLS: usize = 256;
+const MAX_SPAN: usize = 1000;
+
+/// Whether the text holds an HTML table.
+pub fn looks_like_html(text: &str) -> bool {
+    let head = &text[..floor_char(text, 1 << 20)];
+    let lower = head.to_ascii_lowercase();
+    lower.contains("<table") && (lower.contains("<tr") || lower.contains("<td"))
+}
+
+/// Whether the text holds a Markdown pipe table: a `| a | b |` line followed by a `|---|`
+/// separator line.
+pub fn looks_like_markdown(text: &str) -> bool {
+    let mut prev_row = false;
+    for l in text.lines().take(100_000) {
+        if prev_row && is_separator(l) {
+            return true;
+        }
+        prev_row = is_pipe_row(l);
+    }
+    false
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn is_pipe_row(l: &str) -> bool {
+    let t = l.trim();
+    t.starts_with('|') && t.len() > 1 && t[1..].contains('|')
+}
+
+fn is_separator(l: &str) -> bool {
+    let t = l.trim().trim_matches('|');
+    !t.is_empty()
+        && t.split('|').all(|f| {
+            let f = f.trim().trim_start_matches(':').trim_end_matches(':');
+            f.len() >= 3 && f.chars().all(|c| c == '-')
+        })
+}
+
+fn pos(line: usize) -> SourcePos {
+    SourcePos {
+        line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
+        ..SourcePos::default()
+    }
+}
+
+/// A line break written as `<br>` (any case, with or without `/`) → `\n`.
+fn br_to_newline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let tag: String = tail
+            .chars()
+            .take(6)
+            .collect::<String>()
+            .to_ascii_lowercase()
+            .replace(' ', "");
+        if tag.starts_with("<br>") || tag.starts_with("<br/>") {
+            out.push('\n');
+            rest = &tail[tail.find('>').map_or(tail.len(), |j| j + 1)..];
+        } else {
+            out.push('<');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The fields of a pipe row; `\|` is a literal bar.
+fn pipe_fields(l: &str) -> Vec<String> {
+    let t = l.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    let mut out = vec![String::new()];
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                if let Some(f) = out.last_mut() {
+                    f.push('|');
+                }
+            }
+            '|' => out.push(String::new()),
+            _ => {
+                if let Some(f) = out.last_mut() {
+                    f.push(c);
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|f| br_to_newline(f.trim()).trim().to_string())
+        .collect()
+}
+
+/// A heading or paragraph line without its Markdown marks (`#`, `**`, `>`).
+fn plain(l: &str) -> String {
+    let t = l
+        .trim()
+        .trim_start_matches('#')
+        .trim_start_matches('>')
+        .trim();
+    br_to_newline(t.trim_matches('*').trim())
+}
+
+fn text_row(text: String, line: usize) -> Row {
+    Row {
+        cells: vec![Some(Cell::new(text, pos(line)))],
+        pos: pos(line),
+        break_before: false,
+    }
+}
+
+/// Markdown → one grid.
+pub fn read_markdown(text: &str) -> Grid {
+    let mut grid = Grid::new("markdown");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut in_table = false;
+    let mut tables = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        if in_table && is_pipe_row(l) {
+            if is_separator(l) {
+                continue;
+            }
+        } else if is_pipe_row(l) && lines.get(i + 1).is_some_and(|n| is_separator(n)) {
+            in_table = true;
+            tables += 1;
+        } else {
+            in_table = false;
+            let t = plain(l);
+            // Fences, rules and image lines carry no table text.
+            if !t.is_empty() && !t.starts_with("```") && !t.starts_with("![") && !is_separator(l) {
+                grid.rows.push(text_row(t, i + 1));
+            }
+            continue;
+        }
+        let cells: Vec<Option<Cell>> = pipe_fields(l)
+            .into_iter()
+            .take(MAX_COLS)
+            .map(|f| (!f.is_empty()).then(|| Cell::new(f, pos(i + 1))))
+            .collect();
+        if cells.iter().all(Option::is_none) {
+            continue;
+        }
+        let first_of_later_table =
+            tables > 1 && grid.rows.last().is_none_or(|r| r.cells.len() <= 1);
+        grid.rows.push(Row {
+            cells,
+            pos: pos(i + 1),
+            break_before: first_of_later_table,
+        });
+    }
+    grid
+}
+
+/// A cell's text: `<br>` and block elements give line breaks, whitespace runs one space.
+fn cell_text(el: ElementRef) -> String {
+    let mut out = String::new();
+    for node in el.descendants() {
+        match node.value() {
+            Node::Text(t) => {
+                for (k, part) in t.split_whitespace().enumerate() {
+                    let glue = k > 0 || t.starts_with(char::is_whitespace);
+                    if glue && !out.is_empty() && !out.ends_with('\n') && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                    out.push_str(part);
+                }
+                if t.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with('\n') {
+                    out.push(' ');
+                }
+            }
+            Node::Element(e) => {
+                let block = matches!(e.name(), "br" | "p" | "div" | "li");
+                if block && !out.is_empty() {
+                    while out.ends_with(' ') {
+                        out.pop();
+                    }
+                    if !out.ends_with('\n') || e.name() == "br" {
+                        out.push('\n');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+fn inside_table(el: ElementRef) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == "table")
+}
+
+fn span_attr(el: ElementRef, name: &str) -> usize {
+    el.value()
+        .attr(name)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_SPAN)
+}
+
+/// HTML → one grid.
+pub fn read_html(text: &str) -> Grid {
+    let mut grid = Grid::new("html");
+    let doc = Html::parse_document(text);
+    let Ok(blocks) = Selector::parse("h1,h2,h3,h4,h5,h6,p,caption,table") else {
+        return grid;
+    };
+    let Ok(trs) = Selector::parse("tr") else {
+        return grid;
+    };
+    let mut tables = 0usize;
+    for el in doc.select(&blocks) {
+        let name = el.value().name();
+        if name != "table" {
+            if name == "caption" || !inside_table(el) {
+                let t = cell_text(el);
+                if !t.is_empty() {
+                    grid.rows.push(text_row(t, 0));
+                }
+            }
+            continue;
+        }
+        if inside_table(el) {
+            continue;
+        }
+        tables += 1;
+        let mut first = true;
+        // Columns still covered by a rowspan from above: column → rows left.
+        let mut covered: Vec<usize> = Vec::new();
+        for tr in el.select(&trs) {
+            // Rows of a nested table belong to that table's cell, not to this grid.
+            if tr
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "table")
+                .is_some_and(|t| t.id() != el.id())
+            {
+                continue;
+            }
+            let mut cells: Vec<Option<Cell>> = Vec::new();
+            let mut c = 0usize;
+            for td in tr.children().filter_map(ElementRef::wrap) {
+                if !matches!(td.value().name(), "td" | "th") {
+                    continue;
+                }
+                while covered.get(c).is_some_and(|&n| n > 0) {
+                    c += 1;
+                }
+                if c >= MAX_COLS {
+                    break;
+                }
+                let rs = span_attr(td, "rowspan");
+                let cs = span_attr(td, "colspan").min(MAX_COLS - c);
+                if covered.len() < c + cs {
+                    covered.resize(c + cs, 0);
+                }
+                covered[c..c + cs].fill(rs);
+                let t = cell_text(td);
+                if cells.len() < c + 1 {
+                    cells.resize(c + 1, None);
+                }
+                if !t.is_empty() {
+                    let mut cell = Cell::new(t, SourcePos::default());
+                    cell.row_span = u32::try_from(rs).unwrap_or(1);
+                    cell.col_span = u32::try_from(cs).unwrap_or(1);
+                    cells[c] = Some(cell);
+                }
+                c += cs;
+            }
+            for n in covered.iter_mut() {
+                *n = n.saturating_sub(1);
+            }
+            if cells.iter().all(Option::is_none) {
+                continue;
+            }
+            grid.rows.push(Row {
+                cells,
+                pos: SourcePos::default(),
+                break_before: tables > 1 && std::mem::take(&mut first),
+            });
+        }
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_tables_headings_and_breaks() {
+        let t = "# 某项目绩效目标表\n\n**2024年度**\n\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n|:---|---|---|---:|\n| 产出指标 | 数量指标 | 案件数<br>（含咨询） | ≥3200件 |\n|  |  | 合格率 \\| 抽查 | ≥95% |\n\n第 2 页\n\n| | 质量指标 | 归档率 | =100% |\n|---|---|---|---|\n";
+        assert!(looks_like_markdown(t));
+        assert!(!looks_like_html(t));
+        let g = read_markdown(t);
+        let texts: Vec<&str> = g.rows.iter().map(|r| r.text(0)).collect();
+        assert_eq!(texts[0], "某项目绩效目标表");
+        assert_eq!(texts[1], "2024年度");
+        assert_eq!(g.rows[2].text(2), "三级指标");
+        assert_eq!(g.rows[3].text(2), "案件数\n（含咨询）");
+        assert_eq!(g.rows[4].text(2), "合格率 | 抽查");
+        assert!(g.rows[4].cells[0].is_none());
+        // the second table continues the first after a page break
+        let last = g.rows.last().unwrap();
+        assert_eq!(last.text(1), "质量指标");
+        assert!(last.break_before);
+        assert_eq!(g.extraction.method, "markdown");
+    }
+
+    #[test]
+    fn html_spans_breaks_entities() {
+        let t = "<h1>标题</h1><p>单位：万元</p><table><tr><th rowspan=\"2\">产出指标</th><td colspan=\"2\">数量&amp;质量</td><td>a<br/>b</td></tr><tr><td>x</td><td>y</td><td>&lt;5%</td></tr></table>";
+        assert!(looks_like_html(t));
+        let g = read_html(t);
+        assert_eq!(g.rows[0].text(0), "标题");
+        assert_eq!(g.rows[1].text(0), "单位：万元");
+        let r = &g.rows[2];
+        assert_eq!(r.cells[0].as_ref().unwrap().row_span, 2);
+        assert_eq!(r.text(1), "数量&质量");
+        assert_eq!(r.cells[1].as_ref().unwrap().col_span, 2);
+        assert_eq!(r.text(3), "a\nb");
+        // the rowspan pushes the next row's cells right
+        assert_eq!(g.rows[3].text(1), "x");
+        assert_eq!(g.rows[3].text(3), "<5%");
+    }
+
+    #[test]
+    fn hostile_markup_is_bounded() {
+        let t = "<table><tr><td colspan=\"999999999\" rowspan=\"99999\">a</td><td>b</td></tr><tr><td>c</td></tr></table>";
+        let g = read_html(t);
+        assert!(g.width() <= MAX_COLS);
+        for t in ["|", "||\n|-|", "| a |\n|---|\n|", "<table", "<tr><td>x"] {
+            let _ = read_markdown(t);
+            let _ = read_html(t);
+        }
+    }
+}
