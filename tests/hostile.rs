@@ -917,3 +917,58 @@ fn batch_over_hostile_inputs_still_converts_the_good_one() {
         "{report}"
     );
 }
+
+/// Every input the fuzzers crashed on (`fuzz/regressions/<target>/`), through the same reader
+/// the target calls, directly — not through `ingest::read`, whose panic guard would hide a
+/// regression.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    use perfnorm::ingest::{pdf, sheet};
+    use perfnorm::normalize::{normalize_all, value};
+    let dir = root().join("fuzz/regressions");
+    let mut n = 0;
+    for target in ["text_normalize", "value_parse", "sheet", "pdf"] {
+        let Ok(rd) = std::fs::read_dir(dir.join(target)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let opts = ReadOptions::default();
+            let t = Instant::now();
+            match target {
+                "text_normalize" => {
+                    if let Ok(i) = text::read(&bytes, &opts) {
+                        normalize_all(&i.grids);
+                    }
+                }
+                "value_parse" => {
+                    if let Some((_, rest)) = bytes.split_first()
+                        && let Ok(s) = std::str::from_utf8(rest)
+                    {
+                        assert_eq!(value::parse("指标值", s).raw, s.trim());
+                    }
+                }
+                "sheet" => {
+                    for f in [InputFormat::Xlsx, InputFormat::Ods, InputFormat::Xls] {
+                        if let Ok(i) = sheet::read(&bytes, f, &opts) {
+                            normalize_all(&i.grids);
+                        }
+                    }
+                }
+                _ => {
+                    if let Ok(i) = pdf::read(&bytes, &opts) {
+                        normalize_all(&i.grids);
+                    }
+                }
+            }
+            assert!(
+                t.elapsed() < BOUND,
+                "{}: {:?}",
+                e.path().display(),
+                t.elapsed()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "no regression inputs found in {}", dir.display());
+}

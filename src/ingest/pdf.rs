@@ -49,7 +49,15 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             ),
         });
     }
-    let doc = glyphs::open(bytes).map_err(|e| match e {
+    // The engine panics on some damaged cross-reference tables (found by fuzzing: a byte
+    // slice of an xref line cut inside a multi-byte character, oxidize-pdf 5.5.6
+    // parser/xref.rs:1462): a damaged file, said as such.
+    let opened = std::panic::catch_unwind(|| glyphs::open(bytes)).unwrap_or_else(|_| {
+        Err(glyphs::OpenError::Damaged(
+            "the PDF engine failed on its cross-reference table".into(),
+        ))
+    });
+    let doc = opened.map_err(|e| match e {
         glyphs::OpenError::Encrypted => IngestError::Pdf {
             page: None,
             reason: "the PDF is encrypted (password-protected); remove the password first".into(),
