@@ -16,7 +16,7 @@ N_PY=${N_PY:-200}
 WORK=${BENCH_DIR:-target/bench}
 BIN=target/release/perfnorm
 
-cargo build --release -q
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
