@@ -21,9 +21,10 @@ use diag::Diags;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").unwrap());
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})[ \t\n]*年").unwrap());
 static UNIT_NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:金额|资金)?单位\s*[:：]\s*(\S+)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(?:金额|资金)?单位[ \t\n]*[:：][ \t\n]*([^ \t\n]+)$").unwrap());
 
 /// The tables found in an input, and what the normalizer has to say about grids that held none.
 #[derive(Debug, Default)]

@@ -4,6 +4,8 @@
 //! matches strings of its own.
 
 use super::canon::key;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What a column of an indicator block holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,40 +105,64 @@ const OUTER: &[&str] = &[
     "实施期绩效指标",
 ];
 
+/// What a header word names, before the value names are attached.
+#[derive(Clone, Copy, PartialEq)]
+enum HeaderKind {
+    L1,
+    L2,
+    L3,
+    Kw,
+    Op,
+    Unit,
+    Value,
+    Extra,
+    Outer,
+}
+
+/// The header words by key, built once: matching a cell is one lookup, not one
+/// canonicalization per vocabulary word.
+static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
+    let lists: [(&[&str], HeaderKind); 9] = [
+        (OUTER, HeaderKind::Outer),
+        (EXTRA, HeaderKind::Extra),
+        (VALUE, HeaderKind::Value),
+        (UNIT, HeaderKind::Unit),
+        (OP, HeaderKind::Op),
+        (KEY_WORK, HeaderKind::Kw),
+        (LEVEL3, HeaderKind::L3),
+        (LEVEL2, HeaderKind::L2),
+        (LEVEL1, HeaderKind::L1),
+    ];
+    // Later lists win, so the order above is the reverse of precedence.
+    let mut m = HashMap::new();
+    for (list, kind) in lists {
+        for w in list {
+            m.insert(key(w), kind);
+        }
+    }
+    m
+});
+
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
     let k = key(text);
     let k = k.trim_end_matches(['*', ':']);
-    let is = |list: &[&str]| list.iter().any(|w| key(w) == k);
-    if is(LEVEL1) {
-        return Some(Role::Level1);
-    }
-    if is(LEVEL2) {
-        return Some(Role::Level2);
-    }
-    if is(LEVEL3) {
-        return Some(Role::Level3);
-    }
-    if is(KEY_WORK) {
-        return Some(Role::KeyWork);
-    }
-    if is(OP) {
-        return Some(Role::Op);
-    }
-    if is(UNIT) {
-        return Some(Role::Unit);
-    }
-    if is(VALUE) || (k.ends_with("指标值") && k.chars().count() <= 12) || k.ends_with("目标值")
-    {
-        return Some(Role::Value(text_of(text)));
-    }
-    if is(EXTRA) {
-        return Some(Role::Extra(text_of(text)));
-    }
-    if is(OUTER) {
-        return Some(Role::Outer);
-    }
-    None
+    let kind = HEADERS.get(k).copied();
+    Some(match kind {
+        Some(HeaderKind::L1) => Role::Level1,
+        Some(HeaderKind::L2) => Role::Level2,
+        Some(HeaderKind::L3) => Role::Level3,
+        Some(HeaderKind::Kw) => Role::KeyWork,
+        Some(HeaderKind::Op) => Role::Op,
+        Some(HeaderKind::Unit) => Role::Unit,
+        Some(HeaderKind::Value) => Role::Value(text_of(text)),
+        _ if (k.ends_with("指标值") && k.chars().count() <= 12) || k.ends_with("目标值") => {
+            Role::Value(text_of(text))
+        }
+        Some(HeaderKind::Extra) => Role::Extra(text_of(text)),
+        Some(HeaderKind::Outer) => Role::Outer,
+        None => return None,
+    })
 }
 
 fn text_of(s: &str) -> String {
@@ -310,8 +336,9 @@ pub const FIELD_LABELS: &[FieldLabel] = &[
 ];
 
 pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
-    let k = key(text);
-    FIELD_LABELS.iter().find(|f| key(f.label) == k)
+    static BY_KEY: LazyLock<HashMap<String, &'static FieldLabel>> =
+        LazyLock::new(|| FIELD_LABELS.iter().map(|f| (key(f.label), f)).collect());
+    BY_KEY.get(&key(text)).copied()
 }
 
 /// A funds block label (部门整体资金（万元）, 项目资金（万元）, 年度主要任务).
@@ -356,7 +383,7 @@ pub fn is_amount_header(text: &str) -> bool {
         "全年执行数",
         "决算数",
     ];
-    W.iter().any(|w| key(w) == k)
+    W.contains(&k.as_str())
         || k.starts_with("预算金额")
         || (k.ends_with("数") && (k.contains("预算") || k.contains("执行")))
 }
@@ -521,6 +548,58 @@ pub fn is_qual_word(text: &str) -> bool {
     QUAL_WORDS.iter().any(|w| *w == k)
 }
 
+/// Split a note off a level label: score ranges and fill-in hints (`产出指标(40-50)分`,
+/// `效益指标（必填硬性指标）`, `满意度指标(选填)`) are notes; other brackets (`办公室（研究室）`) are
+/// part of the name.
+pub fn split_note(label: &str) -> (String, Option<String>) {
+    static NOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(.+?)[ \t\n]*([（(][^（）()]*[)）][ \t\n]*分?|[0-9]+(?:\.[0-9]+)?[ \t\n]*[-~～][ \t\n]*[0-9]+(?:\.[0-9]+)?[ \t\n]*分|[0-9]+(?:\.[0-9]+)?分)$").unwrap()
+    });
+    const HINTS: &[&str] = &[
+        "必填", "选填", "硬性", "可选", "自选", "共性", "个性", "权重", "分值", "参考",
+    ];
+    if let Some(m) = NOTE.captures(label) {
+        let note = m[2].to_string();
+        let inner: String = note
+            .chars()
+            .filter(|c| !matches!(c, '(' | ')' | '（' | '）'))
+            .collect();
+        let is_note = note.ends_with('分')
+            || HINTS.iter().any(|h| inner.contains(h))
+            || inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '~' | '～' | '.' | ' '));
+        if is_note && !m[1].trim().is_empty() {
+            return (m[1].trim().to_string(), Some(note));
+        }
+    }
+    (label.to_string(), None)
+}
+
+/// Labels of the note lines around a table (填报单位：…, 单位：万元).
+pub fn is_note_label(label: &str) -> bool {
+    const W: &[&str] = &[
+        "填报单位",
+        "编制单位",
+        "填报人",
+        "填报日期",
+        "联系人",
+        "联系电话",
+        "单位",
+        "金额单位",
+        "资金单位",
+        "审核人",
+        "负责人",
+        "制表人",
+        "制表日期",
+        "日期",
+        "盖章",
+    ];
+    let k = super::canon::key(label);
+    let k = k.split('(').next().unwrap_or(&k);
+    W.contains(&k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,56 +655,4 @@ mod tests {
         assert!(is_note_label("填报单位（盖章）"));
         assert!(!is_note_label("目标1"));
     }
-}
-
-/// Split a note off a level label: score ranges and fill-in hints (`产出指标(40-50)分`,
-/// `效益指标（必填硬性指标）`, `满意度指标(选填)`) are notes; other brackets (`办公室（研究室）`) are
-/// part of the name.
-pub fn split_note(label: &str) -> (String, Option<String>) {
-    static NOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(.+?)\s*([（(][^（）()]*[)）]\s*分?|\d+(?:\.\d+)?\s*[-~～]\s*\d+(?:\.\d+)?\s*分|\d+(?:\.\d+)?分)$").unwrap()
-    });
-    const HINTS: &[&str] = &[
-        "必填", "选填", "硬性", "可选", "自选", "共性", "个性", "权重", "分值", "参考",
-    ];
-    if let Some(m) = NOTE.captures(label) {
-        let note = m[2].to_string();
-        let inner: String = note
-            .chars()
-            .filter(|c| !matches!(c, '(' | ')' | '（' | '）'))
-            .collect();
-        let is_note = note.ends_with('分')
-            || HINTS.iter().any(|h| inner.contains(h))
-            || inner
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '~' | '～' | '.' | ' '));
-        if is_note && !m[1].trim().is_empty() {
-            return (m[1].trim().to_string(), Some(note));
-        }
-    }
-    (label.to_string(), None)
-}
-
-/// Labels of the note lines around a table (填报单位：…, 单位：万元).
-pub fn is_note_label(label: &str) -> bool {
-    const W: &[&str] = &[
-        "填报单位",
-        "编制单位",
-        "填报人",
-        "填报日期",
-        "联系人",
-        "联系电话",
-        "单位",
-        "金额单位",
-        "资金单位",
-        "审核人",
-        "负责人",
-        "制表人",
-        "制表日期",
-        "日期",
-        "盖章",
-    ];
-    let k = super::canon::key(label);
-    let k = k.split('(').next().unwrap_or(&k);
-    W.iter().any(|w| *w == k)
 }

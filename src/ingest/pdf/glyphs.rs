@@ -108,6 +108,9 @@ pub enum OpenError {
 pub struct Document {
     doc: PdfDocument<Cursor<Vec<u8>>>,
     pub pages: u32,
+    /// One text extractor for the whole document: it caches each font (and compiles its
+    /// patterns) once, instead of once per page.
+    text: std::cell::RefCell<Option<TextExtractor>>,
 }
 
 pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
@@ -131,7 +134,11 @@ pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
     let pages = doc
         .page_count()
         .map_err(|e| OpenError::Damaged(e.to_string()))?;
-    Ok(Document { doc, pages })
+    Ok(Document {
+        doc,
+        pages,
+        text: std::cell::RefCell::new(None),
+    })
 }
 
 /// Maps user space to display space for one page (handles `/Rotate` and the MediaBox origin).
@@ -211,8 +218,16 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
         include_artifacts: true,
         ..Default::default()
     };
-    let mut ex = TextExtractor::with_options(opts);
-    match ex.extract_from_page(&d.doc, index) {
+    // Taken out while in use: if the engine panics on this page, the next page starts with a
+    // fresh extractor rather than one left half-way.
+    let mut ex = d
+        .text
+        .borrow_mut()
+        .take()
+        .unwrap_or_else(|| TextExtractor::with_options(opts));
+    let result = ex.extract_from_page(&d.doc, index);
+    *d.text.borrow_mut() = Some(ex);
+    match result {
         Ok(t) => {
             for f in &t.fragments {
                 if out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
