@@ -120,18 +120,25 @@ pub fn read(
         limits,
         deadline: limits.deadline(),
     };
-    let sheets = match format {
-        InputFormat::Xlsx => read_xlsx(bytes, &mut budget)?,
-        InputFormat::Xls => read_xls(bytes, &mut budget)?,
-        InputFormat::Xlsb => read_xlsb(bytes, &mut budget)?,
-        InputFormat::Ods => read_ods(bytes, &mut budget)?,
-        other => {
-            return Err(IngestError::NotFormat {
-                expected: "spreadsheet",
-                reason: format!("{} is not a workbook format", other.name()),
-            });
-        }
-    };
+    // calamine panics on some damaged files (found by fuzzing: a truncated OLE container,
+    // calamine 0.38 cfb.rs:320 slices past the end of a sector): a damaged workbook, said as
+    // such rather than as a crash of the reader.
+    let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        InputFormat::Xlsx => read_xlsx(bytes, &mut budget),
+        InputFormat::Xls => read_xls(bytes, &mut budget),
+        InputFormat::Xlsb => read_xlsb(bytes, &mut budget),
+        InputFormat::Ods => read_ods(bytes, &mut budget),
+        other => Err(IngestError::NotFormat {
+            expected: "spreadsheet",
+            reason: format!("{} is not a workbook format", other.name()),
+        }),
+    }))
+    .unwrap_or_else(|_| {
+        Err(spreadsheet_error(
+            format,
+            "the workbook reader failed on its damaged structure",
+        ))
+    })?;
     let mut out = Ingested::default();
     let mut slots = 0usize;
     for sheet in sheets {
