@@ -66,7 +66,16 @@ fn to_full(c: char) -> char {
 
 /// The canonical form of a name or text.
 pub fn canonical(s: &str) -> String {
-    let chars: Vec<char> = s.trim().chars().map(fold_width).collect();
+    let s = s.trim();
+    // Most cells are already canonical: nothing to fold, no blank, no half-width punctuation.
+    if !s.chars().any(|c| {
+        c.is_whitespace()
+            || matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')')
+            || fold_width(c) != c
+    }) {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().map(fold_width).collect();
     // Pass 1: half-width punctuation touching Chinese (across blanks) becomes full-width.
     let mut out: Vec<char> = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {

@@ -12,6 +12,13 @@ use crate::model::{Field, Indicator, IndicatorSource, TargetValue};
 
 /// Whether `row` is the header of an indicator block, and its column spans.
 pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
+    // Every level header word (一级指标, 三级, 指标名称, …) has 级 or 指标: most rows stop here.
+    if !row
+        .filled()
+        .any(|(_, c)| c.text.contains('级') || c.text.contains("指标"))
+    {
+        return None;
+    }
     let filled: Vec<(usize, &str, u32)> = row
         .filled()
         .map(|(c, cell)| (c, cell.text.as_str(), cell.col_span))

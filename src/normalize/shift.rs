@@ -48,10 +48,37 @@ fn is_sentence(s: &str) -> bool {
 
 /// The price of putting `text` in `role`.
 pub fn type_cost(text: &str, role: &Role) -> f64 {
-    let strong = is_strong_value(text);
-    let op = is_operator_cell(text);
-    let qual = is_qual_word(text);
-    let n = chars(text);
+    cost_of(&Kind::of(text), role)
+}
+
+/// What a cell's text is, worked out once per cell (a row is priced for every shift).
+#[derive(Debug, Clone)]
+pub struct Kind {
+    strong: bool,
+    op: bool,
+    qual: bool,
+    n: usize,
+    level1: bool,
+    level2: bool,
+    sentence: bool,
+}
+
+impl Kind {
+    pub fn of(text: &str) -> Kind {
+        Kind {
+            strong: is_strong_value(text),
+            op: is_operator_cell(text),
+            qual: is_qual_word(text),
+            n: chars(text),
+            level1: is_level1_name(text),
+            level2: is_level2_name(text),
+            sentence: is_sentence(text),
+        }
+    }
+}
+
+fn cost_of(k: &Kind, role: &Role) -> f64 {
+    let (strong, op, qual, n) = (k.strong, k.op, k.qual, k.n);
     match role {
         Role::Level1 | Role::Level2 | Role::Level3 | Role::KeyWork => {
             if op {
@@ -63,18 +90,18 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
             let mut c = if qual { 2.0 } else { 0.0 };
             match role {
                 Role::Level1 => {
-                    if is_level2_name(text) && !is_level1_name(text) {
+                    if k.level2 && !k.level1 {
                         c += 2.0;
                     }
-                    if is_sentence(text) {
+                    if k.sentence {
                         c += 2.0;
                     }
                 }
                 Role::Level2 => {
-                    if is_level1_name(text) && !is_level2_name(text) {
+                    if k.level1 && !k.level2 {
                         c += 1.5;
                     }
-                    if is_sentence(text) {
+                    if k.sentence {
                         c += 1.5;
                     }
                 }
@@ -82,7 +109,7 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
                     if n < 10 {
                         c += 1.0;
                     }
-                    if is_level1_name(text) || is_level2_name(text) {
+                    if k.level1 || k.level2 {
                         c += 1.0;
                     }
                 }
@@ -90,7 +117,7 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
                     if n >= 40 {
                         c += 1.0;
                     }
-                    if is_level1_name(text) || is_level2_name(text) {
+                    if k.level1 || k.level2 {
                         c += 1.0;
                     }
                 }
@@ -100,7 +127,7 @@ pub fn type_cost(text: &str, role: &Role) -> f64 {
         Role::Value(_) => {
             if strong || qual {
                 0.0
-            } else if op || is_level1_name(text) || is_level2_name(text) || n > 16 {
+            } else if op || k.level1 || k.level2 || n > 16 {
                 3.0
             } else if n > 10 {
                 1.5
@@ -145,6 +172,12 @@ pub fn place_within(
     max_shift: i32,
 ) -> Placement {
     let has_l3 = spans.iter().any(|s| s.role == Role::Level3);
+    // With no shift allowed there is one placement: no need to price it.
+    let kinds: Vec<Kind> = if max_shift == 0 {
+        Vec::new()
+    } else {
+        cells.iter().map(|(_, t)| Kind::of(t)).collect()
+    };
     let mut best: Option<Placement> = None;
     // Try the unshifted row first so that ties keep it.
     let mut shifts = vec![0];
@@ -160,7 +193,7 @@ pub fn place_within(
         let mut slots = Vec::with_capacity(cells.len());
         let mut taken = vec![false; spans.len()];
         let mut feasible = true;
-        for &(col, text) in cells {
+        for (i, &(col, _)) in cells.iter().enumerate() {
             let target = col as i64 + k as i64;
             let slot = if target < 0 {
                 None
@@ -176,7 +209,9 @@ pub fn place_within(
                 }
                 Some(j) => {
                     taken[j] = true;
-                    cost += type_cost(text, &spans[j].role);
+                    if let Some(k) = kinds.get(i) {
+                        cost += cost_of(k, &spans[j].role);
+                    }
                     slots.push(Some(j));
                 }
                 None => {
