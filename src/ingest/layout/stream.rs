@@ -217,6 +217,8 @@ struct SegRow {
     page: u32,
     /// column → (text, line of its first piece)
     cells: BTreeMap<usize, (String, u32)>,
+    /// For the row of an empty group: the line of the label it was made for.
+    empty_for: Option<u32>,
 }
 
 /// Join wrapped pieces of one cell: CJK text wraps anywhere and is joined directly; Latin
@@ -259,6 +261,8 @@ struct Label {
     text: String,
     first: u32,
     last: u32,
+    /// The real line of its first piece (`first` and `last` may be virtual lines).
+    line: u32,
 }
 
 /// Build the rows of one segment. `lines` are the segment's lines (blank ones included),
@@ -270,7 +274,7 @@ fn segment_rows(
     kind: Kind,
     block_width: Option<usize>,
     leaves: Option<usize>,
-) -> (Vec<SegRow>, Option<SegRow>, usize, usize) {
+) -> SegOut {
     let mut xs: Vec<usize> = lines
         .iter()
         .flat_map(|l| l.runs.iter().map(|r| r.x0))
@@ -377,7 +381,7 @@ fn segment_rows(
                 top: l.no,
                 bottom: l.no,
                 page: l.page,
-                cells: BTreeMap::new(),
+                ..Default::default()
             });
         }
         if let Some(row) = rows.last_mut() {
@@ -426,6 +430,7 @@ fn segment_rows(
                     text: r.text.clone(),
                     first: l.no,
                     last: l.no,
+                    line: l.no,
                 });
             }
             if let Some(idx) = if joined {
@@ -464,6 +469,7 @@ fn segment_rows(
                     bottom: lb.first,
                     page: lines.get(idx).map(|l| l.page).unwrap_or(1),
                     cells: BTreeMap::new(),
+                    empty_for: Some(lb.first),
                 });
             }
         }
@@ -471,23 +477,25 @@ fn segment_rows(
         rows.sort_by_key(|r| r.top);
     }
 
-    // Place the labels.
+    // Place the labels: above the indicator blocks here; in a block, once for all its pages
+    // (`place_block`), since a merged label is centred on its whole merge across the break.
+    let mut unplaced: Vec<Label> = Vec::new();
     if !rows.is_empty() {
-        let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
-        for lb in &labels {
-            by_col.entry(lb.col).or_default().push(lb);
-        }
-        for (c, lbs) in by_col {
-            let starts: Vec<usize> = if kind == Kind::Upper {
-                lbs.iter().map(|lb| nearest_row(&rows, lb)).collect()
-            } else {
-                tile(&rows, &lbs, kind == Kind::Continued)
-            };
-            for (lb, s) in lbs.iter().zip(starts) {
-                if let Some(row) = rows.get_mut(s) {
-                    put(&mut row.cells, c, &lb.text, lb.first);
+        if kind == Kind::Upper {
+            let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
+            for lb in &labels {
+                by_col.entry(lb.col).or_default().push(lb);
+            }
+            for (c, lbs) in by_col {
+                let starts: Vec<usize> = lbs.iter().map(|lb| nearest_row(&rows, lb)).collect();
+                for (lb, s) in lbs.iter().zip(starts) {
+                    if let Some(row) = rows.get_mut(s) {
+                        put(&mut row.cells, c, &lb.text, lb.first);
+                    }
                 }
             }
+        } else {
+            unplaced = labels;
         }
     } else {
         // No leaf rows (a segment of labels only): one row per label block.
@@ -497,6 +505,7 @@ fn segment_rows(
                 bottom: lb.last,
                 page: lines.first().map(|l| l.page).unwrap_or(1),
                 cells: BTreeMap::new(),
+                empty_for: None,
             };
             put(&mut row.cells, lb.col, &lb.text, lb.first);
             rows.push(row);
@@ -520,6 +529,7 @@ fn segment_rows(
             bottom: h.no,
             page: h.page,
             cells: BTreeMap::new(),
+            empty_for: None,
         };
         let mut used = 0usize;
         for r in &h.runs {
@@ -552,7 +562,113 @@ fn segment_rows(
             r
         })
         .collect();
-    (rows, head, width, ncols - leaf.min(ncols))
+    for lb in unplaced.iter_mut() {
+        lb.col += shift;
+    }
+    SegOut {
+        rows,
+        labels: unplaced,
+        head,
+        width,
+        leaves: ncols - leaf.min(ncols),
+    }
+}
+
+/// A segment's rows, its header row, and (in an indicator block) its labels still to place.
+struct SegOut {
+    rows: Vec<SegRow>,
+    labels: Vec<Label>,
+    head: Option<SegRow>,
+    width: usize,
+    leaves: usize,
+}
+
+/// How far apart two copies of one merged label drawn on both sides of a page break may land
+/// (in virtual lines) and still be taken for one label.
+const SAME_LABEL_LINES: u32 = 3;
+
+/// Place the labels of one indicator block (its header segment and the segments continuing it
+/// on later pages) on its rows. LibreOffice draws a merged label at the centre of its whole
+/// merge as if the table did not break: on the page where the merge starts it can sit below
+/// that page's last row, and on the next page it is centred on a range starting above the
+/// page. So the pages' lines are counted as one run (*virtual* lines: each page's first row
+/// follows the previous page's last row at the block's usual row distance), the two copies of
+/// one label that land on nearly the same virtual line become one, and each label column is
+/// tiled over all the block's rows, the first group starting at the block's first row.
+fn place_block(segs: &mut [SegOut]) {
+    // Virtual geometry of every row: (segment, row) → (top, bottom).
+    let mut geo: Vec<SegRow> = Vec::new();
+    let mut at: Vec<(usize, usize)> = Vec::new();
+    let mut labels: Vec<Label> = Vec::new();
+    let mut label_seg: Vec<usize> = Vec::new();
+    for (k, seg) in segs.iter_mut().enumerate() {
+        let off: i64 = match (geo.last(), seg.rows.iter().find(|r| r.empty_for.is_none())) {
+            (Some(prev), Some(first)) => {
+                let mut gaps: Vec<u32> = geo
+                    .windows(2)
+                    .map(|w| w[1].top.saturating_sub(w[0].bottom))
+                    .collect();
+                gaps.sort_unstable();
+                let gap = gaps.get(gaps.len() / 2).copied().unwrap_or(2).max(1);
+                i64::from(prev.bottom) + i64::from(gap) - i64::from(first.top)
+            }
+            _ => 0,
+        };
+        let v = |no: u32| u32::try_from((i64::from(no) + off).max(0)).unwrap_or(u32::MAX);
+        for lb in std::mem::take(&mut seg.labels) {
+            let (first, last) = (v(lb.first), v(lb.last));
+            // The copy drawn on the previous page of the same label: merge. A copy standing
+            // alone was taken for an empty group; it is not one.
+            let twin = labels.iter().zip(&label_seg).rposition(|(o, &s)| {
+                s < k
+                    && o.col == lb.col
+                    && o.text == lb.text
+                    && o.first.abs_diff(first) <= SAME_LABEL_LINES
+            });
+            if let Some(t) = twin {
+                labels[t].first = labels[t].first.min(first);
+                labels[t].last = labels[t].last.max(last);
+                seg.rows
+                    .retain(|r| r.empty_for != Some(lb.line) || !r.cells.is_empty());
+                continue;
+            }
+            labels.push(Label {
+                col: lb.col,
+                text: lb.text,
+                first,
+                last,
+                line: lb.line,
+            });
+            label_seg.push(k);
+        }
+        for (i, r) in seg.rows.iter().enumerate() {
+            geo.push(SegRow {
+                top: v(r.top),
+                bottom: v(r.bottom),
+                page: r.page,
+                ..Default::default()
+            });
+            at.push((k, i));
+        }
+    }
+    if geo.is_empty() {
+        return;
+    }
+    // Virtual lines keep the order of the text, so the labels stay sorted per column.
+    let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
+    for lb in &labels {
+        by_col.entry(lb.col).or_default().push(lb);
+    }
+    for (c, lbs) in by_col {
+        let starts = tile(&geo, &lbs, false);
+        for (lb, s) in lbs.iter().zip(starts) {
+            if let Some(&(k, i)) = at.get(s)
+                && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
+            {
+                put(&mut row.cells, c, &lb.text, lb.line);
+            }
+        }
+    }
 }
 
 /// The row a label sits on, or the nearest (the upper one on a tie).
@@ -727,6 +843,8 @@ pub fn read(text: &str) -> Vec<Grid> {
     let mut block_leaves: Option<usize> = None;
     let mut filled_rows = 0usize;
     let mut all_rows = 0usize;
+    let mut outs: Vec<SegOut> = Vec::new();
+    let mut block_starts: Vec<usize> = Vec::new();
     for (s, e, h) in segs {
         let kind = if h.is_some() {
             Kind::Header
@@ -739,7 +857,7 @@ pub fn read(text: &str) -> Vec<Grid> {
             .iter()
             .filter(|l| Some(l.no as usize - 1) != h)
             .collect();
-        let (rows, head, width, nleaves) = segment_rows(
+        let out = segment_rows(
             &body_lines,
             h.and_then(|i| lines.get(i)),
             kind,
@@ -748,10 +866,21 @@ pub fn read(text: &str) -> Vec<Grid> {
         );
         if h.is_some() {
             in_block = true;
-            block_width = Some(width);
-            block_leaves = Some(nleaves);
+            block_width = Some(out.width);
+            block_leaves = Some(out.leaves);
+            block_starts.push(outs.len());
         }
-        for r in head.into_iter().chain(rows) {
+        outs.push(out);
+    }
+    // Each indicator block runs from its header segment to the next header (or the end).
+    block_starts.push(outs.len());
+    for w in block_starts.windows(2) {
+        if let Some(block) = outs.get_mut(w[0]..w[1]) {
+            place_block(block);
+        }
+    }
+    for out in outs {
+        for r in out.head.into_iter().chain(out.rows) {
             let page_break = r.page != last_page;
             last_page = r.page;
             pending_break |= page_break;
