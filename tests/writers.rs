@@ -455,3 +455,20 @@ fn several_formats_in_one_run_and_to_follows_the_extension() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `-o /dev/null` (a common way to just check an input) writes to the device: the atomic
+/// rename must never replace a device file with a regular one.
+#[test]
+fn output_to_a_device_is_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    ok(&perfnorm(&[
+        "convert",
+        "samples/b01_huaian_tiyu_2022.xlsx",
+        "-t",
+        "json",
+        "-o",
+        "/dev/null",
+    ]));
+    let ft = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(ft.is_char_device(), "/dev/null is still a device");
+}

@@ -465,9 +465,15 @@ fn progress(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
         indicatif::ProgressDrawTarget::stderr(),
     );
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}",
+        "{bar:30} {pos}/{len} files  {rate}  ETA {eta}  {wide_msg}",
     ) {
-        bar.set_style(style);
+        // A whole number of files per second: indicatif's own {per_sec} prints four decimals.
+        bar.set_style(style.with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", s.per_sec());
+            },
+        ));
     }
     Some(bar)
 }

@@ -11,6 +11,16 @@ use std::path::Path;
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
 /// reader never sees half a file and an existing file is replaced only by a complete new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    // A device or pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to, never renamed
+    // over: a rename would replace /dev/null itself with a regular file.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        f.write_all(bytes)?;
+        return Ok(());
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
