@@ -1,11 +1,12 @@
 //! Bulk conversion: many files and whole folder trees in one run, in parallel, with outputs
 //! mirroring the input tree, a progress bar, and an honest summary (also `OUT/report.json`).
 //!
-//! Files are converted in chunks: each chunk in parallel on a rayon pool, then its results are
-//! handed in input order to the combined CSV set and the summary, and dropped. So memory holds
-//! one chunk of documents whatever the archive's size, and the CSV rows come out in the same
-//! order on every run however the threads finish. One bad file is a failure in the summary;
-//! it never stops the run.
+//! Files are converted in parallel by workers on a rayon pool that take them in input order
+//! and stay within a window of the oldest file not yet written; results are handed in input
+//! order to the combined CSV set and the summary, and dropped. So memory holds one window of
+//! documents whatever the archive's size, and the CSV rows come out in the same order on every
+//! run however the threads finish. One bad file is a failure in the summary; it never stops
+//! the run.
 
 use super::{ConvertOptions, convert_bytes};
 use crate::error::{Error, IngestError, WriteError};
@@ -13,12 +14,13 @@ use crate::ingest::InputFormat;
 use crate::model::{Document, Severity};
 use crate::write::{self, csv::CsvOptions, csv::CsvSet};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// The perfnorm version recorded in `report.json`: `--skip-unchanged` reconverts everything
 /// after an upgrade.
@@ -369,75 +371,79 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     };
     let mut status = 0;
     let started = std::time::Instant::now();
-    // Enough files per chunk to keep every thread busy past one slow PDF, few enough that a
-    // chunk's documents stay small in memory.
-    let chunk = (threads * 16).max(16);
-    for part in jobs.chunks(chunk) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            part.par_iter()
-                .map(|job| {
-                    if let Some(b) = &bar {
+    // Workers take files in input order and run at most `window` files ahead of the oldest
+    // file not yet handed to the writers; the results are handed over strictly in input order.
+    // So memory holds at most `window` documents, the CSV order never depends on the threads,
+    // and no thread waits for a whole batch to finish (one slow PDF delays only its own slot).
+    let window = (threads * 8).max(8);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let gate = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
+    let mut result: Result<(), Error> = Ok(());
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (jobs, next, stop, gate) = (&jobs, &next, &stop, &gate);
+            let (bar, per_file, previous) = (&bar, &per_file, &previous);
+            scope.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    {
+                        let mut done = gate.0.lock().unwrap_or_else(|p| p.into_inner());
+                        while i >= *done + window && !stop.load(Ordering::SeqCst) {
+                            done = gate.1.wait(done).unwrap_or_else(|p| p.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Some(b) = bar {
                         b.set_message(display(&job.rel));
                     }
-                    let o = convert_one(job, s, &per_file, want_csv, &previous);
-                    if let Some(b) = &bar {
+                    let o = convert_one(job, s, per_file, want_csv, previous);
+                    if let Some(b) = bar {
                         b.inc(1);
                     }
-                    o
-                })
-                .collect()
-        });
-        for mut o in outcomes {
-            if !o.stdout.is_empty() {
-                let mut out = std::io::stdout().lock();
-                if let Err(e) = out.write_all(&o.stdout).and_then(|_| out.flush()) {
-                    if e.kind() == std::io::ErrorKind::BrokenPipe {
-                        return Ok(status);
+                    if tx.send((i, o)).is_err() {
+                        break;
                     }
-                    eprintln!("perfnorm: stdout: {e}");
-                    return Ok(1);
                 }
-            }
-            if let (Some(set), Some(doc)) = (csv.as_mut(), o.doc.take())
-                && let Err(e) = set.append(&doc)
-            {
-                let dir = set.dir().to_path_buf();
-                return Err(Error::write(dir, e));
-            }
-            match o.record.status.as_str() {
-                "converted" => report.converted += 1,
-                "skipped" => report.skipped_unchanged += 1,
-                _ => report.failed += 1,
-            }
-            report.tables += o.record.tables;
-            report.indicators += o.record.indicators;
-            report.pages += u64::from(o.record.pages);
-            for (k, v) in o.warnings {
-                *report.warnings_by_code.entry(k).or_default() += v;
-            }
-            for (k, v) in o.errors {
-                *report.errors_by_code.entry(k).or_default() += v;
-            }
-            if let Some(reason) = o.failure {
-                let msg = format!("{}: {reason}", o.record.file);
-                match &bar {
-                    Some(b) => b.println(format!("perfnorm: {msg}")),
-                    None => eprintln!("perfnorm: {msg}"),
-                }
-                report.failures.push(Failure {
-                    file: o.record.file.clone(),
-                    reason,
-                });
-                status = 1;
-            }
-            if o.strict_failure {
-                status = 1;
-            }
-            report.inputs.push(o.record);
+            });
         }
-    }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut handed = 0usize;
+        'recv: for (i, o) in rx.iter() {
+            pending.insert(i, o);
+            while let Some(o) = pending.remove(&handed) {
+                handed += 1;
+                match absorb(o, &mut report, csv.as_mut(), &bar) {
+                    Ok(Flow::Go(st)) => status = status.max(st),
+                    Ok(Flow::Stop(st)) => {
+                        status = status.max(st);
+                        break 'recv;
+                    }
+                    Err(e) => {
+                        result = Err(e);
+                        break 'recv;
+                    }
+                }
+                *gate.0.lock().unwrap_or_else(|p| p.into_inner()) = handed;
+                gate.1.notify_all();
+            }
+        }
+        // Stopping early (closed stdout, a CSV write error): release every waiting worker.
+        stop.store(true, Ordering::SeqCst);
+        gate.1.notify_all();
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    result?;
+    if stop.load(Ordering::SeqCst) && report.inputs.len() < report.files {
+        return Ok(status);
     }
     if let Some(set) = csv {
         let dir = set.dir().to_path_buf();
@@ -454,6 +460,72 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         }
     }
     Ok(status)
+}
+
+/// What the run does after handing over one file's results.
+enum Flow {
+    /// Go on; the file's exit status (0, or 1 when it failed).
+    Go(i32),
+    /// Stop: standard output was closed (the status to exit with).
+    Stop(i32),
+}
+
+/// Hand one file's results to standard output, the CSV set and the report, in input order.
+fn absorb(
+    mut o: Outcome,
+    report: &mut Report,
+    csv: Option<&mut CsvSet>,
+    bar: &Option<indicatif::ProgressBar>,
+) -> Result<Flow, Error> {
+    let mut status = 0;
+    if !o.stdout.is_empty() {
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = out.write_all(&o.stdout).and_then(|_| out.flush()) {
+            // A closed pipe (`| head`) ends the run quietly.
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(Flow::Stop(0));
+            }
+            eprintln!("perfnorm: stdout: {e}");
+            return Ok(Flow::Stop(1));
+        }
+    }
+    if let (Some(set), Some(doc)) = (csv, o.doc.take())
+        && let Err(e) = set.append(&doc)
+    {
+        let dir = set.dir().to_path_buf();
+        return Err(Error::write(dir, e));
+    }
+    match o.record.status.as_str() {
+        "converted" => report.converted += 1,
+        "skipped" => report.skipped_unchanged += 1,
+        _ => report.failed += 1,
+    }
+    report.tables += o.record.tables;
+    report.indicators += o.record.indicators;
+    report.pages += u64::from(o.record.pages);
+    for (k, v) in o.warnings {
+        *report.warnings_by_code.entry(k).or_default() += v;
+    }
+    for (k, v) in o.errors {
+        *report.errors_by_code.entry(k).or_default() += v;
+    }
+    if let Some(reason) = o.failure {
+        let msg = format!("{}: {reason}", o.record.file);
+        match bar {
+            Some(b) => b.println(format!("perfnorm: {msg}")),
+            None => eprintln!("perfnorm: {msg}"),
+        }
+        report.failures.push(Failure {
+            file: o.record.file.clone(),
+            reason,
+        });
+        status = 1;
+    }
+    if o.strict_failure {
+        status = 1;
+    }
+    report.inputs.push(o.record);
+    Ok(Flow::Go(status))
 }
 
 fn progress(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
