@@ -116,7 +116,8 @@ fn every_sample_reads_back_from_its_xlsx() {
         compared += 1;
         let (a, b) = (comparable(&original), comparable(&read_back));
         if a != b {
-            let d = similar::TextDiff::from_lines(&pretty(&a), &pretty(&b))
+            let (pa, pb) = (pretty(&a), pretty(&b));
+            let d = similar::TextDiff::from_lines(pa.as_str(), pb.as_str())
                 .unified_diff()
                 .context_radius(2)
                 .header("from the input", "from its xlsx")
