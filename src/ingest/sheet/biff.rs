@@ -52,6 +52,11 @@ pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 }
 
 /// Walk the workbook. Errors are reasons in plain words.
+/// The error of a sector chain that comes back on itself. calamine 0.38 follows such a chain
+/// without end (`cfb.rs` `get_chain`), growing a buffer until memory runs out, so the sheet
+/// reader refuses the file when our walk sees it.
+pub const CHAIN_LOOPS: &str = "a sector chain loops";
+
 pub fn scan(bytes: &[u8]) -> Result<Formats, String> {
     let stream = Cfb::parse(bytes)?.stream(&["Workbook", "Book"])?;
     let mut out = Formats::default();
@@ -306,7 +311,7 @@ impl<'a> Cfb<'a> {
         while s != END_OF_CHAIN && s != FREE {
             guard += 1;
             if guard > table.len() + 1 {
-                return Err("a sector chain loops".into());
+                return Err(CHAIN_LOOPS.into());
             }
             match mini {
                 None => out.extend_from_slice(self.sector_bytes(s)?),
