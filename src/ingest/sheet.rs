@@ -109,6 +109,17 @@ pub fn read(
         return Err(IngestError::Empty);
     }
     let limits = opts.limits;
+    // An OLE container (xls, or an encrypted xlsx, which calamine's xlsx reader also opens as
+    // OLE) whose sector chain loops: calamine 0.38 follows it without end (cfb.rs get_chain),
+    // growing a buffer until memory runs out (found by fuzzing: 11 KB → gigabytes).
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        && biff::scan(bytes).is_err_and(|e| e == biff::CHAIN_LOOPS)
+    {
+        return Err(spreadsheet_error(
+            format,
+            "the file's sector chains loop: a damaged or hostile container",
+        ));
+    }
     if matches!(
         format,
         InputFormat::Xlsx | InputFormat::Xlsb | InputFormat::Ods
@@ -422,17 +433,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
     // claims a huge used area before calamine sees it; the same walk gives the number formats.
     // A walk that cannot follow the file leaves the numbers General; calamine then decides
     // whether the workbook is readable at all, with its own (better) reason.
-    // Except for a looping sector chain (found by fuzzing: an 11 KB file made calamine
-    // allocate gigabytes, following a chain of one sector pointing at itself).
-    let formats = match biff::scan(bytes) {
-        Err(e) if e == biff::CHAIN_LOOPS => {
-            return Err(spreadsheet_error(
-                InputFormat::Xls,
-                "the file's sector chains loop: a damaged or hostile container",
-            ));
-        }
-        r => r.unwrap_or_default(),
-    };
+    let formats = biff::scan(bytes).unwrap_or_default();
     for sheet in &formats.sheets {
         if sheet.area > budget.limits.max_slots as u64 {
             return Err(IngestError::Limit(format!(
