@@ -347,6 +347,8 @@ fn segment_rows(
     // the last row's column → (x1, width, a plain number) of its last piece
     let mut ends: BTreeMap<usize, (usize, usize, bool)> = BTreeMap::new();
     let mut prev_leaf_line: Option<usize> = None;
+    // the column of the current row's paragraph (a field text that wrapped)
+    let mut para: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
         let leaf_runs: Vec<&Run> = l.runs.iter().filter(|r| col(r) >= leaf).collect();
         if leaf_runs.is_empty() {
@@ -366,8 +368,27 @@ fn segment_rows(
             }),
             _ => false,
         };
+        // Above the indicator blocks a field's text is a paragraph: once its row has wrapped
+        // a long piece, the next lines of that column (even after a short line ending an item,
+        // or past a line holding only the field's label) are the same cell, until a blank line.
+        let para_joins = !joins
+            && kind == Kind::Upper
+            && prev_leaf_line.is_some_and(|p| p < i && (p + 1..i).all(|k| !is_blank(k)))
+            && para.is_some_and(|c| leaf_runs.iter().all(|r| col(r) == c));
+        let joins = joins || para_joins;
         if !joins {
             ends.clear();
+            para = None;
+        }
+        if kind == Kind::Upper {
+            for r in &leaf_runs {
+                let c = col(r);
+                let at_edge = r.x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
+                let widest = r.width() + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
+                if para.is_none() && r.width() >= 10 && (at_edge || widest) {
+                    para = Some(c);
+                }
+            }
         }
         for r in &leaf_runs {
             let number = r
@@ -387,6 +408,10 @@ fn segment_rows(
         if let Some(row) = rows.last_mut() {
             row.bottom = l.no;
             for r in &leaf_runs {
+                // A paragraph line after a short one starts a new line of the cell's text.
+                if para_joins && let Some((t, _)) = row.cells.get_mut(&col(r)) {
+                    t.push('\n');
+                }
                 put(&mut row.cells, col(r), &r.text, l.no);
             }
         }
@@ -477,26 +502,11 @@ fn segment_rows(
         rows.sort_by_key(|r| r.top);
     }
 
-    // Place the labels: above the indicator blocks here; in a block, once for all its pages
-    // (`place_block`), since a merged label is centred on its whole merge across the break.
+    // The labels are placed once for all the pages of a block (`place_block`), since a merged
+    // label is centred on its whole merge across the break.
     let mut unplaced: Vec<Label> = Vec::new();
     if !rows.is_empty() {
-        if kind == Kind::Upper {
-            let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
-            for lb in &labels {
-                by_col.entry(lb.col).or_default().push(lb);
-            }
-            for (c, lbs) in by_col {
-                let starts: Vec<usize> = lbs.iter().map(|lb| nearest_row(&rows, lb)).collect();
-                for (lb, s) in lbs.iter().zip(starts) {
-                    if let Some(row) = rows.get_mut(s) {
-                        put(&mut row.cells, c, &lb.text, lb.first);
-                    }
-                }
-            }
-        } else {
-            unplaced = labels;
-        }
+        unplaced = labels;
     } else {
         // No leaf rows (a segment of labels only): one row per label block.
         for lb in &labels {
@@ -595,7 +605,11 @@ const SAME_LABEL_LINES: u32 = 3;
 /// follows the previous page's last row at the block's usual row distance), the two copies of
 /// one label that land on nearly the same virtual line become one, and each label column is
 /// tiled over all the block's rows, the first group starting at the block's first row.
-fn place_block(segs: &mut [SegOut]) {
+///
+/// Above the indicator blocks (`centred`), a column's labels need not cover every row (a
+/// 资金来源 label beside some of the amounts only): each label goes to the first row of the
+/// widest run of rows centred on it that stays between its neighbours' rows.
+fn place_block(segs: &mut [SegOut], centred: bool) {
     // Virtual geometry of every row: (segment, row) → (top, bottom).
     let mut geo: Vec<SegRow> = Vec::new();
     let mut at: Vec<(usize, usize)> = Vec::new();
@@ -659,8 +673,15 @@ fn place_block(segs: &mut [SegOut]) {
     for lb in &labels {
         by_col.entry(lb.col).or_default().push(lb);
     }
+    // rows where a label of a column further left starts: a label's merge nests in theirs
+    let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     for (c, lbs) in by_col {
-        let starts = tile(&geo, &lbs, false);
+        let starts = if centred {
+            centred_starts(&geo, &lbs, &parents)
+        } else {
+            tile(&geo, &lbs, false)
+        };
+        parents.extend(starts.iter().copied());
         for (lb, s) in lbs.iter().zip(starts) {
             if let Some(&(k, i)) = at.get(s)
                 && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
@@ -691,6 +712,58 @@ fn nearest_row(rows: &[SegRow], lb: &Label) -> usize {
         Some(p) if dist(p) <= dist(i) => p,
         _ => i.min(rows.len().saturating_sub(1)),
     }
+}
+
+/// Each label's first row when labels are centred on their merges but need not cover every
+/// row: the start of the run of rows around the label's nearest row, between the neighbouring
+/// labels' rows and inside the group of the labels further left (`parents`: their first
+/// rows), whose centre is nearest the label's line. Candidates lie within `W` rows of the
+/// nearest row, so the work is bounded per label.
+fn centred_starts(
+    rows: &[SegRow],
+    labels: &[&Label],
+    parents: &std::collections::BTreeSet<usize>,
+) -> Vec<usize> {
+    const W: usize = 48;
+    let near: Vec<usize> = labels.iter().map(|lb| nearest_row(rows, lb)).collect();
+    labels
+        .iter()
+        .enumerate()
+        .map(|(k, lb)| {
+            let y = f64::from(lb.first) + f64::from(lb.last);
+            let lo = k
+                .checked_sub(1)
+                .and_then(|p| near.get(p))
+                .map_or(0, |&p| (p + 1).min(near[k]))
+                .max(near[k].saturating_sub(W));
+            let hi = near
+                .get(k + 1)
+                .map_or(rows.len(), |&n| n.max(near[k] + 1))
+                .min(rows.len())
+                .min(near[k] + W);
+            let lo = parents
+                .range(..=near[k])
+                .next_back()
+                .map_or(lo, |&p| lo.max(p));
+            let hi = parents
+                .range(near[k] + 1..)
+                .next()
+                .map_or(hi, |&p| hi.min(p));
+            // The best centred run; of equally good ones the widest (a long merge is
+            // symmetric around its label at every width).
+            let mut best = (f64::MAX, near[k]);
+            for s in lo..=near[k] {
+                let top = f64::from(rows[s].top);
+                for r in rows.get(near[k]..hi).unwrap_or_default() {
+                    let err = (top + f64::from(r.bottom) - y).abs();
+                    if err < best.0 {
+                        best = (err, s);
+                    }
+                }
+            }
+            best.1
+        })
+        .collect()
 }
 
 /// Tile the rows into one group per label so each group's centre is near its label's line,
@@ -869,14 +942,18 @@ pub fn read(text: &str) -> Vec<Grid> {
             block_width = Some(out.width);
             block_leaves = Some(out.leaves);
             block_starts.push(outs.len());
+        } else if outs.is_empty() {
+            // The part above the indicator blocks is placed as one block too.
+            block_starts.push(0);
         }
         outs.push(out);
     }
     // Each indicator block runs from its header segment to the next header (or the end).
     block_starts.push(outs.len());
     for w in block_starts.windows(2) {
+        let centred = outs.get(w[0]).is_some_and(|o| o.head.is_none());
         if let Some(block) = outs.get_mut(w[0]..w[1]) {
-            place_block(block);
+            place_block(block, centred);
         }
     }
     for out in outs {
