@@ -332,8 +332,12 @@ fn segment_rows(
         .unwrap_or(ncols - 1);
     // A continued block keeps its header's number of leaf columns: a page with few rows
     // counts too little to tell labels from leaves.
+    // Above the indicator blocks the first column holds the fields' and blocks' labels
+    // (项目名称, 项目资金（万元）), however many there are: a block label is drawn at the centre
+    // of its merge, so it must be placed as a label, never start a row.
     let leaf = match (kind, leaves) {
         (Kind::Continued, Some(k)) if k <= ncols => ncols - k,
+        (Kind::Upper, _) if ncols >= 2 => counted.max(1),
         _ => counted,
     };
 
