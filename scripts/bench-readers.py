@@ -41,6 +41,8 @@ def pdf_bench():
     def perfnorm():
         for p in pdfs:
             run([BIN, 'convert', p, '-o', os.path.join(out, 'x.json')])
+    def perfnorm_batch():
+        run([BIN, 'convert', *pdfs, '-d', os.path.join(out, 'batch'), '-j', '1', '-q'])
     def pdftotext():
         for p in pdfs:
             run(['pdftotext', '-layout', p, os.path.join(out, 'x.txt')])
@@ -49,7 +51,8 @@ def pdf_bench():
             with pdfplumber.open(p) as doc:
                 for page in doc.pages:
                     page.extract_tables()
-    rows = [('perfnorm convert (grid + normalized JSON)', best(perfnorm)),
+    rows = [('perfnorm convert, one process per file (grid + normalized JSON)', best(perfnorm)),
+            ('perfnorm convert, one process for all files, -j 1', best(perfnorm_batch)),
             ('pdftotext -layout (text only)', best(pdftotext)),
             ('pdfplumber extract_tables (cells only)', best(plumber))]
     print(f'\nPDF: {len(pdfs)} corpus files, {pages} pages, CPU seconds (user+sys), best of {RUNS} runs, one process per file for the CLIs\n')

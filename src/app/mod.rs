@@ -41,7 +41,8 @@ pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result
         .filter(|g| !is_own_tidy_sheet(g))
         .cloned()
         .collect();
-    let tables = normalize::normalize(&grids);
+    let normalized = normalize::normalize_all(&grids);
+    let tables = normalized.tables;
     let mut diagnostics: Vec<Diagnostic> = ingested
         .warnings
         .iter()
@@ -52,6 +53,7 @@ pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result
             source: normalize::diag::source(&w.pos),
         })
         .collect();
+    diagnostics.extend(normalized.diagnostics);
     if tables.is_empty() {
         diagnostics.push(Diagnostic {
             severity: Severity::Error,

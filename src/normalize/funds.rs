@@ -97,6 +97,20 @@ impl FundsBlock {
 
         // A header row: names over the amount columns, no amounts.
         if numeric.is_empty() && !headers.is_empty() {
+            // Where the header row itself moved: by its block label, or, for a second header
+            // row under a spanning one (预算金额（万元） over 总额 | 财政拨款 | 其他资金), by where
+            // the spanning header starts.
+            let mut shift = anchor_shift.unwrap_or(0);
+            if self.last_was_header
+                && let Some((p0, _)) = self.columns.first()
+            {
+                shift = *p0 as i32 - cells[headers[0]].0 as i32;
+            }
+            if shift != 0 {
+                for (c, _) in cells.iter_mut() {
+                    *c = (*c as i64 + shift as i64).max(0) as usize;
+                }
+            }
             let first_h = cells[headers[0]].0;
             let new_cols: Vec<(usize, String)> = cells
                 .iter()
@@ -187,7 +201,15 @@ impl FundsBlock {
                 }
                 continue;
             }
-            match self.text_cols.iter().position(|(tc, _)| *tc == mc) {
+            // A text column covers the columns up to the next one (a merged cell's text may
+            // sit in any of them).
+            let first_amount = self.columns.first().map_or(usize::MAX, |c| c.0);
+            let text_col = self
+                .text_cols
+                .iter()
+                .rposition(|(tc, _)| *tc <= mc)
+                .filter(|_| mc < first_amount);
+            match text_col {
                 Some(i) if i > 0 => details.push(Field {
                     label: self.text_cols[i].1.clone(),
                     text: canonical(t),
@@ -224,6 +246,13 @@ impl FundsBlock {
         }
         values.sort_by_key(|v| self.columns.iter().position(|(_, n)| n == &v.column));
 
+        // A row whose only text sits in a detail column is labelled by it (a merged 金额合计
+        // whose text landed in the merge's last column).
+        if labels.is_empty() && details.len() == 1 && !values.is_empty() {
+            let d = details.remove(0);
+            let col = self.text_cols.first().map_or(0, |c| c.0);
+            labels.push((col, d.text));
+        }
         if labels.is_empty() {
             if !values.is_empty() {
                 diags.warn("unplaced_cell", "amounts with no label", &row.pos);

@@ -46,10 +46,17 @@ pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
     for (i, ((col, text, col_span), role)) in filled.iter().zip(roles).enumerate() {
         let next = filled.get(i + 1).map(|x| x.0).unwrap_or(width.max(col + 1));
         let end = (next.saturating_sub(1)).max(col + *col_span as usize - 1);
+        // Empty columns before a cell that no known merge covers may be the start of this
+        // cell's own merge (its text put in the last column by the extraction).
+        let back = match i.checked_sub(1).and_then(|p| filled.get(p)) {
+            None => 0,
+            Some((pc, _, ps)) => (*pc + *ps as usize).min(*col),
+        };
         let role = role.unwrap_or_else(|| Role::Extra(canonical(text)));
         spans.push(RoleSpan {
             start: *col,
             end,
+            back,
             role,
         });
     }
@@ -542,7 +549,12 @@ impl BlockSet {
                             _ => Role::Extra(format!("{parent}（{sub}）")),
                         },
                     };
-                    new_spans.push(RoleSpan { start, end, role });
+                    new_spans.push(RoleSpan {
+                        start,
+                        end,
+                        back: start,
+                        role,
+                    });
                 }
             }
             block.spans = new_spans;

@@ -226,7 +226,18 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             }
         }
 
-        if let Some(spans) = indicators::parse_header(row, width) {
+        if let Some(mut spans) = indicators::parse_header(row, width) {
+            // In extracted text the header row is damaged like any other: a header that does
+            // not start in the table's first column was shifted right.
+            let first = spans.first().map_or(0, |s| s.start);
+            if max_shift > 0 && first > 0 {
+                for s in spans.iter_mut() {
+                    s.start -= first;
+                    s.end -= first;
+                    s.back = s.back.saturating_sub(first);
+                }
+                diags.shift(&row.pos, first as i32, "the header of an indicator block");
+            }
             if let Some(b) = block.take() {
                 b.finish(&mut indicators);
             }

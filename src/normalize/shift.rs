@@ -16,6 +16,11 @@ pub struct RoleSpan {
     pub start: usize,
     pub end: usize,
     pub role: Role,
+    /// The first column the header cell may also cover, when empty columns stand before it: a
+    /// text extraction may have put a merged header's text in the merge's last column, so the
+    /// gap belongs either to the cell before (the usual case) or to this one. Equal to `start`
+    /// when the header leaves no doubt.
+    pub back: usize,
 }
 
 /// Where the cells of one row go.
@@ -36,6 +41,9 @@ const SHIFT_COST: f64 = 1.0;
 /// A shift the previous row also needed is cheaper: damage comes in runs of lines.
 const SAME_SHIFT_BONUS: f64 = 0.6;
 const UNPLACED_COST: f64 = 4.0;
+/// Reading a cell as the tail of a merged header (its text in the merge's last column) costs a
+/// little more than moving the row: a shifted row is the more common damage.
+const TAIL_HEADER_COST: f64 = 1.1;
 
 fn chars(s: &str) -> usize {
     s.chars().count()
@@ -171,12 +179,19 @@ pub fn place_within(
     prev_shift: i32,
     max_shift: i32,
 ) -> Placement {
-    let has_l3 = spans.iter().any(|s| s.role == Role::Level3);
-    // With no shift allowed there is one placement: no need to price it.
-    let kinds: Vec<Kind> = if max_shift == 0 {
+    let ambiguous = spans.iter().any(|s| s.back < s.start);
+    // With no shift allowed and no doubt about the header there is one placement: no need to
+    // price it.
+    let kinds: Vec<Kind> = if max_shift == 0 && !ambiguous {
         Vec::new()
     } else {
         cells.iter().map(|(_, t)| Kind::of(t)).collect()
+    };
+    let mut search = Search {
+        spans,
+        kinds: &kinds,
+        has_l3: spans.iter().any(|s| s.role == Role::Level3),
+        targets: Vec::new(),
     };
     let mut best: Option<Placement> = None;
     // Try the unshifted row first so that ties keep it.
@@ -186,55 +201,34 @@ pub fn place_within(
         shifts.push(-d);
     }
     for k in shifts {
-        let mut cost = k.unsigned_abs() as f64 * SHIFT_COST;
+        let mut base = k.unsigned_abs() as f64 * SHIFT_COST;
         if k != 0 && k == prev_shift {
-            cost -= SAME_SHIFT_BONUS;
+            base -= SAME_SHIFT_BONUS;
         }
+        // The roles each cell may take at this shift.
+        let cands: Vec<Vec<usize>> = cells
+            .iter()
+            .map(|&(col, _)| {
+                let t = col as i64 + k as i64;
+                if t < 0 {
+                    return Vec::new();
+                }
+                let t = t as usize;
+                (0..spans.len())
+                    .filter(|&j| spans[j].back <= t && t <= spans[j].end)
+                    .collect()
+            })
+            .collect();
+        search.targets = cells
+            .iter()
+            .map(|&(col, _)| (col as i64 + k as i64).max(0) as usize)
+            .collect();
         let mut slots = Vec::with_capacity(cells.len());
-        let mut taken = vec![false; spans.len()];
-        let mut feasible = true;
-        for (i, &(col, _)) in cells.iter().enumerate() {
-            let target = col as i64 + k as i64;
-            let slot = if target < 0 {
-                None
-            } else {
-                let t = target as usize;
-                spans.iter().position(|s| s.start <= t && t <= s.end)
-            };
-            match slot {
-                Some(j) if taken[j] => {
-                    // Two cells in one column: this shift cannot be right.
-                    feasible = false;
-                    break;
-                }
-                Some(j) => {
-                    taken[j] = true;
-                    if let Some(k) = kinds.get(i) {
-                        cost += cost_of(k, &spans[j].role);
-                    }
-                    slots.push(Some(j));
-                }
-                None => {
-                    cost += UNPLACED_COST;
-                    slots.push(None);
-                }
-            }
-        }
-        if !feasible {
-            continue;
-        }
-        let has_value = slots
-            .iter()
-            .flatten()
-            .any(|&j| matches!(spans[j].role, Role::Value(_)));
-        let l3_filled = slots
-            .iter()
-            .flatten()
-            .any(|&j| spans[j].role == Role::Level3);
-        if has_l3 && has_value && !l3_filled {
-            cost += 3.0;
-        }
-        if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
+        let mut found: Option<(f64, Vec<Option<usize>>)> = None;
+        search.walk(&cands, 0, None, base, &mut slots, &mut found);
+        if let Some((cost, slots)) = found
+            && best.as_ref().is_none_or(|b| cost < b.cost - 1e-9)
+        {
             best = Some(Placement {
                 shift: k,
                 slots,
@@ -249,6 +243,69 @@ pub fn place_within(
     })
 }
 
+/// The cheapest assignment of a row's cells to roles at one shift: roles follow the cells'
+/// order, one cell each. Rows have a handful of cells and at most two roles per cell, so an
+/// exhaustive walk is cheap.
+struct Search<'a> {
+    spans: &'a [RoleSpan],
+    kinds: &'a [Kind],
+    has_l3: bool,
+    /// The column each cell lands in at the current shift.
+    targets: Vec<usize>,
+}
+
+impl Search<'_> {
+    fn walk(
+        &self,
+        cands: &[Vec<usize>],
+        i: usize,
+        last: Option<usize>,
+        cost: f64,
+        slots: &mut Vec<Option<usize>>,
+        best: &mut Option<(f64, Vec<Option<usize>>)>,
+    ) {
+        if best.as_ref().is_some_and(|b| cost >= b.0 - 1e-9) {
+            return;
+        }
+        if i == cands.len() {
+            let filled = |pred: &dyn Fn(&Role) -> bool| {
+                slots.iter().flatten().any(|&j| pred(&self.spans[j].role))
+            };
+            let mut total = cost;
+            if self.has_l3
+                && filled(&|r| matches!(r, Role::Value(_)))
+                && !filled(&|r| *r == Role::Level3)
+            {
+                total += 3.0;
+            }
+            if best.as_ref().is_none_or(|b| total < b.0 - 1e-9) {
+                *best = Some((total, slots.clone()));
+            }
+            return;
+        }
+        if cands[i].is_empty() {
+            slots.push(None);
+            self.walk(cands, i + 1, last, cost + UNPLACED_COST, slots, best);
+            slots.pop();
+            return;
+        }
+        // A role already taken by an earlier cell is no choice: two cells in one column
+        // mean this shift is wrong.
+        for &j in cands[i].iter().filter(|&&j| last.is_none_or(|l| j > l)) {
+            let mut c = self
+                .kinds
+                .get(i)
+                .map_or(0.0, |k| cost_of(k, &self.spans[j].role));
+            if self.targets[i] < self.spans[j].start {
+                c += TAIL_HEADER_COST;
+            }
+            slots.push(Some(j));
+            self.walk(cands, i + 1, Some(j), cost + c, slots, best);
+            slots.pop();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +316,7 @@ mod tests {
             .map(|(s, e, r)| RoleSpan {
                 start: *s,
                 end: *e,
+                back: *s,
                 role: r.clone(),
             })
             .collect()
