@@ -366,8 +366,11 @@ fn segment_rows(
                 let c = col(r);
                 ends.get(&c).is_none_or(|&(x1, w, number)| {
                     let at_edge = x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
+                    // Above the blocks a column of short names (财政拨款, 其他资金) is all
+                    // "widest": there only longer text counts as wrapped by width.
+                    let min_w = if kind == Kind::Upper { 6 } else { 4 };
                     let widest = w + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
-                    !number && w >= 4 && (at_edge || widest)
+                    !number && w >= 4 && (at_edge || (widest && w >= min_w))
                 })
             }),
             _ => false,
