@@ -33,6 +33,25 @@ pub struct InputArgs {
     /// Text encoding of text inputs.
     #[arg(long, default_value = "auto")]
     pub encoding: String,
+    /// Largest input file read, in bytes (`K`, `M`, `G` suffixes: powers of 1024; default
+    /// 256M). Checked before the file is read.
+    #[arg(long = "max-file-size", value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+    /// Largest text input (extracted text), in bytes (default 64M).
+    #[arg(long = "max-text-size", value_name = "SIZE")]
+    pub max_text_size: Option<String>,
+    /// Most bytes the parts of a zip workbook (xlsx, xlsb, ods) may inflate to (default 1G).
+    #[arg(long = "max-decompressed-size", value_name = "SIZE")]
+    pub max_decompressed_size: Option<String>,
+    /// Most non-empty cells of one workbook (default 2000000).
+    #[arg(long = "max-cells", value_name = "N")]
+    pub max_cells: Option<String>,
+    /// Most pages of one PDF read; the rest are left out with a warning (default 2000).
+    #[arg(long = "max-pages", value_name = "N")]
+    pub max_pages: Option<String>,
+    /// Most seconds one file may take to read and convert (default 300); a file over it fails.
+    #[arg(long = "timeout", value_name = "SECS")]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Args)]

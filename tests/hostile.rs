@@ -972,3 +972,65 @@ fn fuzz_regressions_stay_fixed() {
     }
     assert!(n >= 1, "no regression inputs found in {}", dir.display());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The limits from the command line.
+
+/// `perfnorm ARGS` from the repository root: (exit code, stdout, stderr).
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    let o = run_cli(&args, &root());
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn limit_flags_set_the_limits() {
+    let seed = "samples/suzhou-2026-jiguan-gongwei.txt";
+    // The defaults convert the seed.
+    let (code, _, err) = cli(&["check", seed]);
+    assert_eq!(code, Some(0), "{err}");
+    // --max-text-size reaches the text reader.
+    let (code, out, _) = cli(&["check", seed, "--max-text-size", "1K"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(seed) && out.contains("over the limit of 1024 bytes"),
+        "{out}"
+    );
+    // --max-file-size too, with a suffix read as powers of 1024.
+    let (code, _, err) = cli(&["convert", seed, "-o", "-", "--max-file-size", "2k"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(seed) && err.contains("2048 bytes"), "{err}");
+    // --max-pages leaves the rest of a PDF out with a warning.
+    let pdf = "samples/pdf/b02_suqian_danganguan_2023.pdf";
+    let (_, out, _) = cli(&["check", pdf]);
+    assert!(!out.contains("pdf_too_long"), "{out}");
+    let (_, out, _) = cli(&["check", pdf, "--max-pages", "1"]);
+    assert!(out.contains("pdf_too_long"), "{out}");
+    // --max-cells reaches the sheet reader.
+    let xlsx = "samples/b01_huaian_tiyu_2022.xlsx";
+    let (code, out, _) = cli(&["check", xlsx, "--max-cells", "10"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("limit exceeded"), "{out}");
+    // --max-decompressed-size reaches the zip check.
+    let (code, out, _) = cli(&["check", xlsx, "--max-decompressed-size", "1K"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("limit exceeded"), "{out}");
+    // Bad values are usage errors (exit 2) naming the flag.
+    for (flag, v) in [
+        ("--max-file-size", "12X"),
+        ("--max-file-size", "0"),
+        ("--max-text-size", "1.5M"),
+        ("--max-cells", "1e3"),
+        ("--max-pages", "0"),
+        ("--timeout", "0"),
+        ("--timeout", "soon"),
+    ] {
+        let (code, _, err) = cli(&["check", seed, flag, v]);
+        assert_eq!(code, Some(2), "{flag} {v}: {err}");
+        assert!(err.contains(flag), "{flag} {v}: {err}");
+    }
+}

@@ -5,10 +5,11 @@ use super::batch::{self, Dest};
 use super::{ConvertOptions, convert_file};
 use crate::cli::{CheckArgs, Cli, Command, ConvertArgs, InputArgs};
 use crate::error::Error;
-use crate::ingest::{InputFormat, ReadOptions};
+use crate::ingest::{InputFormat, Limits, ReadOptions};
 use crate::model::{Document, Severity};
 use crate::write::csv::CsvOptions;
 use std::io::Write;
+use std::time::Duration;
 
 pub use super::batch::OutFormat;
 
@@ -47,9 +48,94 @@ fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
         from,
         read: ReadOptions {
             encoding,
-            ..ReadOptions::default()
+            limits: limits(a)?,
         },
     })
+}
+
+/// The limits from the flags; a flag not given keeps its default.
+fn limits(a: &InputArgs) -> Result<Limits, Error> {
+    let mut l = Limits::default();
+    if let Some(s) = &a.max_file_size {
+        l.max_input_bytes = parse_size("--max-file-size", s)?;
+    }
+    if let Some(s) = &a.max_text_size {
+        l.max_text_bytes = parse_size("--max-text-size", s)?;
+    }
+    if let Some(s) = &a.max_decompressed_size {
+        l.max_decompressed_bytes = parse_size("--max-decompressed-size", s)?;
+    }
+    if let Some(s) = &a.max_cells {
+        l.max_cells = parse_count("--max-cells", s)?;
+    }
+    if let Some(s) = &a.max_pages {
+        l.max_pages = parse_count("--max-pages", s)?;
+    }
+    if let Some(s) = &a.timeout {
+        l.time_per_file = parse_secs("--timeout", s)?;
+    }
+    Ok(l)
+}
+
+/// A size in bytes: a whole number, optionally with a `K`, `M` or `G` suffix (powers of
+/// 1024; `KB`, `KiB`, `MiB`, … read the same), at least 1.
+pub fn parse_size(flag: &str, s: &str) -> Result<u64, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "{flag} takes a size in bytes, such as 1000000, 512K, 300M or 2G, not {s:?}"
+        ))
+    };
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let upper = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
+    let (digits, shift) = match upper.chars().last() {
+        Some('K') => (&upper[..upper.len() - 1], 10),
+        Some('M') => (&upper[..upper.len() - 1], 20),
+        Some('G') => (&upper[..upper.len() - 1], 30),
+        Some('T') => (&upper[..upper.len() - 1], 40),
+        _ => (upper, 0),
+    };
+    let digits = digits.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let n = n.checked_mul(1u64 << shift).ok_or_else(bad)?;
+    if n == 0 {
+        return Err(bad());
+    }
+    Ok(n)
+}
+
+/// A count (cells, pages): a whole number, at least 1.
+fn parse_count<T: std::str::FromStr>(flag: &str, s: &str) -> Result<T, Error> {
+    let t = s.trim();
+    let bad = || {
+        Error::Usage(format!(
+            "{flag} takes a whole number, at least 1, not {s:?}"
+        ))
+    };
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) || t.bytes().all(|b| b == b'0') {
+        return Err(bad());
+    }
+    t.parse().map_err(|_| bad())
+}
+
+/// Seconds, whole or decimal, more than 0.
+fn parse_secs(flag: &str, s: &str) -> Result<Duration, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "{flag} takes a number of seconds above 0 (such as 30 or 2.5), not {s:?}"
+        ))
+    };
+    let v: f64 = s.trim().parse().map_err(|_| bad())?;
+    if !v.is_finite() || v <= 0.0 {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(v).map_err(|_| bad())
 }
 
 fn resolve_formats(a: &ConvertArgs) -> Result<Vec<OutFormat>, Error> {
@@ -216,4 +302,48 @@ fn schema() -> i32 {
 fn usage(e: Error) -> i32 {
     eprintln!("perfnorm: {e}");
     EXIT_USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_suffixes() {
+        let p = |s| parse_size("--max-file-size", s);
+        assert_eq!(p("1000").unwrap(), 1000);
+        assert_eq!(p("512K").unwrap(), 512 << 10);
+        assert_eq!(p("300m").unwrap(), 300 << 20);
+        assert_eq!(p("2G").unwrap(), 2 << 30);
+        assert_eq!(p("2GiB").unwrap(), 2 << 30);
+        assert_eq!(p("64MB").unwrap(), 64 << 20);
+        for bad in [
+            "",
+            "0",
+            "K",
+            "1.5M",
+            "-1",
+            "12X",
+            "99999999999999999999",
+            "20000000000G",
+        ] {
+            let e = p(bad).unwrap_err().to_string();
+            assert!(e.contains("--max-file-size takes a size"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn counts_and_seconds() {
+        assert_eq!(parse_count::<u32>("--max-pages", "12").unwrap(), 12);
+        assert!(parse_count::<u32>("--max-pages", "0").is_err());
+        assert!(parse_count::<u32>("--max-pages", "99999999999").is_err());
+        assert!(parse_count::<usize>("--max-cells", "1e6").is_err());
+        assert_eq!(
+            parse_secs("--timeout", "2.5").unwrap(),
+            Duration::from_millis(2500)
+        );
+        for bad in ["0", "-3", "inf", "NaN", "x"] {
+            assert!(parse_secs("--timeout", bad).is_err(), "{bad}");
+        }
+    }
 }
