@@ -341,6 +341,24 @@ fn segment_rows(
         _ => counted,
     };
 
+    // Above the indicator blocks a text in a label column that runs on over the columns to its
+    // right is a field's text (a paragraph under a merged cell), not a label.
+    let crossing = |r: &Run| {
+        let c = col(r);
+        c < leaf && kind == Kind::Upper && cols.get(c + 2).is_some_and(|n| r.x1 > n.0 + 2)
+    };
+    let is_leaf = |r: &Run| col(r) >= leaf || crossing(r);
+    // Such a text indented from its column's labels (the field's label sits at the column's
+    // left edge) is the cell right of that label.
+    let cell_col = |r: &Run| {
+        let c = col(r);
+        if crossing(r) && cols.get(c).is_some_and(|k| r.x0 > k.0 + 4) {
+            c + 1
+        } else {
+            c
+        }
+    };
+
     // Rows from leaf lines.
     let is_blank = |i: usize| lines.get(i).is_none_or(|l| l.runs.is_empty());
     // A wrapped piece fills its cell up to the next column (or the column's widest text):
@@ -354,7 +372,7 @@ fn segment_rows(
     // the column of the current row's paragraph (a field text that wrapped)
     let mut para: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
-        let leaf_runs: Vec<&Run> = l.runs.iter().filter(|r| col(r) >= leaf).collect();
+        let leaf_runs: Vec<&Run> = l.runs.iter().filter(|r| is_leaf(r)).collect();
         if leaf_runs.is_empty() {
             continue;
         }
@@ -363,8 +381,16 @@ fn segment_rows(
         // a piece that was cut at its cell's edge. A short text or a number never wraps.
         let joins = match (prev_leaf_line, rows.last()) {
             (Some(p), Some(_)) if p + 1 == i => leaf_runs.iter().all(|r| {
-                let c = col(r);
+                let c = cell_col(r);
                 ends.get(&c).is_none_or(|&(x1, w, number)| {
+                    // Above the blocks, a wrapped text's next line keeps its left edge (or its
+                    // centre, if centred): a header spanning the columns below it (预算金额（万元）
+                    // over 总额 · 财政拨款 · 其他资金) is not continued by them.
+                    let x0 = x1.saturating_sub(w);
+                    let aligned = r.x0.abs_diff(x0) <= 1 || (r.x0 + r.x1).abs_diff(x0 + x1) <= 3;
+                    if kind == Kind::Upper && !aligned {
+                        return false;
+                    }
                     let at_edge = x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
                     // Above the blocks a column of short names (财政拨款, 其他资金) is all
                     // "widest": there only longer text counts as wrapped by width.
@@ -381,7 +407,7 @@ fn segment_rows(
         let para_joins = !joins
             && kind == Kind::Upper
             && prev_leaf_line.is_some_and(|p| p < i && (p + 1..i).all(|k| !is_blank(k)))
-            && para.is_some_and(|c| leaf_runs.iter().all(|r| col(r) == c));
+            && para.is_some_and(|c| leaf_runs.iter().all(|r| cell_col(r) == c));
         let joins = joins || para_joins;
         if !joins {
             ends.clear();
@@ -389,7 +415,7 @@ fn segment_rows(
         }
         if kind == Kind::Upper {
             for r in &leaf_runs {
-                let c = col(r);
+                let c = cell_col(r);
                 let at_edge = r.x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
                 let widest = r.width() + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
                 if para.is_none() && r.width() >= 10 && (at_edge || widest) {
@@ -402,7 +428,7 @@ fn segment_rows(
                 .text
                 .chars()
                 .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-'));
-            ends.insert(col(r), (r.x1, r.width(), number));
+            ends.insert(cell_col(r), (r.x1, r.width(), number));
         }
         if !joins {
             rows.push(SegRow {
@@ -416,10 +442,10 @@ fn segment_rows(
             row.bottom = l.no;
             for r in &leaf_runs {
                 // A paragraph line after a short one starts a new line of the cell's text.
-                if para_joins && let Some((t, _)) = row.cells.get_mut(&col(r)) {
+                if para_joins && let Some((t, _)) = row.cells.get_mut(&cell_col(r)) {
                     t.push('\n');
                 }
-                put(&mut row.cells, col(r), &r.text, l.no);
+                put(&mut row.cells, cell_col(r), &r.text, l.no);
             }
         }
         prev_leaf_line = Some(i);
@@ -431,7 +457,7 @@ fn segment_rows(
     for (i, l) in lines.iter().enumerate() {
         for r in &l.runs {
             let c = col(r);
-            if c >= leaf {
+            if is_leaf(r) {
                 continue;
             }
             let joined = match open.get(&c) {
