@@ -1034,3 +1034,64 @@ fn limit_flags_set_the_limits() {
         assert!(err.contains(flag), "{flag} {v}: {err}");
     }
 }
+
+#[test]
+fn file_size_is_checked_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse 64 GiB file: reading it into memory first would take minutes and all memory.
+    let big = dir.path().join("big.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(64 << 30)
+        .unwrap();
+    std::fs::write(
+        dir.path().join("good.txt"),
+        sample("suzhou-2026-jiguan-gongwei.txt"),
+    )
+    .unwrap();
+    let t = Instant::now();
+    let e = perfnorm::convert_file(&big, &ConvertOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(
+        e.contains("big.pdf")
+            && e.contains("limit exceeded")
+            && e.contains("68719476736 bytes")
+            && e.contains("max_input_bytes")
+            && e.contains("--max-file-size 64G"),
+        "{e}"
+    );
+    // The batch: the big file fails with that reason, the good one is converted.
+    let stderr = cli_fails_cleanly(&big);
+    assert!(stderr.contains("--max-file-size"), "{stderr}");
+    let out = dir.path().join("out");
+    let o = run_cli(
+        &[
+            "convert".as_ref(),
+            dir.path().as_os_str(),
+            "-d".as_ref(),
+            out.as_os_str(),
+            "-q".as_ref(),
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("big.pdf") && stderr.contains("max_input_bytes"),
+        "{stderr}"
+    );
+    assert!(out.join("good.txt.json").is_file());
+    // A raised limit lets a file through to the reader.
+    let small = dir.path().join("small.txt");
+    std::fs::write(&small, sample("suzhou-2026-jiguan-gongwei.txt")).unwrap();
+    let mut opts = ConvertOptions::default();
+    opts.read.limits.max_input_bytes = 100;
+    let e = perfnorm::convert_file(&small, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("over the limit of 100 bytes"), "{e}");
+    opts.read.limits.max_input_bytes = 1 << 20;
+    assert!(perfnorm::convert_file(&small, &opts).is_ok());
+}

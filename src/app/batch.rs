@@ -8,8 +8,8 @@
 //! run however the threads finish. One bad file is a failure in the summary; it never stops
 //! the run.
 
-use super::{ConvertOptions, convert_bytes};
-use crate::error::{Error, IngestError, WriteError};
+use super::{ConvertOptions, convert_bytes, read_input};
+use crate::error::{Error, WriteError};
 use crate::ingest::InputFormat;
 use crate::model::{Document, Severity};
 use crate::write::{self, csv::CsvOptions, csv::CsvSet};
@@ -625,10 +625,10 @@ fn convert_one(
         errors: BTreeMap::new(),
         stdout: Vec::new(),
     };
-    let bytes = match std::fs::read(&job.input) {
+    let bytes = match read_input(&job.input, &s.convert.read.limits) {
         Ok(b) => b,
         Err(e) => {
-            o.failure = Some(Error::ingest(&job.input, IngestError::Io(e)).to_string());
+            o.failure = Some(reason(&e));
             return o;
         }
     };

@@ -85,6 +85,57 @@ fn is_own_tidy_sheet(g: &ingest::Grid) -> bool {
 
 /// Read and convert one file.
 pub fn convert_file(file: &Path, opts: &ConvertOptions) -> Result<Document, Error> {
-    let bytes = std::fs::read(file).map_err(|e| Error::ingest(file, IngestError::Io(e)))?;
+    let bytes = read_input(file, &opts.read.limits)?;
     convert_bytes(file, &bytes, opts)
+}
+
+/// Read one input file, refusing it before reading when its size is over
+/// `limits.max_input_bytes`. The read itself stops one byte past the limit, so a file that
+/// grows meanwhile, or a pipe or device whose size is unknown, cannot fill memory either.
+pub fn read_input(file: &Path, limits: &ingest::Limits) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |e| Error::ingest(file, IngestError::Io(e));
+    let f = std::fs::File::open(file).map_err(io)?;
+    let max = limits.max_input_bytes;
+    let meta = f.metadata().map_err(io)?;
+    if meta.is_file() && meta.len() > max {
+        return Err(Error::ingest(file, over_file_size(Some(meta.len()), max)));
+    }
+    let mut bytes = Vec::with_capacity(if meta.is_file() {
+        usize::try_from(meta.len()).unwrap_or(0)
+    } else {
+        0
+    });
+    f.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        // A file that grew while read, or a pipe: its whole size is unknown.
+        return Err(Error::ingest(file, over_file_size(None, max)));
+    }
+    Ok(bytes)
+}
+
+/// The error for a file over `max_input_bytes` (`len` when known): names the limit and the
+/// flag that raises it.
+fn over_file_size(len: Option<u64>, max: u64) -> IngestError {
+    let size = match len {
+        Some(n) => format!("{n} bytes"),
+        None => format!("more than {max} bytes"),
+    };
+    IngestError::Limit(format!(
+        "the file is {size}, over the limit of {max} bytes (max_input_bytes; raise it with \
+         --max-file-size, e.g. --max-file-size {})",
+        suggest(len.unwrap_or(max.saturating_mul(2)))
+    ))
+}
+
+/// A round size above `len` for the hint, in the flag's own syntax.
+fn suggest(len: u64) -> String {
+    let mib = len.div_ceil(1 << 20).max(1);
+    if mib >= 1 << 10 {
+        format!("{}G", mib.div_ceil(1 << 10))
+    } else {
+        format!("{mib}M")
+    }
 }
