@@ -190,6 +190,53 @@ pub fn merge_disjoint(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usize,
     out
 }
 
+/// Merge a cluster holding one line's text only (a header centred over a merged cell, like
+/// 主要内容 over the left-aligned task descriptions) into the cluster on its left when its text
+/// lies within that cluster's extent and the two never share a line. Used above the indicator
+/// blocks, where a header row has no column of its own.
+pub fn merge_lone(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usize, usize)> {
+    let n = cols.len();
+    let mut ext = vec![(usize::MAX, 0usize); n];
+    let mut on: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut numeric = vec![false; n];
+    for l in lines {
+        for r in &l.runs {
+            let c = column_of(&cols, r.x0);
+            if let Some(e) = ext.get_mut(c) {
+                e.0 = e.0.min(r.x0);
+                e.1 = e.1.max(r.x1);
+                if on[c].last() != Some(&l.no) {
+                    on[c].push(l.no);
+                }
+                numeric[c] |= r.text.chars().any(|ch| ch.is_ascii_digit());
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out_ext: Vec<(usize, usize)> = Vec::new();
+    let mut out_on: Vec<Vec<u32>> = Vec::new();
+    for (((col, e), lns), num) in cols.into_iter().zip(ext).zip(on).zip(numeric) {
+        if let (Some(last), Some(le), Some(lo)) =
+            (out.last_mut(), out_ext.last_mut(), out_on.last_mut())
+            && lns.len() == 1
+            && !num
+            && le.0 <= e.0
+            && e.1 <= le.1
+            && lo.len() >= 2
+            && disjoint(lo, &lns)
+        {
+            last.1 = col.1;
+            lo.extend(lns);
+            lo.sort_unstable();
+            continue;
+        }
+        out.push(col);
+        out_ext.push(e);
+        out_on.push(lns);
+    }
+    out
+}
+
 /// Whether two sorted lists share no element.
 fn disjoint(a: &[u32], b: &[u32]) -> bool {
     let (mut i, mut j) = (0, 0);
@@ -281,6 +328,11 @@ fn segment_rows(
         .collect();
     let cols = merge_centred(clusters(&mut xs), lines.iter().flat_map(|l| l.runs.iter()));
     let cols = merge_disjoint(cols, lines);
+    let cols = if kind == Kind::Upper {
+        merge_lone(cols, lines)
+    } else {
+        cols
+    };
     let ncols = cols.len().max(1);
     // Continued segments are placed right-aligned under the block's header columns.
     let shift = match (kind, block_width) {
