@@ -18,12 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// `(sample path below samples/, normalized cell text)` lost today. Each is a normalizer bug
 /// reported to the lead; remove an entry when its fix lands (the test says when).
-const KNOWN_LOSSES: &[(&str, &str)] = &[
-    // The mark ★ (a key indicator) is stripped from the 三级指标 name by `canon::label`
-    // (LABEL_MARKS) and kept nowhere: the indicator reads `周边群众满意度`. The mark should be
-    // kept (a flag or a note on the indicator) or quoted in a diagnostic.
-    ("layouts/messy_sheet.xlsx", "★周边群众满意度"),
-];
+const KNOWN_LOSSES: &[(&str, &str)] = &[];
 
 const INPUT_EXTS: &[&str] = &[
     "txt", "tsv", "csv", "md", "html", "xlsx", "xlsm", "xls", "xlsb", "ods", "pdf",

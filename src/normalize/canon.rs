@@ -164,6 +164,17 @@ pub fn label(s: &str) -> String {
         .to_string()
 }
 
+/// The marks `label` takes off a text (`★` of `★周边群众满意度`), if any.
+pub fn marks(s: &str) -> Option<String> {
+    let t = canonical(s);
+    let m: String = t
+        .chars()
+        .filter(|c| LABEL_MARKS.contains(c))
+        .filter(|_| label(&t) != t)
+        .collect();
+    (!m.is_empty() && label(&t) != t).then_some(m)
+}
+
 /// The canonical form of a long text (a field's text): like `canonical`, but the line breaks
 /// written inside the cell stay, one `\n` each.
 pub fn text(s: &str) -> String {

@@ -123,8 +123,17 @@ impl FundsBlock {
             for (c, t) in cells.iter().filter(|(c, _)| *c < first_h) {
                 if vocab::is_funds_text_header(t) {
                     text_cols.push((*c, canonical(t)));
-                } else {
+                } else if vocab::is_funds_section(t) {
                     self.push_label(*c, canonical(t));
+                } else {
+                    // An item beside the header (its amount cells empty): kept as an item.
+                    let path = self.leaf_path(*c, &canonical(t));
+                    self.push_label(*c, canonical(t));
+                    self.items.push(FundItem {
+                        path,
+                        values: Vec::new(),
+                        details: Vec::new(),
+                    });
                 }
             }
             if !text_cols.is_empty() {

@@ -2,7 +2,7 @@
 //! columns, through the synonym table), then each row is placed by `shift::place`, merged
 //! labels are filled down, and each 三级指标 becomes one indicator with parsed values.
 
-use super::canon::{canonical, label};
+use super::canon::{self, canonical, label};
 use super::diag::Diags;
 use super::shift::{RoleSpan, place_within};
 use super::value;
@@ -208,7 +208,19 @@ impl Block {
                 .position(|s| &s.role == r)
                 .and_then(|j| texts[j])
         };
-        let level = |r: &Role| get(r).map(|t| split_note(&label(t)));
+        // A label's remark (`（40-50）分`) becomes a note; a label carrying a mark (`★`) keeps
+        // its text as written in the note, so the name reads clean and nothing is lost.
+        let level = |r: &Role| {
+            get(r).map(|t| {
+                let (name, note) = split_note(&label(t));
+                let note = if canon::marks(t).is_some() {
+                    Some(canonical(t))
+                } else {
+                    note
+                };
+                (name, note)
+            })
+        };
         let (l1, l1_note) = level(&Role::Level1).unzip();
         let (l2, l2_note) = level(&Role::Level2).unzip();
         let (l3, l3_note) = level(&Role::Level3).unzip();
