@@ -1095,3 +1095,84 @@ fn file_size_is_checked_before_reading() {
     opts.read.limits.max_input_bytes = 1 << 20;
     assert!(perfnorm::convert_file(&small, &opts).is_ok());
 }
+
+/// A file that never ends (a FIFO nobody writes to: its open blocks forever, where no reader
+/// check can run) is given up after `--timeout`, named, and the batch goes on in order.
+#[cfg(unix)]
+#[test]
+fn a_file_that_never_ends_is_given_up_after_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("b-stuck.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let seed = sample("suzhou-2026-jiguan-gongwei.txt");
+    std::fs::write(dir.path().join("a.txt"), &seed).unwrap();
+    std::fs::write(dir.path().join("c.txt"), &seed).unwrap();
+    let out = dir.path().join("out");
+    let t = Instant::now();
+    let o = run_cli(
+        &[
+            "convert".as_ref(),
+            dir.path().join("a.txt").as_os_str(),
+            fifo.as_os_str(),
+            dir.path().join("c.txt").as_os_str(),
+            "-d".as_ref(),
+            out.as_os_str(),
+            "-q".as_ref(),
+            "-j".as_ref(),
+            "2".as_ref(),
+            "--timeout".as_ref(),
+            "1.5".as_ref(),
+        ],
+        &root(),
+    );
+    let took = t.elapsed();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("b-stuck.txt")
+            && stderr.contains("longer than the limit of 1.5 s")
+            && stderr.contains("--timeout"),
+        "{stderr}"
+    );
+    assert!(took >= Duration::from_millis(1500), "{took:?}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert!(out.join("a.txt.json").is_file() && out.join("c.txt.json").is_file());
+    // The report keeps the input order, with the stuck file as a failure in its place.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let inputs: Vec<(&str, &str)> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["output"].as_str().unwrap(), i["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("a.txt", "converted"),
+            ("b-stuck.txt", "failed"),
+            ("c.txt", "converted")
+        ]
+    );
+    assert_eq!(report["failed"], 1);
+
+    // `check` and the library are bounded the same way.
+    let (code, out, _) = cli(&["check", fifo.to_str().unwrap(), "--timeout", "1"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("b-stuck.txt") && out.contains("longer than the limit of 1 s"),
+        "{out}"
+    );
+    let mut opts = ConvertOptions::default();
+    opts.read.limits.time_per_file = Duration::from_millis(300);
+    let t = Instant::now();
+    let e = perfnorm::convert_file(&fifo, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    assert!(
+        e.contains("b-stuck.txt") && e.contains("limit exceeded"),
+        "{e}"
+    );
+}

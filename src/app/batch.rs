@@ -8,7 +8,7 @@
 //! run however the threads finish. One bad file is a failure in the summary; it never stops
 //! the run.
 
-use super::{ConvertOptions, convert_bytes, read_input};
+use super::{ConvertOptions, Watchdog, convert_bytes, read_input};
 use crate::error::{Error, WriteError};
 use crate::ingest::InputFormat;
 use crate::model::{Document, Severity};
@@ -625,7 +625,13 @@ fn convert_one(
         errors: BTreeMap::new(),
         stdout: Vec::new(),
     };
-    let bytes = match read_input(&job.input, &s.convert.read.limits) {
+    // The file's time runs from here, through reading and converting (not writing).
+    let dog = Watchdog::start(&job.input, s.convert.read.limits.time_per_file);
+    let read = {
+        let (input, limits) = (job.input.clone(), s.convert.read.limits);
+        dog.run(move || read_input(&input, &limits))
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             o.failure = Some(reason(&e));
@@ -663,7 +669,11 @@ fn convert_one(
         }
     }
 
-    let doc = match convert_bytes(&job.input, &bytes, &s.convert) {
+    let converted = {
+        let (input, opts) = (job.input.clone(), s.convert.clone());
+        dog.run(move || convert_bytes(&input, &bytes, &opts))
+    };
+    let doc = match converted {
         Ok(d) => d,
         Err(e) => {
             o.failure = Some(reason(&e));

@@ -9,7 +9,9 @@ use crate::ingest::{self, InputFormat, ReadOptions};
 use crate::model::{DiagSource, Diagnostic, Document, SCHEMA, Severity, Source};
 use crate::normalize;
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 /// Settings for converting one input.
 #[derive(Debug, Clone, Default)]
@@ -83,10 +85,92 @@ fn is_own_tidy_sheet(g: &ingest::Grid) -> bool {
         && g.rows.first().map(|r| r.text(0)) == Some("table_id")
 }
 
-/// Read and convert one file.
+/// Read and convert one file, within `opts.read.limits.time_per_file` (see `Watchdog`).
 pub fn convert_file(file: &Path, opts: &ConvertOptions) -> Result<Document, Error> {
-    let bytes = read_input(file, &opts.read.limits)?;
-    convert_bytes(file, &bytes, opts)
+    let dog = Watchdog::start(file, opts.read.limits.time_per_file);
+    let bytes = {
+        let (file, limits) = (file.to_path_buf(), opts.read.limits);
+        dog.run(move || read_input(&file, &limits))?
+    };
+    let (path, opts) = (file.to_path_buf(), opts.clone());
+    dog.run(move || convert_bytes(&path, &bytes, &opts))
+}
+
+/// A hard bound on the wall time of one file. The readers check `time_per_file` between their
+/// steps, but one step can run long (a blocked read, a huge page in the PDF engine, the
+/// normalizer on a huge grid); so each step runs on a worker thread of its own, and the
+/// caller stops waiting once the file's time is up, with an error naming the file. The
+/// abandoned worker cannot be killed: it is left to finish in the background (its result is
+/// dropped) and ends with the process at the latest.
+#[derive(Debug, Clone)]
+pub struct Watchdog {
+    file: PathBuf,
+    limit: Duration,
+    /// `None`: the limit is too large to add to now, no deadline.
+    end: Option<Instant>,
+}
+
+impl Watchdog {
+    /// The time of `file` starts now.
+    pub fn start(file: &Path, limit: Duration) -> Watchdog {
+        Watchdog {
+            file: file.to_path_buf(),
+            limit,
+            end: Instant::now().checked_add(limit),
+        }
+    }
+
+    /// Run `work` on a worker thread; its result, or an error once the file's time is up.
+    /// A panic in `work` is that file's error, not the caller's.
+    pub fn run<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, Error> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let spawned = std::thread::Builder::new()
+            .name("perfnorm-file".into())
+            // As much stack as a main thread: the third-party parsers recurse.
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+                let _ = tx.send(r);
+            });
+        if let Err(e) = spawned {
+            return Err(self.failed(format!("cannot start a worker thread: {e}")));
+        }
+        let got = match self.end {
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(end) => rx.recv_timeout(end.saturating_duration_since(Instant::now())),
+        };
+        match got {
+            Ok(Ok(r)) => r,
+            Ok(Err(panic)) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown".into());
+                Err(self.failed(format!(
+                    "perfnorm failed on this file (internal error: {msg}); please report it"
+                )))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(self
+                .failed("perfnorm failed on this file (internal error); please report it".into())),
+            Err(RecvTimeoutError::Timeout) => Err(Error::ingest(
+                &self.file,
+                IngestError::Limit(format!(
+                    "the file took longer than the limit of {} s per file and was given up \
+                     (time_per_file; raise it with --timeout SECS)",
+                    self.limit.as_secs_f64()
+                )),
+            )),
+        }
+    }
+
+    fn failed(&self, msg: String) -> Error {
+        Error::ingest(&self.file, IngestError::Io(std::io::Error::other(msg)))
+    }
 }
 
 /// Read one input file, refusing it before reading when its size is over
