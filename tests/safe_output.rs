@@ -346,3 +346,51 @@ fn written_xlsx_has_no_formulas() {
     // The texts are there, as text.
     assert!(seen_eq, "the =… texts did not reach the workbook as text");
 }
+
+/// The temp file of an atomic write has a name nobody can guess and is opened `create_new`:
+/// a symlink planted at the old, predictable name (`.NAME.PID.tmp`) redirects nothing, and
+/// writers racing on one target never share a temp file.
+#[cfg(unix)]
+#[test]
+fn temp_files_cannot_be_planted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    let outside = base.join("outside.txt");
+    std::fs::write(&outside, b"precious").unwrap();
+    let out = base.join("out");
+    std::fs::create_dir(&out).unwrap();
+    let pid = std::process::id();
+    std::os::unix::fs::symlink(&outside, out.join(format!(".x.json.{pid}.tmp"))).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join(format!(".x.json.{pid}.0.tmp"))).unwrap();
+    perfnorm::write::write_atomic(&out.join("x.json"), b"{\"new\":1}").unwrap();
+    assert_eq!(std::fs::read(&outside).unwrap(), b"precious");
+    assert_eq!(std::fs::read(out.join("x.json")).unwrap(), b"{\"new\":1}");
+    // Only the planted links and the output: the temp file is gone.
+    assert_eq!(
+        tree(&out),
+        vec![
+            format!(".x.json.{pid}.0.tmp"),
+            format!(".x.json.{pid}.tmp"),
+            "x.json".to_string()
+        ]
+    );
+
+    // Eight threads writing one target 25 times each: every write succeeds, the file is one
+    // writer's whole content, and no temp file is left.
+    let target = out.join("race.json");
+    std::thread::scope(|s| {
+        for t in 0..8u8 {
+            let target = &target;
+            s.spawn(move || {
+                let body = vec![b'a' + t; 64 << 10];
+                for _ in 0..25 {
+                    perfnorm::write::write_atomic(target, &body).unwrap();
+                }
+            });
+        }
+    });
+    let got = std::fs::read(&target).unwrap();
+    assert_eq!(got.len(), 64 << 10);
+    assert!(got.iter().all(|b| *b == got[0]));
+    assert_eq!(tree(&out).len(), 4, "{:?}", tree(&out));
+}
