@@ -98,6 +98,10 @@ pub struct ConvertArgs {
     /// version match the last run's report.json.
     #[arg(long = "skip-unchanged")]
     pub skip_unchanged: bool,
+    /// Never overwrite an existing output: it is left alone and that input counts as failed
+    /// (exit 1); the other inputs go on.
+    #[arg(long = "no-clobber")]
+    pub no_clobber: bool,
     /// Convert only shard K of N (1-based) of the files, split by a hash of each file's path:
     /// N machines each run `--shard K/N` into their own -d folder.
     #[arg(long, value_name = "K/N")]

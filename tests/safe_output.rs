@@ -394,3 +394,78 @@ fn temp_files_cannot_be_planted() {
     assert!(got.iter().all(|b| *b == got[0]));
     assert_eq!(tree(&out).len(), 4, "{:?}", tree(&out));
 }
+
+/// `--no-clobber`: an existing output is left alone and its input counts as failed (exit 1);
+/// the rest of the batch is written, and no temp file stays.
+#[test]
+fn no_clobber_leaves_existing_outputs_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    std::fs::write(base.join("a.txt"), seed()).unwrap();
+    std::fs::write(base.join("b.txt"), seed()).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["convert".as_ref()];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        perfnorm(&args, base)
+    };
+    let o = run(&["a.txt", "b.txt", "-d", "out", "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(base.join("out/a.txt.json"), b"old").unwrap();
+    std::fs::remove_file(base.join("out/b.txt.json")).unwrap();
+
+    let o = run(&["a.txt", "b.txt", "-d", "out", "-q", "--no-clobber"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a.txt.json") && stderr.contains("--no-clobber"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(base.join("out/a.txt.json")).unwrap(), b"old");
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("out/b.txt.json")).unwrap()).unwrap();
+    assert_eq!(b["schema"], "perfnorm/1");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("out/report.json")).unwrap()).unwrap();
+    assert_eq!(report["failed"], 1);
+    assert_eq!(report["converted"], 1);
+    assert_eq!(
+        tree(&base.join("out")),
+        vec!["a.txt.json", "b.txt.json", "report.json"]
+    );
+
+    // -o: an existing file, and a dangling symlink, are both left as they are.
+    std::fs::write(base.join("single.json"), b"keep").unwrap();
+    let o = run(&["a.txt", "-o", "single.json", "--no-clobber"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(base.join("single.json")).unwrap(), b"keep");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(base.join("nowhere"), base.join("link.json")).unwrap();
+        let o = run(&["a.txt", "-o", "link.json", "--no-clobber"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(!base.join("nowhere").exists());
+    }
+    // A new -o file is written.
+    let o = run(&["a.txt", "-o", "fresh.json", "--no-clobber"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(base.join("fresh.json").is_file());
+
+    // The CSV set is written whole or not at all: one existing file keeps it out, the JSON
+    // outputs are still written.
+    std::fs::create_dir(base.join("csv")).unwrap();
+    std::fs::write(base.join("csv/funds.csv"), b"mine").unwrap();
+    let o = run(&["a.txt", "-d", "csv", "-t", "json,csv", "-q", "--no-clobber"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("funds.csv"), "{stderr}");
+    assert_eq!(std::fs::read(base.join("csv/funds.csv")).unwrap(), b"mine");
+    assert_eq!(
+        tree(&base.join("csv")),
+        vec!["a.txt.json", "funds.csv", "report.json"]
+    );
+    assert!(
+        !tree(base).iter().any(|p| p.ends_with(".tmp")),
+        "{:?}",
+        tree(base)
+    );
+}

@@ -95,6 +95,8 @@ pub struct Settings {
     pub strict: bool,
     pub quiet: bool,
     pub skip_unchanged: bool,
+    /// Never overwrite an existing output (`--no-clobber`): that input fails instead.
+    pub no_clobber: bool,
     pub convert: ConvertOptions,
 }
 
@@ -330,6 +332,14 @@ fn csv_place(dest: &Dest) -> Option<(PathBuf, String)> {
     }
 }
 
+/// The first file of the CSV set in `dir` that exists already.
+fn csv_exists(dir: &Path, prefix: &str) -> Option<PathBuf> {
+    write::csv::TABLES
+        .iter()
+        .map(|(name, _)| dir.join(format!("{prefix}{name}.csv")))
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
 /// Run the conversion of `jobs`; returns the exit status (0 all converted, 1 any failed).
 pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     let per_file: Vec<OutFormat> = s
@@ -339,12 +349,26 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         .filter(|f| *f != OutFormat::Csv)
         .collect();
     let want_csv = s.formats.contains(&OutFormat::Csv);
+    let mut clobber_failure = None;
     let mut csv = match (want_csv, csv_place(&s.dest)) {
         (false, _) => None,
         (true, None) => {
             return Err(Error::Usage(
                 "CSV is a set of five files: give -d OUT_DIR or -o NAME.csv".into(),
             ));
+        }
+        (true, Some((dir, prefix))) if s.no_clobber && csv_exists(&dir, &prefix).is_some() => {
+            // The set is written whole or not at all: one existing file keeps all five out.
+            let path = csv_exists(&dir, &prefix).unwrap_or_default();
+            let reason = "the file already exists; not overwritten (--no-clobber); the CSV set \
+                          is not written"
+                .to_string();
+            eprintln!("perfnorm: {}: {reason}", display(&path));
+            clobber_failure = Some(Failure {
+                file: display(&path),
+                reason,
+            });
+            None
         }
         (true, Some((dir, prefix))) => {
             let opts = CsvOptions {
@@ -370,6 +394,10 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         ..Report::default()
     };
     let mut status = 0;
+    if let Some(f) = clobber_failure {
+        report.failures.push(f);
+        status = 1;
+    }
     let started = std::time::Instant::now();
     // Workers take files in input order and run at most `window` files ahead of the oldest
     // file not yet handed to the writers; the results are handed over strictly in input order.
@@ -692,7 +720,12 @@ fn convert_one(
         match t {
             None => o.stdout.extend(bytes),
             Some(p) => {
-                if let Err(e) = write::write_atomic(p, &bytes) {
+                let written = if s.no_clobber {
+                    write::write_new(p, &bytes)
+                } else {
+                    write::write_atomic(p, &bytes)
+                };
+                if let Err(e) = written {
                     o.failure = Some(Error::write(p, e).to_string());
                 }
             }

@@ -212,6 +212,7 @@ fn convert(a: ConvertArgs) -> i32 {
         strict: a.strict,
         quiet: a.quiet,
         skip_unchanged: a.skip_unchanged,
+        no_clobber: a.no_clobber,
         convert: opts,
     };
     match batch::run(jobs, &settings) {

@@ -37,7 +37,7 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
         return Ok(());
     }
     if no_clobber && std::fs::symlink_metadata(path).is_ok() {
-        return Err(exists(path));
+        return Err(exists());
     }
     let dir = path
         .parent()
@@ -60,7 +60,7 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
         }
         match std::fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
             // No hard links here (FAT, some network and FUSE file systems): create the target
             // exclusively and write it in place.
             Err(_) => {
@@ -71,7 +71,7 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
                 {
                     Ok(out) => out,
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        return Err(exists(path));
+                        return Err(exists());
                     }
                     Err(e) => return Err(e.into()),
                 };
@@ -91,11 +91,8 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
     result
 }
 
-fn exists(path: &Path) -> WriteError {
-    WriteError::Other(format!(
-        "{} already exists; not overwritten (--no-clobber)",
-        path.display()
-    ))
+fn exists() -> WriteError {
+    WriteError::Other("the file already exists; not overwritten (--no-clobber)".into())
 }
 
 /// Create a new temporary file in `dir` for the output `name`, under a name nobody can
