@@ -339,7 +339,29 @@ fn segment_rows(
         (Kind::Continued, Some(w)) if w > ncols => w - ncols,
         _ => 0,
     };
-    let col = |r: &Run| column_of(&cols, r.x0);
+    // Above the indicator blocks, a text starting left of a left-aligned text column's edge
+    // (every other run of the column starts on that edge) is not in that column: it is
+    // centred over a merge further left (b01 金额合计 over 年度主要任务 … 主要内容).
+    let mut edges: Vec<BTreeMap<usize, usize>> = vec![BTreeMap::new(); cols.len()];
+    if kind == Kind::Upper {
+        for r in lines.iter().flat_map(|l| l.runs.iter()) {
+            if let Some(m) = edges.get_mut(column_of(&cols, r.x0)) {
+                *m.entry(r.x0).or_default() += 1;
+            }
+        }
+    }
+    let col = |r: &Run| {
+        let c = column_of(&cols, r.x0);
+        // the column's edge: the left edge most of its runs share; nothing else lies left of it
+        let outlier = edges.get(c).is_some_and(|m| {
+            let edge = m.iter().max_by_key(|&(_, &k)| k);
+            m.get(&r.x0) == Some(&1)
+                && edge.is_some_and(|(&x, &k)| {
+                    k >= 3 && r.x0 + 2 <= x && m.range(r.x0 + 1..x).next().is_none()
+                })
+        });
+        if outlier { c.saturating_sub(1) } else { c }
+    };
 
     // Per column: widest run (to tell wrapped text), and blocks (runs on adjacent lines).
     let mut max_w = vec![0usize; ncols];
