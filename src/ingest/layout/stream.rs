@@ -16,7 +16,10 @@
 //!    its merge, but the normalizer fills labels *down*: so in indicator segments each label
 //!    column's rows are tiled into groups whose centres best match the labels' lines (a small
 //!    dynamic programme), and each label is put in the first row of its group. Elsewhere (fields
-//!    and funds) a label goes to the row it sits on, or the nearest one.
+//!    and funds) a label goes to the first row of the run of rows centred on it, nested in the
+//!    groups of the labels left of it. Both are done once for all the pages of a block, on
+//!    *virtual* lines (each page's first row following the previous page's last row), since
+//!    LibreOffice centres a merged label on its whole merge as if the table did not break.
 
 use super::runs::{Run, split_runs};
 use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
