@@ -469,3 +469,52 @@ fn no_clobber_leaves_existing_outputs_alone() {
         tree(base)
     );
 }
+
+/// A symlinked folder inside the output folder cannot carry outputs elsewhere: an output
+/// whose folder resolves outside is refused (exit 1), the others are written.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_folder_cannot_lead_outside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    std::fs::create_dir_all(base.join("in/sub")).unwrap();
+    std::fs::write(base.join("in/a.txt"), seed()).unwrap();
+    std::fs::write(base.join("in/sub/b.txt"), seed()).unwrap();
+    std::fs::create_dir_all(base.join("out")).unwrap();
+    std::fs::create_dir_all(base.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(base.join("elsewhere"), base.join("out/sub")).unwrap();
+    // And a planted link to a FIFO where an output goes.
+    let fifo = base.join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(&fifo, base.join("out/a.txt.jsonl")).unwrap();
+    let o = perfnorm(
+        &[
+            "convert".as_ref(),
+            "in".as_ref(),
+            "-d".as_ref(),
+            "out".as_ref(),
+            "-t".as_ref(),
+            "json,jsonl".as_ref(),
+            "-q".as_ref(),
+        ],
+        base,
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sub/b.txt.json") && stderr.contains("outside the output folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a.txt.jsonl") && stderr.contains("symlink to a device"),
+        "{stderr}"
+    );
+    assert!(tree(&base.join("elsewhere")).is_empty());
+    assert!(base.join("out/a.txt.json").is_file());
+}

@@ -378,6 +378,15 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             Some(CsvSet::create(&dir, opts).map_err(|e| Error::write(&dir, e))?)
         }
     };
+    // The output folder, canonical: every per-file output must land below it.
+    let root = match &s.dest {
+        Dest::Dir(d) => Some(
+            std::fs::create_dir_all(d)
+                .and_then(|_| std::fs::canonicalize(d))
+                .map_err(|e| Error::write(d, WriteError::Io(e)))?,
+        ),
+        _ => None,
+    };
     let previous = match (&s.dest, s.skip_unchanged) {
         (Dest::Dir(d), true) => previous_report(d),
         _ => HashMap::new(),
@@ -414,6 +423,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             let tx = tx.clone();
             let (jobs, next, stop, gate) = (&jobs, &next, &stop, &gate);
             let (bar, per_file, previous) = (&bar, &per_file, &previous);
+            let root = root.as_deref();
             scope.spawn(move |_| {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
@@ -430,7 +440,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                     if let Some(b) = bar {
                         b.set_message(display(&job.rel));
                     }
-                    let o = convert_one(job, s, per_file, want_csv, previous);
+                    let o = convert_one(job, s, per_file, want_csv, previous, root);
                     if let Some(b) = bar {
                         b.inc(1);
                     }
@@ -634,6 +644,7 @@ fn convert_one(
     per_file: &[OutFormat],
     want_csv: bool,
     previous: &HashMap<String, String>,
+    root: Option<&Path>,
 ) -> Outcome {
     let file = display(&job.input);
     let mut o = Outcome {
@@ -720,6 +731,12 @@ fn convert_one(
         match t {
             None => o.stdout.extend(bytes),
             Some(p) => {
+                if let Some(root) = root
+                    && let Err(e) = inside(p, root)
+                {
+                    o.failure = Some(Error::write(p, e).to_string());
+                    continue;
+                }
                 let written = if s.no_clobber {
                     write::write_new(p, &bytes)
                 } else {
@@ -745,6 +762,36 @@ fn convert_one(
         o.doc = Some(doc);
     }
     o
+}
+
+/// Make the folder of the output `path` and check that it really lies below the output
+/// folder `root` (canonical): a symlinked folder inside the output folder must not carry an
+/// output elsewhere. Nor may the output itself be a symlink to a device or a pipe (writing
+/// into those follows the link; a regular file or a symlink to one is replaced by the rename).
+fn inside(path: &Path, root: &Path) -> Result<(), WriteError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let real = std::fs::canonicalize(parent)?;
+    if !real.starts_with(root) {
+        return Err(WriteError::Other(format!(
+            "its folder resolves to {}, outside the output folder {} (a symlinked folder?); \
+             not written",
+            real.display(),
+            root.display()
+        )));
+    }
+    if let Ok(link) = std::fs::symlink_metadata(path)
+        && link.file_type().is_symlink()
+        && std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    {
+        return Err(WriteError::Other(
+            "it is a symlink to a device, pipe or folder; not written".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The reason of a failure without the file name (the report names the file beside it).
