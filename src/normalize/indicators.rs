@@ -57,6 +57,7 @@ pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
             start: *col,
             end,
             back,
+            prefer_back: false,
             role,
         });
     }
@@ -80,6 +81,9 @@ pub struct Block {
     max_shift: i32,
     /// Notes split off the current 一级 and 二级 labels, carried down with them.
     notes: [Option<String>; 2],
+    /// Per header cell: rows that read the gap before it as its own merge, minus those that
+    /// read it as the merge before.
+    gap_votes: Vec<i32>,
 }
 
 /// What a value column group of the header is: one plain column, or a split value.
@@ -98,6 +102,7 @@ impl Block {
         Block {
             max_shift,
             notes: [None, None],
+            gap_votes: vec![0; spans.len()],
             spans,
             l1: None,
             l2: None,
@@ -105,6 +110,29 @@ impl Block {
             prev_shift: 0,
             pending_group: None,
             last_was_indicator: false,
+        }
+    }
+
+    /// Where this row put cells that fell in the empty columns before a header cell: in
+    /// that cell's merge, or the one before. The block's rows vote; the majority reading of
+    /// the header becomes the cheaper one for the rows that follow.
+    fn learn_gaps(&mut self, cells: &[(usize, &str)], p: &super::shift::Placement) {
+        for (i, slot) in p.slots.iter().enumerate() {
+            let Some(j) = *slot else { continue };
+            let t = (cells[i].0 as i64 + p.shift as i64).max(0) as usize;
+            for g in 0..self.spans.len() {
+                let s = &self.spans[g];
+                if s.back <= t && t < s.start {
+                    if g == j {
+                        self.gap_votes[g] += 1;
+                    } else if g == j + 1 {
+                        self.gap_votes[g] -= 1;
+                    }
+                }
+            }
+        }
+        for (s, v) in self.spans.iter_mut().zip(&self.gap_votes) {
+            s.prefer_back = *v > 0;
         }
     }
 
@@ -188,6 +216,7 @@ impl Block {
         }
         let p = place_within(&cells, &self.spans, self.prev_shift, self.max_shift);
         self.prev_shift = p.shift;
+        self.learn_gaps(&cells, &p);
 
         let mut texts: Vec<Option<&str>> = vec![None; self.spans.len()];
         let mut cell_refs: Vec<Option<&SourcePos>> = vec![None; self.spans.len()];
@@ -565,6 +594,7 @@ impl BlockSet {
                         start,
                         end,
                         back: start,
+                        prefer_back: false,
                         role,
                     });
                 }

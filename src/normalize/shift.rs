@@ -21,6 +21,9 @@ pub struct RoleSpan {
     /// gap belongs either to the cell before (the usual case) or to this one. Equal to `start`
     /// when the header leaves no doubt.
     pub back: usize,
+    /// Whether the rows read so far put the gap before this cell in this cell's merge (the
+    /// header's text was in the merge's last column) rather than in the merge before it.
+    pub prefer_back: bool,
 }
 
 /// Where the cells of one row go.
@@ -296,7 +299,17 @@ impl Search<'_> {
                 .kinds
                 .get(i)
                 .map_or(0.0, |k| cost_of(k, &self.spans[j].role));
-            if self.targets[i] < self.spans[j].start {
+            let t = self.targets[i];
+            // In the gap before a header cell, the reading the block's rows have not taken
+            // so far costs a little more than moving the row.
+            if t < self.spans[j].start && !self.spans[j].prefer_back {
+                c += TAIL_HEADER_COST;
+            }
+            if let Some(next) = self.spans.get(j + 1)
+                && next.back <= t
+                && t < next.start
+                && next.prefer_back
+            {
                 c += TAIL_HEADER_COST;
             }
             slots.push(Some(j));
@@ -317,6 +330,7 @@ mod tests {
                 start: *s,
                 end: *e,
                 back: *s,
+                prefer_back: false,
                 role: r.clone(),
             })
             .collect()
