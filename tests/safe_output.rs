@@ -518,3 +518,39 @@ fn a_symlinked_output_folder_cannot_lead_outside() {
     assert!(tree(&base.join("elsewhere")).is_empty());
     assert!(base.join("out/a.txt.json").is_file());
 }
+
+/// Hidden files a folder walk leaves out are counted as skipped, in the summary and in
+/// report.json, not dropped silently.
+#[test]
+fn hidden_files_are_counted_as_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    std::fs::create_dir_all(base.join("in/.git")).unwrap();
+    std::fs::write(base.join("in/a.txt"), seed()).unwrap();
+    std::fs::write(base.join("in/.b.txt"), seed()).unwrap();
+    std::fs::write(base.join("in/.git/c.txt"), seed()).unwrap();
+    // Not a readable format: not a skipped input either.
+    std::fs::write(base.join("in/.DS_Store"), b"x").unwrap();
+    let o = perfnorm(
+        &[
+            "convert".as_ref(),
+            "in".as_ref(),
+            "-d".as_ref(),
+            "out".as_ref(),
+        ],
+        base,
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("2 hidden skipped"), "{stderr}");
+    assert_eq!(tree(&base.join("out")), vec!["a.txt.json", "report.json"]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("out/report.json")).unwrap()).unwrap();
+    assert_eq!(r["files"], 1);
+    assert_eq!(r["converted"], 1);
+    assert_eq!(r["skipped_hidden"], 2);
+    assert_eq!(
+        r["hidden"],
+        serde_json::json!(["in/.b.txt", "in/.git/c.txt"])
+    );
+}

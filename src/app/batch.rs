@@ -97,6 +97,8 @@ pub struct Settings {
     pub skip_unchanged: bool,
     /// Never overwrite an existing output (`--no-clobber`): that input fails instead.
     pub no_clobber: bool,
+    /// Hidden files the folder walk left out: counted as skipped, listed in `report.json`.
+    pub hidden: Vec<Job>,
     pub convert: ConvertOptions,
 }
 
@@ -109,16 +111,31 @@ pub fn collect(
     excludes: &[String],
     skip: Option<&Path>,
 ) -> Result<Vec<Job>, Error> {
+    collect_with_hidden(inputs, globs, excludes, skip).map(|(jobs, _)| jobs)
+}
+
+/// `collect`, and beside the jobs the hidden files the walk left out (readable extensions
+/// only, inside hidden folders too, filtered by `--glob` / `--exclude` like the rest), so the
+/// summary can count them instead of dropping them silently.
+pub fn collect_with_hidden(
+    inputs: &[PathBuf],
+    globs: &[String],
+    excludes: &[String],
+    skip: Option<&Path>,
+) -> Result<(Vec<Job>, Vec<Job>), Error> {
     let include = globset(globs)?;
     let exclude = globset(excludes)?;
     let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
     let many_roots = inputs.len() > 1;
     let mut jobs = Vec::new();
+    let mut hidden_jobs = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let mut files = Vec::new();
-            walk(input, skip.as_deref(), &mut files);
+            let mut hidden = Vec::new();
+            walk(input, skip.as_deref(), false, &mut files, &mut hidden);
             files.sort();
+            hidden.sort();
             // With several inputs each folder keeps its own name, so two trees never mix.
             let prefix = if many_roots {
                 input
@@ -129,7 +146,11 @@ pub fn collect(
             } else {
                 PathBuf::new()
             };
-            for f in files {
+            for (f, is_hidden) in files
+                .into_iter()
+                .map(|f| (f, false))
+                .chain(hidden.into_iter().map(|f| (f, true)))
+            {
                 let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
                 let key = below.to_string_lossy().replace('\\', "/");
                 if include.as_ref().is_some_and(|g| !g.is_match(&key))
@@ -137,10 +158,15 @@ pub fn collect(
                 {
                     continue;
                 }
-                jobs.push(Job {
+                let job = Job {
                     rel: prefix.join(&below),
                     input: f,
-                });
+                };
+                if is_hidden {
+                    hidden_jobs.push(job);
+                } else {
+                    jobs.push(job);
+                }
             }
         } else {
             // A file named on the command line is converted whatever its extension.
@@ -173,7 +199,7 @@ pub fn collect(
             }
         }
     }
-    Ok(jobs)
+    Ok((jobs, hidden_jobs))
 }
 
 fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
@@ -189,25 +215,35 @@ fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
         .map_err(|e| Error::Usage(format!("bad glob: {e}")))
 }
 
-fn walk(dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
+/// Walk `dir`: readable files into `out`, those that are hidden (a name starting with `.`, or
+/// inside such a folder) into `hidden`. `in_hidden`: `dir` itself is below a hidden folder.
+fn walk(
+    dir: &Path,
+    skip: Option<&Path>,
+    in_hidden: bool,
+    out: &mut Vec<PathBuf>,
+    hidden: &mut Vec<PathBuf>,
+) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for e in rd.flatten() {
         let path = e.path();
         let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
+        let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
             // Never read our own outputs back as inputs (tables.csv is a readable extension).
             if skip.is_some_and(|s| std::fs::canonicalize(&path).ok().as_deref() == Some(s)) {
                 continue;
             }
-            walk(&path, skip, out);
+            walk(&path, skip, is_hidden, out, hidden);
         } else if (ft.is_file() || ft.is_symlink()) && path.is_file() && readable(&path) {
-            out.push(path);
+            if is_hidden {
+                hidden.push(path);
+            } else {
+                out.push(path);
+            }
         }
     }
 }
@@ -250,6 +286,9 @@ pub struct Report {
     pub files: usize,
     pub converted: usize,
     pub skipped_unchanged: usize,
+    /// Hidden files (names starting with `.`, or in such folders) the folder walk left out.
+    #[serde(default)]
+    pub skipped_hidden: usize,
     pub failed: usize,
     pub tables: usize,
     pub indicators: usize,
@@ -260,6 +299,9 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Every input, in order, with its sha256: what `--skip-unchanged` compares against.
     pub inputs: Vec<InputRecord>,
+    /// The hidden files left out (`skipped_hidden`), in order.
+    #[serde(default)]
+    pub hidden: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -400,6 +442,8 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     let mut report = Report {
         perfnorm_version: VERSION.to_string(),
         files: jobs.len(),
+        skipped_hidden: s.hidden.len(),
+        hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
         ..Report::default()
     };
     let mut status = 0;
@@ -593,12 +637,17 @@ fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(
         e,
-        "perfnorm: {} files: {} converted, {} unchanged, {} failed; {} tables, {} indicators, \
+        "perfnorm: {} files: {} converted, {} unchanged, {} failed{}; {} tables, {} indicators, \
          {} PDF pages ({:.1} s, {:.1} files/s, {threads} jobs)",
         r.files,
         r.converted,
         r.skipped_unchanged,
         r.failed,
+        if r.skipped_hidden > 0 {
+            format!(", {} hidden skipped", r.skipped_hidden)
+        } else {
+            String::new()
+        },
         r.tables,
         r.indicators,
         r.pages,

@@ -171,13 +171,18 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
-    let mut jobs = match batch::collect(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref()) {
+    let collected =
+        batch::collect_with_hidden(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref());
+    let (mut jobs, mut hidden) = match collected {
         Ok(j) => j,
         Err(e) => return usage(e),
     };
     if let Some(sh) = &a.shard {
         match batch::parse_shard(sh) {
-            Ok((k, n)) => jobs = batch::shard(jobs, k, n),
+            Ok((k, n)) => {
+                jobs = batch::shard(jobs, k, n);
+                hidden = batch::shard(hidden, k, n);
+            }
             Err(e) => return usage(e),
         }
     }
@@ -213,6 +218,7 @@ fn convert(a: ConvertArgs) -> i32 {
         quiet: a.quiet,
         skip_unchanged: a.skip_unchanged,
         no_clobber: a.no_clobber,
+        hidden,
         convert: opts,
     };
     match batch::run(jobs, &settings) {
