@@ -1176,3 +1176,33 @@ fn a_file_that_never_ends_is_given_up_after_the_timeout() {
         "{e}"
     );
 }
+
+/// A closed stdout pipe (`perfnorm schema | head -1`) ends quietly: no panic, no message.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let seed = root().join("samples/suzhou-2026-jiguan-gongwei.txt");
+    let cases: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec!["schema".as_ref()],
+        vec!["check".as_ref(), seed.as_os_str(), seed.as_os_str()],
+        vec![
+            "convert".as_ref(),
+            seed.as_os_str(),
+            "-o".as_ref(),
+            "-".as_ref(),
+        ],
+    ];
+    for args in cases {
+        // The reading end is closed before perfnorm starts: its first write meets EPIPE.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_perfnorm"))
+            .args(&args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

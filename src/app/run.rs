@@ -248,38 +248,64 @@ fn check(a: CheckArgs) -> i32 {
     let mut status = EXIT_OK;
     let mut out = std::io::stdout().lock();
     for input in &a.inputs {
-        match convert_file(input, &opts) {
-            Err(e) => {
-                let _ = writeln!(out, "{}: error: {e}", input.display());
-                status = EXIT_FAILED;
+        if let Err(e) = check_one(&mut out, input, &opts, &mut status) {
+            return stdout_failed(e, status);
+        }
+    }
+    if let Err(e) = out.flush() {
+        return stdout_failed(e, status);
+    }
+    status
+}
+
+/// Check one input, writing its lines to `out`; a write error is returned (the caller stops).
+fn check_one(
+    out: &mut impl Write,
+    input: &std::path::Path,
+    opts: &ConvertOptions,
+    status: &mut i32,
+) -> std::io::Result<()> {
+    match convert_file(input, opts) {
+        Err(e) => {
+            writeln!(out, "{}: error: {e}", input.display())?;
+            *status = EXIT_FAILED;
+        }
+        Ok(doc) => {
+            let file = input.display();
+            for d in &doc.diagnostics {
+                writeln!(out, "{file}: {}", line(d))?;
             }
-            Ok(doc) => {
-                let file = input.display();
-                for d in &doc.diagnostics {
-                    let _ = writeln!(out, "{file}: {}", line(d));
+            for (i, t) in doc.tables.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{file}: table {}: {} ({}), {} indicators, {} funds items, {} fields",
+                    i + 1,
+                    t.name.as_deref().or(t.title.as_deref()).unwrap_or("?"),
+                    t.kind.as_str(),
+                    t.indicators.len(),
+                    t.funds.items.len(),
+                    t.fields.len()
+                )?;
+                for d in &t.diagnostics {
+                    writeln!(out, "{file}: {}", line(d))?;
                 }
-                for (i, t) in doc.tables.iter().enumerate() {
-                    let _ = writeln!(
-                        out,
-                        "{file}: table {}: {} ({}), {} indicators, {} funds items, {} fields",
-                        i + 1,
-                        t.name.as_deref().or(t.title.as_deref()).unwrap_or("?"),
-                        t.kind.as_str(),
-                        t.indicators.len(),
-                        t.funds.items.len(),
-                        t.fields.len()
-                    );
-                    for d in &t.diagnostics {
-                        let _ = writeln!(out, "{file}: {}", line(d));
-                    }
-                }
-                if doc_has(&doc, Severity::Error) {
-                    status = EXIT_FAILED;
-                }
+            }
+            if doc_has(&doc, Severity::Error) {
+                *status = EXIT_FAILED;
             }
         }
     }
-    status
+    Ok(())
+}
+
+/// A write to standard output failed. A closed stdout pipe (`| head`) ends quietly with the
+/// status so far; any other error is reported (exit 1).
+fn stdout_failed(e: std::io::Error, status: i32) -> i32 {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return status;
+    }
+    eprintln!("perfnorm: stdout: {e}");
+    EXIT_FAILED
 }
 
 fn line(d: &crate::model::Diagnostic) -> String {
@@ -296,8 +322,11 @@ fn schema() -> i32 {
     let schema = schemars::schema_for!(Document);
     match serde_json::to_string_pretty(&schema) {
         Ok(s) => {
-            println!("{s}");
-            EXIT_OK
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{s}").and_then(|_| out.flush()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => stdout_failed(e, EXIT_OK),
+            }
         }
         Err(e) => {
             eprintln!("perfnorm: {e}");
