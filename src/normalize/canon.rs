@@ -75,25 +75,35 @@ pub fn canonical(s: &str) -> String {
     }) {
         return s.to_string();
     }
-    let chars: Vec<char> = s.chars().map(fold_width).collect();
-    // Pass 1: half-width punctuation touching Chinese (across blanks) becomes full-width.
-    let mut out: Vec<char> = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')') {
-            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+    let mut out: Vec<char> = s.chars().map(fold_width).collect();
+    // Pass 1: half-width punctuation touching Chinese (across blanks) becomes full-width. A
+    // mark made full-width makes its neighbour Chinese-adjacent too (`::並`), so repeat until
+    // nothing changes; each round only converts, so it ends.
+    loop {
+        let mut changed = false;
+        for i in 0..out.len() {
+            let c = out[i];
+            if !matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')') {
+                continue;
+            }
+            let prev = out[..i].iter().rev().find(|c| !c.is_whitespace());
+            let next = out[i + 1..].iter().find(|c| !c.is_whitespace());
             let near_cjk = |x: Option<&char>| x.is_some_and(|&x| is_cjk(x));
             // A bracket pairs with its partner: `(万元)` in `资金(万元)` is Chinese even though
             // `万元` closes it, and `(1)` inside Chinese text still reads as `（1）`.
             let chinese = match c {
                 '(' => near_cjk(next) || near_cjk(prev),
-                ')' => near_cjk(prev) || near_cjk(next) || opened_full(&out),
+                ')' => near_cjk(prev) || near_cjk(next) || opened_full(&out[..i]),
                 // `1,290.00` and `10:30` keep their ASCII separators: no Chinese touches them.
                 _ => near_cjk(prev) || near_cjk(next),
             };
-            out.push(if chinese { to_full(c) } else { c });
-        } else {
-            out.push(c);
+            if chinese {
+                out[i] = to_full(c);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
         }
     }
     // Pass 2: blanks are dropped where either neighbour is Chinese; runs of blanks between

@@ -117,6 +117,8 @@ impl Block {
     /// that cell's merge, or the one before. The block's rows vote; the majority reading of
     /// the header becomes the cheaper one for the rows that follow.
     fn learn_gaps(&mut self, cells: &[(usize, &str)], p: &super::shift::Placement) {
+        // A sub-header may have split the spans since the block began.
+        self.gap_votes.resize(self.spans.len(), 0);
         for (i, slot) in p.slots.iter().enumerate() {
             let Some(j) = *slot else { continue };
             let t = (cells[i].0 as i64 + p.shift as i64).max(0) as usize;

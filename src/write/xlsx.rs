@@ -449,11 +449,17 @@ struct Carry {
 }
 
 /// The text of a label cell as the source wrote it: the name, then the notes the reader
-/// split off it (`产出指标` + `（40-50）分`).
+/// split off it (`产出指标` + `（40-50）分`); a note that holds the whole label as written
+/// (`★周边群众满意度`, kept for its mark) is the cell's text itself.
 fn label_text(name: Option<&str>, ind: &Indicator, header: &str) -> Option<String> {
-    let mut t = name?.to_string();
+    let name = name?;
+    let mut t = name.to_string();
     for n in ind.notes.iter().filter(|n| n.label == header) {
-        t.push_str(&n.text);
+        if n.text.contains(name) {
+            t = n.text.clone();
+        } else {
+            t.push_str(&n.text);
+        }
     }
     Some(t)
 }
