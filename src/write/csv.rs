@@ -270,12 +270,10 @@ impl CsvSet {
         let mut writers = Vec::new();
         for (name, header) in TABLES {
             let path = dir.join(format!("{}{name}.csv", opts.prefix));
-            let tmp = dir.join(format!(
-                ".{}{name}.csv.{}.tmp",
-                opts.prefix,
-                std::process::id()
-            ));
-            let mut f = BufWriter::new(File::create(&tmp)?);
+            // An unpredictable name opened with create_new: a symlink planted in the output
+            // folder cannot redirect the write.
+            let (tmp, file) = super::temp_file(dir, &format!("{}{name}.csv", opts.prefix))?;
+            let mut f = BufWriter::new(file);
             if opts.bom {
                 f.write_all("\u{feff}".as_bytes())?;
             }

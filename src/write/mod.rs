@@ -100,7 +100,7 @@ fn exists() -> WriteError {
 /// local), opened with `create_new`: if anything already stands at that name (a file, or a
 /// symlink planted to redirect the write), the open fails and another name is tried, so the
 /// bytes never go anywhere but a fresh file in `dir`.
-fn temp_file(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+pub(crate) fn temp_file(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut last = None;
     for _ in 0..16 {
