@@ -72,6 +72,8 @@ pub struct Kind {
     level1: bool,
     level2: bool,
     sentence: bool,
+    /// Ends the way indicator names end (…率, …满意度, …数量): a name, not a target.
+    name_like: bool,
 }
 
 impl Kind {
@@ -84,6 +86,11 @@ impl Kind {
             level1: is_level1_name(text),
             level2: is_level2_name(text),
             sentence: is_sentence(text),
+            name_like: [
+                "率", "度", "数", "量", "性", "次", "额", "情况", "时限", "时间",
+            ]
+            .iter()
+            .any(|e| text.ends_with(e)),
         }
     }
 }
@@ -128,8 +135,10 @@ fn cost_of(k: &Kind, role: &Role) -> f64 {
                     if n >= 40 {
                         c += 1.0;
                     }
+                    // A standard 一级/二级 name in the 三级 column is more likely a group label
+                    // that moved (an empty 二级 group) than an indicator of that name.
                     if k.level1 || k.level2 {
-                        c += 1.0;
+                        c += 1.5;
                     }
                 }
             }
@@ -140,7 +149,7 @@ fn cost_of(k: &Kind, role: &Role) -> f64 {
                 0.0
             } else if op || k.level1 || k.level2 || n > 16 {
                 3.0
-            } else if n > 10 {
+            } else if n > 10 || (n >= 7 && k.name_like) {
                 1.5
             } else {
                 0.0
