@@ -13,40 +13,14 @@ use perfnorm::ingest::{self, ReadOptions};
 use perfnorm::normalize::vocab;
 use perfnorm::{ConvertOptions, convert_file};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
+
+mod common;
+use common::{root, samples};
 
 /// `(sample path below samples/, normalized cell text)` lost today. Each is a normalizer bug
 /// reported to the lead; remove an entry when its fix lands (the test says when).
 const KNOWN_LOSSES: &[(&str, &str)] = &[];
-
-const INPUT_EXTS: &[&str] = &[
-    "txt", "tsv", "csv", "md", "html", "xlsx", "xlsm", "xls", "xlsb", "ods", "pdf",
-];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            samples(&p, out);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| INPUT_EXTS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
-        }
-    }
-}
 
 /// NFKC, no white space, one width for punctuation (NFKC already maps full-width ASCII forms
 /// such as `（` `％` `：` to ASCII; the CJK forms it keeps are mapped here).

@@ -9,36 +9,10 @@
 //! canonical workbook no longer needs).
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const INPUT_EXTS: &[&str] = &[
-    "txt", "tsv", "csv", "md", "html", "xlsx", "xlsm", "xls", "xlsb", "ods", "pdf",
-];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn samples(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            samples(&p, out);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| INPUT_EXTS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::{root, samples};
 
 fn perfnorm(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_perfnorm"))
