@@ -8,7 +8,7 @@
 //! run however the threads finish. One bad file is a failure in the summary; it never stops
 //! the run.
 
-use super::{ConvertOptions, Watchdog, convert_bytes, read_input};
+use super::{ConvertOptions, Watchdog, convert_hashed, read_input};
 use crate::error::{Error, WriteError};
 use crate::ingest::InputFormat;
 use crate::model::{Document, Severity};
@@ -758,8 +758,8 @@ fn convert_one(
     }
 
     let converted = {
-        let (input, opts) = (job.input.clone(), s.convert.clone());
-        dog.run(move || convert_bytes(&input, &bytes, &opts))
+        let (input, opts, sha) = (job.input.clone(), s.convert.clone(), sha.clone());
+        dog.run(move || convert_hashed(&input, &bytes, sha, &opts))
     };
     let doc = match converted {
         Ok(d) => d,

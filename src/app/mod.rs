@@ -24,6 +24,17 @@ pub struct ConvertOptions {
 /// Convert the bytes of one input named `file` (the name is used for messages, detection by
 /// extension and `source.file`).
 pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result<Document, Error> {
+    convert_hashed(file, bytes, hex::encode(Sha256::digest(bytes)), opts)
+}
+
+/// `convert_bytes` for a caller that already has the input's sha256 (a batch computes it for
+/// `--skip-unchanged`; hashing a PDF twice costs as much as a tenth of its conversion).
+pub fn convert_hashed(
+    file: &Path,
+    bytes: &[u8],
+    sha256: String,
+    opts: &ConvertOptions,
+) -> Result<Document, Error> {
     let ext = file.extension().and_then(|e| e.to_str());
     if bytes.is_empty() {
         return Err(Error::ingest(file, IngestError::Empty));
@@ -69,7 +80,7 @@ pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result
         source: Source {
             file: file.to_string_lossy().replace('\\', "/"),
             format: format.name().to_string(),
-            sha256: hex::encode(Sha256::digest(bytes)),
+            sha256,
             encoding: ingested.encoding,
             pages: ingested.pages,
         },
