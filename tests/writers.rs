@@ -117,7 +117,11 @@ fn dump_xlsx(bytes: &[u8]) -> String {
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (r, row) in range.rows().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                let cell = format!("{}{}", col_name(c0 as usize + c), r0 as usize + r + 1);
+                let cell = format!(
+                    "{}{}",
+                    perfnorm::ingest::grid::column_letters((c0 as usize + c) as u32),
+                    r0 as usize + r + 1
+                );
                 match v {
                     Data::Empty => {}
                     Data::String(s) => out.push_str(&format!("{cell}\t{s:?}\n")),
@@ -134,9 +138,9 @@ fn dump_xlsx(bytes: &[u8]) -> String {
             .map(|d| {
                 format!(
                     "{}{}:{}{}",
-                    col_name(d.start.1 as usize),
+                    perfnorm::ingest::grid::column_letters(d.start.1),
                     d.start.0 + 1,
-                    col_name(d.end.1 as usize),
+                    perfnorm::ingest::grid::column_letters(d.end.1),
                     d.end.0 + 1
                 )
             })
@@ -145,19 +149,6 @@ fn dump_xlsx(bytes: &[u8]) -> String {
         out.push_str(&format!("merged {}\n", merges.join(" ")));
     }
     out
-}
-
-fn col_name(mut c: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
 }
 
 #[test]

@@ -364,12 +364,7 @@ fn iso_date_text(s: &str) -> String {
 fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
     let err = |e: calamine::XlsxError| spreadsheet_error(InputFormat::Xlsx, e);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = worksheet_names(&wb);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(err)?;
@@ -396,15 +391,19 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
     Ok(out)
 }
 
-fn read_xlsb(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
-    let err = |e: calamine::XlsbError| spreadsheet_error(InputFormat::Xlsb, e);
-    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(err)?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
+/// The names of a workbook's worksheets (chart and macro sheets hold no table).
+fn worksheet_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
+    wb.sheets_metadata()
         .iter()
         .filter(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
-        .collect();
+        .collect()
+}
+
+fn read_xlsb(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
+    let err = |e: calamine::XlsbError| spreadsheet_error(InputFormat::Xlsb, e);
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(err)?;
+    let names = worksheet_names(&wb);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let mut reader = wb.worksheet_cells_reader(&name).map_err(err)?;
@@ -449,12 +448,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
         e => spreadsheet_error(InputFormat::Xls, e),
     };
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(err)?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = worksheet_names(&wb);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(err)?;
@@ -480,12 +474,7 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
 fn read_ods(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
     let err = |e: calamine::OdsError| spreadsheet_error(InputFormat::Ods, e);
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(err)?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = worksheet_names(&wb);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(err)?;
