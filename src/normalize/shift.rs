@@ -8,7 +8,8 @@
 //! wins; a tie keeps the row where it is. Pure functions, tested on the seed's damaged rows.
 
 use super::value::{is_operator_cell, is_strong_value};
-use super::vocab::{Role, is_level1_name, is_level2_name, is_qual_word};
+use super::canon::key;
+use super::vocab::{Role, is_level1_key, is_level2_key, is_qual_key};
 
 /// A role and the columns it covers (from the block's header; a merged header spans several).
 #[derive(Debug, Clone, PartialEq)]
@@ -78,13 +79,14 @@ pub struct Kind {
 
 impl Kind {
     pub fn of(text: &str) -> Kind {
+        let k = key(text);
         Kind {
             strong: is_strong_value(text),
             op: is_operator_cell(text),
-            qual: is_qual_word(text),
+            qual: is_qual_key(&k),
             n: chars(text),
-            level1: is_level1_name(text),
-            level2: is_level2_name(text),
+            level1: is_level1_key(&k),
+            level2: is_level2_key(&k),
             sentence: is_sentence(text),
             name_like: [
                 "率", "度", "数", "量", "性", "次", "额", "情况", "时限", "时间",

@@ -200,7 +200,9 @@ pub fn is_qualitative_marker(s: &str) -> bool {
 /// deadline), as opposed to the name of something. Used to repair shifted rows.
 pub fn is_strong_value(s: &str) -> bool {
     let s = s.trim();
-    if s.is_empty() {
+    // Every strong value has a digit (canonical text folds only full-width digits into ASCII
+    // ones): most name cells are ruled out without parsing.
+    if !s.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
         return false;
     }
     if is_deadline(s) {
@@ -234,6 +236,11 @@ pub fn is_deadline(s: &str) -> bool {
 
 /// An operator cell of a split value (`≥`, `＝`, `定性`).
 pub fn is_operator_cell(s: &str) -> bool {
+    // The longest operator word (`小于或等于`) and marker (`定性指标`) are short; folding only
+    // drops blanks and maps characters one to one, so a longer cell cannot be one.
+    if s.chars().filter(|c| !c.is_whitespace()).nth(6).is_some() {
+        return false;
+    }
     let f = fold(s);
     if is_qualitative_marker(&f) {
         return true;

@@ -460,18 +460,30 @@ const LEVEL2_NAMES: &[&str] = &[
 ];
 
 pub fn is_level1_name(text: &str) -> bool {
-    let k = strip_note(&key(text));
-    LEVEL1_NAMES.iter().any(|w| *w == k)
+    is_level1_key(&key(text))
 }
 
 pub fn is_level2_name(text: &str) -> bool {
-    let k = strip_note(&key(text));
-    LEVEL2_NAMES.iter().any(|w| *w == k)
+    is_level2_key(&key(text))
+}
+
+/// `is_level1_name` of a text already made a `key` (a cell is keyed once, then asked several
+/// questions).
+pub fn is_level1_key(k: &str) -> bool {
+    LEVEL1_NAMES.contains(&before_note(k))
+}
+
+pub fn is_level2_key(k: &str) -> bool {
+    LEVEL2_NAMES.contains(&before_note(k))
+}
+
+fn before_note(k: &str) -> &str {
+    k.split(['(', '（']).next().unwrap_or(k)
 }
 
 /// `产出指标(40-50)分` / `效益指标（必填）` → `产出指标`.
 pub fn strip_note(k: &str) -> String {
-    k.split(['(', '（']).next().unwrap_or(k).to_string()
+    before_note(k).to_string()
 }
 
 /// Words commonly written as qualitative targets.
@@ -544,8 +556,11 @@ const QUAL_WORDS: &[&str] = &[
 ];
 
 pub fn is_qual_word(text: &str) -> bool {
-    let k = key(text);
-    QUAL_WORDS.iter().any(|w| *w == k)
+    is_qual_key(&key(text))
+}
+
+pub fn is_qual_key(k: &str) -> bool {
+    QUAL_WORDS.contains(&k)
 }
 
 /// Split a note off a level label: score ranges and fill-in hints (`产出指标(40-50)分`,
