@@ -13,6 +13,7 @@
 
 pub mod glyphs;
 pub mod lattice;
+pub mod lengths;
 pub mod lines;
 pub mod nesting;
 pub mod stream;

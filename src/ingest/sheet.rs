@@ -11,16 +11,20 @@
 //! - xlsx: values, number formats (rendered by `numfmt`), merged regions.
 //! - xls: values and merged regions from calamine; number formats from our own BIFF walk
 //!   (`biff`), since calamine keeps them private.
-//! - xlsb, ods: values only. Numbers are shown as General and merges are unknown: each such
-//!   sheet gets a `merges_unknown` warning so the normalizer knows to infer fills.
+//! - ods: our own reader of `content.xml` (`ods`), since calamine gives ODS values only: the
+//!   text as displayed, merged regions, hidden rows and columns.
+//! - xlsb: values only. Numbers are shown as General and merges are unknown: each such sheet
+//!   gets a `merges_unknown` warning so the normalizer knows to infer fills.
 
 mod biff;
 pub mod numfmt;
+mod ods;
+mod ooxml;
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, Xls, Xlsb, Xlsx};
 
 use super::grid::column_letters;
 use super::{
@@ -47,6 +51,10 @@ struct RawSheet {
     merges: Option<Vec<Dimensions>>,
     /// Whether numbers were rendered with their number formats (otherwise General).
     formats_known: bool,
+    /// Hidden rows and columns (0-based, ascending), when the format tells: they are kept, and
+    /// flagged, since a person copying the table would not have seen them.
+    hidden_rows: Vec<u32>,
+    hidden_cols: Vec<u32>,
 }
 
 /// Counts cells against `Limits::max_cells` as they are read, so a hostile sheet is refused
@@ -186,6 +194,48 @@ pub fn read(
                 },
             });
         }
+        // Only hidden rows and columns that hold cells matter: the rest of a hidden range (often
+        // out to column XFD) has nothing to read.
+        let holding = |hidden: &[u32], at: fn(&(u32, u32, String)) -> u32| -> Vec<u32> {
+            if hidden.is_empty() {
+                return Vec::new();
+            }
+            let used: std::collections::HashSet<u32> = sheet.cells.iter().map(at).collect();
+            hidden
+                .iter()
+                .copied()
+                .filter(|i| used.contains(i))
+                .collect()
+        };
+        let rows = holding(&sheet.hidden_rows, |c| c.0);
+        let cols = holding(&sheet.hidden_cols, |c| c.1);
+        for (code, what, list) in [
+            (
+                "hidden_rows",
+                "rows",
+                hidden_list(&rows, |r| (r + 1).to_string()),
+            ),
+            (
+                "hidden_columns",
+                "columns",
+                hidden_list(&cols, column_letters),
+            ),
+        ] {
+            if let Some(list) = list {
+                out.warnings.push(ReaderWarning {
+                    code: code.into(),
+                    message: format!(
+                        "sheet {:?}: {what} {list} are hidden in the workbook but hold cells; \
+                         they are read like the others",
+                        sheet.name
+                    ),
+                    pos: SourcePos {
+                        sheet: Some(sheet.name.clone()),
+                        ..SourcePos::default()
+                    },
+                });
+            }
+        }
         out.grids
             .push(build_grid(sheet, &mut slots, limits.max_slots)?);
     }
@@ -213,9 +263,7 @@ fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Gr
             (d.start, (rows, cols))
         })
         .collect();
-    let covered = |r: u32, c: u32| merges.iter().any(|d| d.contains(r, c) && (r, c) != d.start);
-    // Only cells inside some merge need the (linear) coverage test.
-    let any_merge = !merges.is_empty();
+    let covered = covered_cells(&cells, &merges);
 
     let mut grid = Grid::new("spreadsheet");
     grid.sheet = Some(name.clone());
@@ -243,8 +291,8 @@ fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Gr
             },
             break_before: false,
         };
-        for (_, col, text) in cells[i..end].iter_mut() {
-            if any_merge && covered(row, *col) {
+        for (k, (_, col, text)) in cells[i..end].iter_mut().enumerate() {
+            if covered[i + k] {
                 continue;
             }
             let mut cell = Cell::new(
@@ -268,6 +316,58 @@ fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Gr
         i = end;
     }
     Ok(grid)
+}
+
+/// `[3, 4, 5, 9]` as `4–6, 10` (through `name`), at most a dozen runs; `None` when empty.
+fn hidden_list(items: &[u32], name: impl Fn(u32) -> String) -> Option<String> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &i in items {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == i => *end = i,
+            _ => runs.push((i, i)),
+        }
+    }
+    let mut parts: Vec<String> = runs
+        .iter()
+        .take(12)
+        .map(|&(a, b)| {
+            if a == b {
+                name(a)
+            } else {
+                format!("{}–{}", name(a), name(b))
+            }
+        })
+        .collect();
+    if runs.len() > 12 {
+        parts.push(format!("and {} more", runs.len() - 12));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Which of the (sorted) `cells` lie under a merge without being its top-left cell. Each merge
+/// visits only the cells of its own rows and columns (a binary search per row), so a long
+/// table with thousands of merges costs what its cells cost.
+fn covered_cells(cells: &[(u32, u32, String)], merges: &[Dimensions]) -> Vec<bool> {
+    let mut covered = vec![false; cells.len()];
+    let first_at = |pos: (u32, u32)| cells.partition_point(|&(r, c, _)| (r, c) < pos);
+    for d in merges {
+        let mut i = first_at(d.start);
+        while let Some(&(r, c, _)) = cells.get(i) {
+            if r > d.end.0 {
+                break;
+            }
+            if c < d.start.1 {
+                i = first_at((r, d.start.1));
+            } else if c > d.end.1 {
+                let Some(next) = r.checked_add(1) else { break };
+                i = first_at((next, d.start.1));
+            } else {
+                covered[i] |= (r, c) != d.start;
+                i += 1;
+            }
+        }
+    }
+    covered
 }
 
 fn spreadsheet_error(format: InputFormat, e: impl std::fmt::Display) -> IngestError {
@@ -365,9 +465,18 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
     let err = |e: calamine::XlsxError| spreadsheet_error(InputFormat::Xlsx, e);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
     let names = worksheet_names(&wb);
+    // Merges and hidden rows/columns without a second parse of every cell; calamine's merge
+    // pass when the package cannot be followed.
+    let mut extras = ooxml::read(bytes);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let merges = wb.merge_cells_by_sheet_name(&name).map_err(err)?;
+        let extra = match extras.as_mut().and_then(|x| x.remove(&name)) {
+            Some(x) => x,
+            None => ooxml::SheetExtras {
+                merges: wb.merge_cells_by_sheet_name(&name).map_err(err)?,
+                ..Default::default()
+            },
+        };
         let mut reader = wb.worksheet_cells_reader(&name).map_err(err)?;
         // The format code of every style id, looked up once (the reader borrows the palette).
         let codes: Vec<Option<String>> = reader
@@ -384,8 +493,10 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
         out.push(RawSheet {
             name,
             cells,
-            merges: Some(merges),
+            merges: Some(extra.merges),
             formats_known: true,
+            hidden_rows: extra.hidden_rows,
+            hidden_cols: extra.hidden_cols,
         });
     }
     Ok(out)
@@ -417,6 +528,8 @@ fn read_xlsb(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
             cells,
             merges: None,
             formats_known: false,
+            hidden_rows: Vec::new(),
+            hidden_cols: Vec::new(),
         });
     }
     Ok(out)
@@ -466,30 +579,13 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
             cells,
             merges: Some(merges),
             formats_known: codes.is_some(),
+            hidden_rows: Vec::new(),
+            hidden_cols: Vec::new(),
         });
     }
     Ok(out)
 }
 
 fn read_ods(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
-    let err = |e: calamine::OdsError| spreadsheet_error(InputFormat::Ods, e);
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(err)?;
-    let names = worksheet_names(&wb);
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let range = wb.worksheet_range(&name).map_err(err)?;
-        let mut cells = Vec::new();
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, value) in range.used_cells() {
-            let pos = (r0 + r as u32, c0 + c as u32);
-            push(&mut cells, budget, pos, display_data(value, None))?;
-        }
-        out.push(RawSheet {
-            name,
-            cells,
-            merges: None,
-            formats_known: false,
-        });
-    }
-    Ok(out)
+    ods::read(bytes, budget)
 }

@@ -167,6 +167,11 @@ pub fn key(s: &str) -> String {
 /// Marks people put on labels to flag required items (`★项目名称`, `实施单位*`).
 const LABEL_MARKS: &[char] = &['*', '＊', '★', '☆', '※', '●', '▲', '△'];
 
+/// Whether `c` is one of the marks `label` takes off.
+pub fn is_mark(c: char) -> bool {
+    LABEL_MARKS.contains(&c)
+}
+
 /// The canonical form of a label or name: canonical text without line breaks or marks.
 pub fn label(s: &str) -> String {
     canonical(s)

@@ -7,8 +7,8 @@
 //! operator outside the operator column…) and by how far the row moved. The cheapest placement
 //! wins; a tie keeps the row where it is. Pure functions, tested on the seed's damaged rows.
 
-use super::value::{is_operator_cell, is_strong_value};
 use super::canon::key;
+use super::value::{is_operator_cell, is_strong_value};
 use super::vocab::{Role, is_level1_key, is_level2_key, is_qual_key};
 
 /// A role and the columns it covers (from the block's header; a merged header spans several).

@@ -202,7 +202,10 @@ pub fn is_strong_value(s: &str) -> bool {
     let s = s.trim();
     // Every strong value has a digit (canonical text folds only full-width digits into ASCII
     // ones): most name cells are ruled out without parsing.
-    if !s.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if !s
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         return false;
     }
     if is_deadline(s) {

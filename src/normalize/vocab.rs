@@ -143,8 +143,24 @@ static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
     m
 });
 
+/// The longest header word, in characters.
+static HEADER_CHARS: LazyLock<usize> =
+    LazyLock::new(|| HEADERS.keys().map(|k| k.chars().count()).max().unwrap_or(0));
+
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
+    // A key keeps every character but blanks, marks and colons, so a cell with more of the
+    // others than the longest header word (or a 12-character `…指标值`) names no column; only
+    // `…目标值` may be longer. Indicator rows are mostly such cells: no key to build.
+    let kept = text
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace() && !crate::normalize::canon::is_mark(*c) && !matches!(c, ':' | '：')
+        })
+        .count();
+    if kept > (*HEADER_CHARS).max(12) && !text.contains("目标值") {
+        return None;
+    }
     let k = key(text);
     let k = k.trim_end_matches(['*', ':']);
     let kind = HEADERS.get(k).copied();

@@ -114,7 +114,9 @@ pub struct Document {
 }
 
 pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
-    let mut reader = PdfReader::new(Cursor::new(bytes.to_vec())).map_err(|e| {
+    let mut bytes = bytes.to_vec();
+    super::lengths::make_direct(&mut bytes);
+    let mut reader = PdfReader::new(Cursor::new(bytes)).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("encrypt") {
             OpenError::Encrypted

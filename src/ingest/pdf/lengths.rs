@@ -1,0 +1,168 @@
+//! Direct stream lengths for PDFs that give them by reference (`/Length 3 0 R`).
+//!
+//! LibreOffice, and other writers that stream their output, write each stream's length as a
+//! reference to an object written after the stream. oxidize-pdf does not follow that reference
+//! while it parses the stream: it reads the stream one byte at a time looking for `endstream`,
+//! which is a third of the time it takes to read such a PDF. So before the engine sees the
+//! bytes, each referenced length is measured the way the engine would measure it (up to the
+//! `endstream` keyword, less the end-of-line before it) with a fast byte search, and written
+//! over the reference in place, padded with blanks to the same width: no byte moves, so the
+//! cross-reference table stays right. A reference that cannot be measured this way, or whose
+//! width cannot hold the number, is left for the engine.
+
+use memchr::memmem;
+
+/// The most dictionary text looked at between a `/Length` reference and its `stream` keyword.
+const MAX_DICT_TAIL: usize = 1024;
+
+/// Rewrite every measurable indirect `/Length` in place; returns how many were rewritten.
+pub fn make_direct(b: &mut [u8]) -> usize {
+    let finder = memmem::Finder::new(b"/Length");
+    let end_finder = memmem::Finder::new(b"endstream");
+    let mut from = 0;
+    let mut rewritten = 0;
+    while let Some(at) = finder.find(&b[from..]).map(|i| from + i) {
+        from = at + 7;
+        let Some((ref_start, ref_end)) = reference_after(b, from) else {
+            continue;
+        };
+        let Some(data_start) = stream_data_start(b, ref_end) else {
+            continue;
+        };
+        let Some(end_kw) = end_finder.find(&b[data_start..]).map(|i| data_start + i) else {
+            continue;
+        };
+        let body = &b[data_start..end_kw];
+        let len = if body.ends_with(b"\r\n") {
+            body.len() - 2
+        } else if body.ends_with(b"\n") || body.ends_with(b"\r") {
+            body.len() - 1
+        } else {
+            body.len()
+        };
+        let digits = len.to_string();
+        if digits.len() <= ref_end - ref_start {
+            let slot = &mut b[ref_start..ref_end];
+            slot.fill(b' ');
+            slot[..digits.len()].copy_from_slice(digits.as_bytes());
+            rewritten += 1;
+        }
+        // The stream's body is no dictionary: go on after it.
+        from = end_kw + 9;
+    }
+    rewritten
+}
+
+fn is_white(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\0')
+}
+
+/// `N G R` right after a `/Length` name ending at `i` (which must be followed by a blank, so
+/// `/Length1` is not taken for `/Length`): the span from the first digit to `R`, inclusive.
+fn reference_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    let skip_white = |i: &mut usize| -> bool {
+        let s = *i;
+        while *i < b.len() && is_white(b[*i]) {
+            *i += 1;
+        }
+        *i > s
+    };
+    let digits = |i: &mut usize| -> bool {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i > s && *i - s <= 10
+    };
+    if !skip_white(&mut i) {
+        return None;
+    }
+    let start = i;
+    if !(digits(&mut i) && skip_white(&mut i) && digits(&mut i) && skip_white(&mut i)) {
+        return None;
+    }
+    if b.get(i) != Some(&b'R') {
+        return None;
+    }
+    // `R` must end its token.
+    match b.get(i + 1) {
+        Some(&c) if !(is_white(c) || matches!(c, b'/' | b'>' | b'[' | b'<' | b'(')) => None,
+        _ => Some((start, i + 1)),
+    }
+}
+
+/// Where the data of the stream whose dictionary holds byte `i` starts: after the dictionary's
+/// end `>>`, the `stream` keyword and its end-of-line. `None` unless that is what follows.
+fn stream_data_start(b: &[u8], i: usize) -> Option<usize> {
+    let window = &b[i..b.len().min(i + MAX_DICT_TAIL)];
+    let kw = memmem::find(window, b"stream")?;
+    let before = window[..kw].trim_ascii_end();
+    if !before.ends_with(b">>") {
+        return None;
+    }
+    let mut s = i + kw + 6;
+    match (b.get(s), b.get(s + 1)) {
+        (Some(b'\r'), Some(b'\n')) => s += 2,
+        (Some(b'\n'), _) => s += 1,
+        _ => return None,
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(s: &str) -> (String, usize) {
+        let mut b = s.as_bytes().to_vec();
+        let n = make_direct(&mut b);
+        (String::from_utf8(b).unwrap(), n)
+    }
+
+    #[test]
+    fn references_become_numbers_of_the_same_width() {
+        let pdf = "2 0 obj\n<</Length 3 0 R/Filter/FlateDecode>>\nstream\nabcdefgh\nendstream\nendobj\n3 0 obj\n8\nendobj\n";
+        let (out, n) = fix(pdf);
+        assert_eq!(n, 1);
+        assert_eq!(out.len(), pdf.len());
+        assert!(out.contains("<</Length 8    /Filter/FlateDecode>>\nstream\nabcdefgh\nendstream"));
+        // CRLF after `stream` and before `endstream`; a nested dictionary after /Length.
+        let pdf =
+            "<</Length 12 0 R /DecodeParms<</Columns 4>> >>\r\nstream\r\n0123456789AB\r\nendstream";
+        let (out, _) = fix(pdf);
+        assert!(out.starts_with("<</Length 12     /DecodeParms"), "{out}");
+        // Several streams, each measured to its own endstream; an empty one.
+        let (out, n) = fix(
+            "<</Length 5 0 R>>stream\nab\nendstream <</Length 6 0 R>>\nstream\nxyz\nendstream \
+             <</Length 7 0 R>>\nstream\r\nendstream",
+        );
+        assert_eq!(n, 3);
+        assert!(out.starts_with("<</Length 2    >>"), "{out}");
+        assert!(
+            out.contains("<</Length 3    >>") && out.contains("<</Length 0    >>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn what_is_left_alone() {
+        for pdf in [
+            // Direct lengths, and /Length1 of a font file.
+            "<</Length 8>>\nstream\nabcdefgh\nendstream",
+            "<</Length1 3 0 R/Length 8>>\nstream\nabcdefgh\nendstream",
+            // No stream after the dictionary, or no endstream at all.
+            "<</Length 3 0 R>>\nendobj",
+            "<</Length 3 0 R>>\nstream\nabc",
+            // No end of line after `stream`: not a stream start the engine would accept either.
+            "<</Length 3 0 R>>\nstream abc\nendstream",
+            // A length too long for the reference's width (`3 0 R` holds five digits).
+            &format!(
+                "<</Length 3 0 R>>\nstream\n{}\nendstream",
+                "x".repeat(123_456)
+            ),
+        ] {
+            let (out, n) = fix(pdf);
+            assert_eq!((out.as_str(), n), (pdf, 0));
+        }
+    }
+}
