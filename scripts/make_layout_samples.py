@@ -135,6 +135,11 @@ for (r1, c1, r2, c2) in [(8, 1, 8, 6), (9, 1, 9, 2), (9, 4, 9, 6), (10, 0, 12, 0
     ws.merge_cells(start_row=r1, start_column=C + c1, end_row=r2, end_column=C + c2)
 for r in range(15, 25):
     ws.merge_cells(start_row=r, start_column=C + 2, end_row=r, end_column=C + 3)
+# Hidden, as people leave them: an indicator row (kept and flagged), a column holding the
+# 二级 labels (kept and flagged) and an empty spacer column (nothing to flag).
+ws.row_dimensions[19].hidden = True
+ws.column_dimensions['B'].hidden = True
+ws.column_dimensions['D'].hidden = True
 wb.save(OUT + 'messy_sheet.xlsx')
 
 # 6. Not a performance target table at all.

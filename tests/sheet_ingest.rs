@@ -267,3 +267,39 @@ fn corpus_workbooks_read_as_displayed_when_present() {
     assert_eq!(text(&ing.grids[0], "F8"), "1,290.00");
     assert_eq!(text(&ing.grids[0], "F11"), "65.00");
 }
+
+#[test]
+fn hidden_rows_and_columns_are_kept_and_flagged_in_every_format() {
+    // Row 19 (an indicator) and column D (the 二级 labels) are hidden; so is column B, an
+    // empty spacer with nothing to flag.
+    let expect = [
+        (
+            "hidden_rows",
+            "sheet \"绩效目标\": row 19 is hidden in the workbook; its cells are read like the others",
+        ),
+        (
+            "hidden_columns",
+            "sheet \"绩效目标\": column D is hidden in the workbook; its cells are read like the \
+             others",
+        ),
+    ];
+    let xlsx = ingest("layouts/messy_sheet.xlsx");
+    for name in [
+        "layouts/messy_sheet.xlsx",
+        "layouts/messy_sheet.xls",
+        "layouts/messy_sheet.ods",
+    ] {
+        let ing = ingest(name);
+        let got: Vec<(&str, &str)> = ing
+            .warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.message.as_str()))
+            .collect();
+        assert_eq!(got, expect, "{name}");
+        // Kept: the hidden row's indicator and the hidden column's labels are read.
+        let g = &ing.grids[0];
+        assert_eq!(text(g, "E19"), "造林任务完成时间", "{name}");
+        assert_eq!(text(g, "D19"), "时效指标", "{name}");
+        assert_eq!(listing(&xlsx, true), listing(&ing, true), "{name}");
+    }
+}

@@ -8,9 +8,11 @@
 //! anything is inflated (zip bombs).
 //!
 //! What the formats give (calamine 0.38):
-//! - xlsx: values, number formats (rendered by `numfmt`), merged regions.
-//! - xls: values and merged regions from calamine; number formats from our own BIFF walk
-//!   (`biff`), since calamine keeps them private.
+//! - xlsx: values and number formats (rendered by `numfmt`) from calamine; merged regions and
+//!   hidden rows/columns from `ooxml`, which reads only the parts of the sheet XML around the
+//!   cells (calamine's merge pass parses every cell a second time and it gives no hidden rows).
+//! - xls: values and merged regions from calamine; number formats and hidden rows/columns
+//!   from our own BIFF walk (`biff`), since calamine keeps them private.
 //! - ods: our own reader of `content.xml` (`ods`), since calamine gives ODS values only: the
 //!   text as displayed, merged regions, hidden rows and columns.
 //! - xlsb: values only. Numbers are shown as General and merges are unknown: each such sheet
@@ -209,24 +211,31 @@ pub fn read(
         };
         let rows = holding(&sheet.hidden_rows, |c| c.0);
         let cols = holding(&sheet.hidden_cols, |c| c.1);
-        for (code, what, list) in [
+        for (code, what, list, n) in [
             (
                 "hidden_rows",
-                "rows",
+                "row",
                 hidden_list(&rows, |r| (r + 1).to_string()),
+                rows.len(),
             ),
             (
                 "hidden_columns",
-                "columns",
+                "column",
                 hidden_list(&cols, column_letters),
+                cols.len(),
             ),
         ] {
             if let Some(list) = list {
+                let (what, are, their) = if n == 1 {
+                    (what.to_string(), "is", "its")
+                } else {
+                    (format!("{what}s"), "are", "their")
+                };
                 out.warnings.push(ReaderWarning {
                     code: code.into(),
                     message: format!(
-                        "sheet {:?}: {what} {list} are hidden in the workbook but hold cells; \
-                         they are read like the others",
+                        "sheet {:?}: {what} {list} {are} hidden in the workbook; {their} cells \
+                         are read like the others",
                         sheet.name
                     ),
                     pos: SourcePos {
@@ -579,8 +588,8 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
             cells,
             merges: Some(merges),
             formats_known: codes.is_some(),
-            hidden_rows: Vec::new(),
-            hidden_cols: Vec::new(),
+            hidden_rows: codes.map(|s| s.hidden_rows.clone()).unwrap_or_default(),
+            hidden_cols: codes.map(|s| s.hidden_cols.clone()).unwrap_or_default(),
         });
     }
     Ok(out)

@@ -32,6 +32,10 @@ pub struct SheetFormats {
     xf: HashMap<(u32, u32), u16>,
     /// Cells in the bounding box of the used cells (what calamine will allocate for the sheet).
     pub area: u64,
+    /// Rows (ROW records with fDyZero) and columns (COLINFO with fHidden) hidden in the
+    /// sheet, 0-based: calamine does not say.
+    pub hidden_rows: Vec<u32>,
+    pub hidden_cols: Vec<u32>,
 }
 
 impl SheetFormats {
@@ -138,6 +142,20 @@ fn scan_sheet(stream: &[u8], offset: usize, name: String) -> SheetFormats {
                     see(r, first + k as u32);
                 }
             }
+            // ROW: rw, …, grbit at 12 whose bit 5 (fDyZero) hides the row.
+            0x0208 if data.len() >= 14 => {
+                if u16_at(data, 12) & 0x0020 != 0 {
+                    sheet.hidden_rows.push(u16_at(data, 0) as u32);
+                }
+            }
+            // COLINFO: first and last column, width, xf, grbit whose bit 0 hides them. BIFF8
+            // sheets have 256 columns; the last range often claims more.
+            0x007D if data.len() >= 10 => {
+                if u16_at(data, 8) & 0x0001 != 0 {
+                    let (first, last) = (u16_at(data, 0) as u32, u16_at(data, 2).min(255) as u32);
+                    sheet.hidden_cols.extend(first..=last);
+                }
+            }
             // Text, boolean and error cells count for the area calamine will allocate.
             0x0204 | 0x00D6 | 0x0205 | 0x00FD if data.len() >= 4 => {
                 see(u16_at(data, 0) as u32, u16_at(data, 2) as u32);
@@ -145,6 +163,10 @@ fn scan_sheet(stream: &[u8], offset: usize, name: String) -> SheetFormats {
             _ => {}
         }
     }
+    sheet.hidden_rows.sort_unstable();
+    sheet.hidden_rows.dedup();
+    sheet.hidden_cols.sort_unstable();
+    sheet.hidden_cols.dedup();
     if let Some((r0, r1, c0, c1)) = bounds {
         sheet.area = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
     }
