@@ -143,18 +143,14 @@ fn scan_sheet(stream: &[u8], offset: usize, name: String) -> SheetFormats {
                 }
             }
             // ROW: rw, …, grbit at 12 whose bit 5 (fDyZero) hides the row.
-            0x0208 if data.len() >= 14 => {
-                if u16_at(data, 12) & 0x0020 != 0 {
-                    sheet.hidden_rows.push(u16_at(data, 0) as u32);
-                }
+            0x0208 if data.len() >= 14 && u16_at(data, 12) & 0x0020 != 0 => {
+                sheet.hidden_rows.push(u16_at(data, 0) as u32);
             }
             // COLINFO: first and last column, width, xf, grbit whose bit 0 hides them. BIFF8
             // sheets have 256 columns; the last range often claims more.
-            0x007D if data.len() >= 10 => {
-                if u16_at(data, 8) & 0x0001 != 0 {
-                    let (first, last) = (u16_at(data, 0) as u32, u16_at(data, 2).min(255) as u32);
-                    sheet.hidden_cols.extend(first..=last);
-                }
+            0x007D if data.len() >= 10 && u16_at(data, 8) & 0x0001 != 0 => {
+                let (first, last) = (u16_at(data, 0) as u32, u16_at(data, 2).min(255) as u32);
+                sheet.hidden_cols.extend(first..=last);
             }
             // Text, boolean and error cells count for the area calamine will allocate.
             0x0204 | 0x00D6 | 0x0205 | 0x00FD if data.len() >= 4 => {
