@@ -68,11 +68,7 @@ fn to_full(c: char) -> char {
 pub fn canonical(s: &str) -> String {
     let s = s.trim();
     // Most cells are already canonical: nothing to fold, no blank, no half-width punctuation.
-    if !s.chars().any(|c| {
-        c.is_whitespace()
-            || matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')')
-            || fold_width(c) != c
-    }) {
+    if !needs_work(s) {
         return s.to_string();
     }
     let mut out: Vec<char> = s.chars().map(fold_width).collect();
@@ -137,6 +133,34 @@ pub fn canonical(s: &str) -> String {
     res
 }
 
+/// Whether `canonical` has anything to do: a blank, half-width punctuation, or a character
+/// `fold_width` changes. Every cell passes through here, most of them Chinese text that needs
+/// nothing, so it scans bytes: a CJK ideograph (UTF-8 lead byte E4–E9) is skipped whole, and
+/// only other non-ASCII characters are decoded.
+fn needs_work(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c < 0x80 {
+            if matches!(c, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')') {
+                return true;
+            }
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&c) {
+            i += 3;
+        } else {
+            let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
+                return true;
+            };
+            if ch.is_whitespace() || fold_width(ch) != ch {
+                return true;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    false
+}
+
 /// Whether the text so far has an unclosed full-width bracket.
 fn opened_full(out: &[char]) -> bool {
     let mut depth = 0i32;
@@ -152,8 +176,11 @@ fn opened_full(out: &[char]) -> bool {
 
 /// A key for comparing labels: canonical, then without any blank or bracket style.
 pub fn key(s: &str) -> String {
-    label(s)
-        .chars()
+    let l = label(s);
+    if !l.contains(|c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：')) {
+        return l;
+    }
+    l.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
             '（' => '(',
@@ -174,9 +201,12 @@ pub fn is_mark(c: char) -> bool {
 
 /// The canonical form of a label or name: canonical text without line breaks or marks.
 pub fn label(s: &str) -> String {
-    canonical(s)
-        .trim_matches(|c: char| LABEL_MARKS.contains(&c) || c.is_whitespace())
-        .to_string()
+    let c = canonical(s);
+    let t = c.trim_matches(|c: char| LABEL_MARKS.contains(&c) || c.is_whitespace());
+    if t.len() == c.len() {
+        return c;
+    }
+    t.to_string()
 }
 
 /// The marks `label` takes off a text (`★` of `★周边群众满意度`), if any.
@@ -205,6 +235,20 @@ pub fn text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte scan agrees with the plain definition on any text, Chinese or not.
+        #[test]
+        fn needs_work_is_the_plain_test(s in "[\\PC\\s一-龥（），。：；０-９Ａ-ｚ　\u{a0}\u{2000}-\u{200a}\u{3000}]{0,24}") {
+            let plain = s.chars().any(|c| {
+                c.is_whitespace()
+                    || matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')')
+                    || fold_width(c) != c
+            });
+            prop_assert_eq!(needs_work(&s), plain);
+        }
+    }
 
     #[test]
     fn seed_damage_is_repaired() {
