@@ -15,13 +15,16 @@
 //!   from our own BIFF walk (`biff`), since calamine keeps them private.
 //! - ods: our own reader of `content.xml` (`ods`), since calamine gives ODS values only: the
 //!   text as displayed, merged regions, hidden rows and columns.
-//! - xlsb: values only. Numbers are shown as General and merges are unknown: each such sheet
-//!   gets a `merges_unknown` warning so the normalizer knows to infer fills.
+//! - xlsb: values from calamine; merged regions and hidden rows/columns from `xlsb`, which walks
+//!   the sheet's BIFF12 records once more, skipping the cells. Numbers are shown as General
+//!   (calamine keeps xlsb number formats private): each sheet gets `number_formats_unknown`, and
+//!   a sheet `xlsb` cannot follow gets `merges_unknown` so the normalizer knows to infer fills.
 
 mod biff;
 pub mod numfmt;
 mod ods;
 mod ooxml;
+mod xlsb;
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -524,21 +527,29 @@ fn read_xlsb(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
     let err = |e: calamine::XlsbError| spreadsheet_error(InputFormat::Xlsb, e);
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(err)?;
     let names = worksheet_names(&wb);
+    // Merges and hidden rows/columns from our own record walk; a sheet it cannot follow keeps
+    // its merges unknown.
+    let mut extras = xlsb::read(bytes);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
+        let extra = extras.as_mut().and_then(|x| x.remove(&name));
         let mut reader = wb.worksheet_cells_reader(&name).map_err(err)?;
         let mut cells = Vec::new();
         while let Some(cell) = reader.next_cell().map_err(err)? {
             let text = display(cell.get_value(), None);
             push(&mut cells, budget, cell.get_position(), text)?;
         }
+        let (merges, hidden_rows, hidden_cols) = match extra {
+            Some(x) => (Some(x.merges), x.hidden_rows, x.hidden_cols),
+            None => (None, Vec::new(), Vec::new()),
+        };
         out.push(RawSheet {
             name,
             cells,
-            merges: None,
+            merges,
             formats_known: false,
-            hidden_rows: Vec::new(),
-            hidden_cols: Vec::new(),
+            hidden_rows,
+            hidden_cols,
         });
     }
     Ok(out)

@@ -142,7 +142,10 @@ fn needs_work(s: &str) -> bool {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         if c < 0x80 {
-            if matches!(c, b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')') {
+            if matches!(
+                c,
+                b'\t'..=b'\r' | b' ' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')'
+            ) {
                 return true;
             }
             i += 1;

@@ -56,8 +56,8 @@ pub fn read(bytes: &[u8]) -> Option<HashMap<String, SheetExtras>> {
     Some(out)
 }
 
-/// `Id → Target` of a relationships part.
-fn relationships(xml: &[u8]) -> Option<HashMap<String, String>> {
+/// `Id → Target` of a relationships part (also xlsb's `workbook.bin.rels`).
+pub(super) fn relationships(xml: &[u8]) -> Option<HashMap<String, String>> {
     let mut out = HashMap::new();
     each_start(xml, |e| {
         if e.local_name().as_ref() == "Relationship"
@@ -92,15 +92,19 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
         Some(i) => i + memchr::memchr(b'>', &xml[i..])? + 1,
         None => xml.len(),
     };
+    let mut hidden_cols = Vec::new();
     each_start(&xml[..data_start], |e| {
         if e.local_name().as_ref() == "col" && is_hidden(e) {
             let num = |k: &str| attr(e, k).and_then(|v| v.parse::<u32>().ok());
-            if let (Some(min), Some(max)) = (num("min"), num("max")) {
-                out.hidden_cols
-                    .extend(min.max(1) - 1..max.min(MAX_COL).max(min.max(1) - 1));
+            if let (Some(min), Some(max)) = (num("min"), num("max"))
+                && (1..=MAX_COL).contains(&min)
+                && min <= max
+            {
+                hidden_cols.push((min - 1, max.min(MAX_COL) - 1));
             }
         }
     })?;
+    out.hidden_cols = expand_ranges(hidden_cols);
     if data_end > data_start {
         out.hidden_rows = hidden_rows(&xml[data_start..data_end])?;
     }
@@ -116,9 +120,21 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
     if bad_ref {
         return None;
     }
-    out.hidden_cols.sort_unstable();
-    out.hidden_cols.dedup();
     Some(out)
+}
+
+/// Inclusive ranges (which may overlap and repeat) as the sorted list of what they cover. The
+/// ranges are merged first: a hostile part repeating "hide columns 1 to 16,384" thousands of
+/// times costs its ranges, not thousands of 16,384-column fills.
+pub(super) fn expand_ranges(mut ranges: Vec<(u32, u32)>) -> Vec<u32> {
+    ranges.sort_unstable();
+    let mut out: Vec<u32> = Vec::new();
+    for (first, last) in ranges {
+        // Past the columns already listed.
+        let from = out.last().map_or(first, |&c| first.max(c + 1));
+        out.extend(from..=last);
+    }
+    out
 }
 
 /// The rows of a `<sheetData>` whose start tag says `hidden="1"`: found by searching the bytes
@@ -283,6 +299,16 @@ mod tests {
         assert_eq!(sheet_extras(no_r.as_bytes()), None);
         let bad = r#"<worksheet><sheetData/><mergeCells><mergeCell ref="oops"/></mergeCells></worksheet>"#;
         assert_eq!(sheet_extras(bad.as_bytes()), None);
+    }
+
+    #[test]
+    fn ranges_expand_once() {
+        assert_eq!(
+            expand_ranges(vec![(4, 6), (0, 1), (5, 8), (5, 5)]),
+            vec![0, 1, 4, 5, 6, 7, 8]
+        );
+        let hostile = vec![(0, MAX_COL - 1); 10_000];
+        assert_eq!(expand_ranges(hostile).len(), MAX_COL as usize);
     }
 
     #[test]
