@@ -29,8 +29,10 @@ pub fn make_direct(b: &mut [u8]) -> usize {
         let Some(data_start) = stream_data_start(b, ref_end) else {
             continue;
         };
+        // No `endstream` after here means none after any later stream either: stop, rather
+        // than search the rest of the file again for each of them.
         let Some(end_kw) = end_finder.find(&b[data_start..]).map(|i| data_start + i) else {
-            continue;
+            break;
         };
         let body = &b[data_start..end_kw];
         let len = if body.ends_with(b"\r\n") {
@@ -142,6 +144,26 @@ mod tests {
             out.contains("<</Length 3    >>") && out.contains("<</Length 0    >>"),
             "{out}"
         );
+    }
+
+    proptest::proptest! {
+        /// Any bytes, with pieces of stream syntax mixed in: no panic, no byte moves, and only
+        /// blanks and digits are written.
+        #[test]
+        fn arbitrary_bytes(parts in proptest::collection::vec(proptest::prop_oneof![
+            proptest::strategy::Just(b"/Length 12 0 R".to_vec()),
+            proptest::strategy::Just(b">>\nstream\n".to_vec()),
+            proptest::strategy::Just(b"\r\nendstream".to_vec()),
+            proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+        ], 0..24)) {
+            let before: Vec<u8> = parts.concat();
+            let mut after = before.clone();
+            make_direct(&mut after);
+            proptest::prop_assert_eq!(after.len(), before.len());
+            for (a, b) in after.iter().zip(&before) {
+                proptest::prop_assert!(a == b || a.is_ascii_digit() || *a == b' ');
+            }
+        }
     }
 
     #[test]

@@ -142,14 +142,26 @@ pub(super) fn expand_ranges(mut ranges: Vec<(u32, u32)>) -> Vec<u32> {
 /// and text (`<t>`) cannot hold a raw `"`-delimited attribute inside a tag.
 fn hidden_rows(data: &[u8]) -> Option<Vec<u32>> {
     let mut rows = Vec::new();
+    // Whether the bytes before a hit are inside a tag is followed forward, so every byte is
+    // looked at a bounded number of times however many hits there are (a text cell full of
+    // `hidden=` must not make each hit scan back over it).
+    let mut cursor = 0;
+    let mut open: Option<usize> = None;
+    let mut done_until = 0;
     for hit in memmem::find_iter(data, b"hidden=") {
-        // Inside a tag: the last `<` before the hit opens it and no `>` comes between.
-        let open = memchr::memrchr(b'<', &data[..hit])?;
-        if memchr::memchr(b'>', &data[open..hit]).is_some() {
-            continue; // text content, not an attribute
+        if hit < done_until {
+            continue; // inside a tag already read
         }
-        let close = open + memchr::memchr(b'>', &data[open..])?;
-        let mut reader = Reader::from_reader(&data[open..=close]);
+        for i in memchr::memchr2_iter(b'<', b'>', &data[cursor..hit]) {
+            open = (data[cursor + i] == b'<').then_some(cursor + i);
+        }
+        cursor = hit;
+        let Some(start) = open else {
+            continue; // text content, not an attribute
+        };
+        let close = hit + memchr::memchr(b'>', &data[hit..])?;
+        done_until = close;
+        let mut reader = Reader::from_reader(&data[start..=close]);
         let Ok(Event::Start(e) | Event::Empty(e)) = reader.read_event() else {
             return None;
         };
@@ -299,6 +311,16 @@ mod tests {
         assert_eq!(sheet_extras(no_r.as_bytes()), None);
         let bad = r#"<worksheet><sheetData/><mergeCells><mergeCell ref="oops"/></mergeCells></worksheet>"#;
         assert_eq!(sheet_extras(bad.as_bytes()), None);
+    }
+
+    #[test]
+    fn hostile_text_full_of_the_attribute_costs_one_pass() {
+        let text = "hidden=\"1\" ".repeat(200_000);
+        let xml = format!(
+            r#"<worksheet><sheetData><row r="2" hidden="1"><c r="A2" t="inlineStr"><is><t>{text}</t></is></c></row><row r="3" hidden="0"/></sheetData></worksheet>"#
+        );
+        // (Scanning back over the text from each of its 200,000 hits would take minutes.)
+        assert_eq!(sheet_extras(xml.as_bytes()).unwrap().hidden_rows, vec![1]);
     }
 
     #[test]
