@@ -45,6 +45,8 @@ const SHIFT_COST: f64 = 1.0;
 /// A shift the previous row also needed is cheaper: damage comes in runs of lines.
 const SAME_SHIFT_BONUS: f64 = 0.6;
 const UNPLACED_COST: f64 = 4.0;
+/// See `Search::walk`: an indicator-like name alone on its row, taken as an empty 二级 group.
+const LONE_NAME_AS_GROUP_COST: f64 = 1.2;
 /// Reading a cell as the tail of a merged header (its text in the merge's last column) costs a
 /// little more than moving the row: a shifted row is the more common damage.
 const TAIL_HEADER_COST: f64 = 1.1;
@@ -292,6 +294,23 @@ impl Search<'_> {
             {
                 total += 3.0;
             }
+            // A row of one indicator-like name (`档案移交单位满意度`) and nothing else, read as a
+            // 一级 or 二级 label, would be an empty group under a name no level list has: more
+            // likely a 三级 indicator with an empty value, moved left. Priced above a shift of
+            // one column (二级) or two (一级, whose names are fewer still).
+            if self.has_l3
+                && let ([k], [Some(j)]) = (self.kinds, slots.as_slice())
+                && k.name_like
+                && k.n >= 6
+                && !k.level1
+                && !k.level2
+            {
+                total += match self.spans[*j].role {
+                    Role::Level1 => 2.0 * LONE_NAME_AS_GROUP_COST,
+                    Role::Level2 => LONE_NAME_AS_GROUP_COST,
+                    _ => 0.0,
+                };
+            }
             if best.as_ref().is_none_or(|b| total < b.0 - 1e-9) {
                 *best = Some((total, slots.clone()));
             }
@@ -404,6 +423,39 @@ mod tests {
                 Some(v("全年指标值"))
             ]
         );
+    }
+
+    /// b02's layout: 一级 | 二级 | 三级 (three columns) | 指标值.
+    fn block_b02() -> Vec<RoleSpan> {
+        spans(&[
+            (0, 0, Role::Level1),
+            (1, 1, Role::Level2),
+            (2, 4, Role::Level3),
+            (5, 5, v("指标值")),
+        ])
+    }
+
+    #[test]
+    fn lone_indicator_name_with_an_empty_value_moved_left() {
+        // b02's last row, its value empty, shifted one and two columns left by re-damaging.
+        let sp = block_b02();
+        for (col, shift) in [(1, 1), (0, 2)] {
+            let p = place(&[(col, "档案移交单位满意度")], &sp, 0);
+            assert_eq!(p.shift, shift, "name in column {col}");
+            assert_eq!(roles_of(&p, &sp), [Some(Role::Level3)]);
+        }
+        // A level name alone on its row stays a label: an empty group.
+        for (col, text, role) in [
+            (1, "生态效益指标", Role::Level2),
+            (0, "满意度指标", Role::Level1),
+        ] {
+            let p = place(&[(col, text)], &sp, 0);
+            assert_eq!(
+                (p.shift, roles_of(&p, &sp)),
+                (0, vec![Some(role)]),
+                "{text}"
+            );
+        }
     }
 
     #[test]
