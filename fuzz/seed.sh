@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 s=../samples
 mkdir -p corpus/text_normalize corpus/value_parse corpus/sheet corpus/pdf
 cp "$s"/*.txt "$s"/*.csv corpus/text_normalize/ 2>/dev/null || true
-cp "$s"/*.xlsx "$s"/*.xls "$s"/*.ods "$s"/layouts/*.xlsx corpus/sheet/
+cp "$s"/*.xlsx "$s"/*.xls "$s"/*.xlsb "$s"/*.ods "$s"/layouts/*.xls* "$s"/layouts/*.ods corpus/sheet/
 cp "$s"/pdf/*.pdf corpus/pdf/
 # Value cells: one file per distinct cell of the tab-separated samples, behind a column-pick
 # byte (see fuzz_targets/value_parse.rs).

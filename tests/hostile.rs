@@ -593,6 +593,31 @@ fn sheet_claiming_the_whole_grid_costs_its_used_cells() {
 }
 
 #[test]
+fn a_few_hundred_bytes_of_ods_cannot_claim_millions_of_cells() {
+    // One non-empty cell repeated a thousand times across, its row two thousand times down:
+    // two million cells from a 550-byte file. The default cell limit refuses it while reading,
+    // before the cells are laid out (about 560 bytes each: gigabytes).
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="2000"><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>产出指标</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("mimetype", o).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("content.xml", o).unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    let bytes = w.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1000, "{}", bytes.len());
+    let msg = expect_err(
+        "repeat.ods",
+        convert("repeat.ods", &bytes),
+        &["more than 500000 non-empty cells"],
+    );
+    assert!(msg.contains("limit exceeded"), "{msg}");
+}
+
+#[test]
 fn encrypted_pdf() {
     // A standard security handler whose user password is not empty: the O and U strings do
     // not match the empty password.

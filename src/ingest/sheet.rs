@@ -38,14 +38,16 @@ use super::{
 use crate::error::IngestError;
 
 /// The default of `Limits::max_cells`: cells (non-empty, across all sheets) one workbook may
-/// hold. Performance tables have hundreds; two million is far beyond any real one and still
-/// bounded in memory.
-pub const MAX_CELLS: usize = 2_000_000;
+/// hold. Performance tables have hundreds, a department's workbook of a hundred project sheets
+/// tens of thousands. A cell costs about 560 bytes once read and laid out, and a few hundred
+/// bytes of file can claim millions of them (an ODS cell repeated, an xlsx compressed a
+/// thousandfold), so the default keeps one workbook under ~300 MB.
+pub const MAX_CELLS: usize = 500_000;
 
 /// The default of `Limits::max_slots`: grid slots (columns up to each row's last cell, summed
 /// over rows) one workbook may use: a few cells scattered out to column XFD would otherwise make
-/// every row 16,384 slots wide.
-pub const MAX_SLOTS: usize = 8_000_000;
+/// every row 16,384 slots wide. A slot costs about 110 bytes.
+pub const MAX_SLOTS: usize = 2_000_000;
 
 /// One sheet's used cells, before layout.
 struct RawSheet {

@@ -47,6 +47,8 @@ const SAME_SHIFT_BONUS: f64 = 0.6;
 const UNPLACED_COST: f64 = 4.0;
 /// See `Search::walk`: an indicator-like name alone on its row, taken as an empty 二级 group.
 const LONE_NAME_AS_GROUP_COST: f64 = 1.2;
+/// See `Search::walk`: a standard level name alone on its row, taken as an indicator.
+const LONE_LEVEL_NAME_AS_INDICATOR_COST: f64 = 3.0;
 /// Reading a cell as the tail of a merged header (its text in the merge's last column) costs a
 /// little more than moving the row: a shifted row is the more common damage.
 const TAIL_HEADER_COST: f64 = 1.1;
@@ -311,6 +313,16 @@ impl Search<'_> {
                     _ => 0.0,
                 };
             }
+            // The converse: a standard 一级/二级 name alone on its row is a group label (an
+            // empty group, `生态效益指标`), however far the row moved, not an indicator of
+            // that name.
+            if self.has_l3
+                && let ([k], [Some(j)]) = (self.kinds, slots.as_slice())
+                && (k.level1 || k.level2)
+                && matches!(self.spans[*j].role, Role::Level3 | Role::KeyWork)
+            {
+                total += LONE_LEVEL_NAME_AS_INDICATOR_COST;
+            }
             if best.as_ref().is_none_or(|b| total < b.0 - 1e-9) {
                 *best = Some((total, slots.clone()));
             }
@@ -456,6 +468,10 @@ mod tests {
                 "{text}"
             );
         }
+        // And goes back to its column from the 三级 merge (b01 re-damaged: the label in the
+        // last column of a three-column 三级 merge).
+        let p = place(&[(4, "生态效益指标")], &sp, 0);
+        assert_eq!((p.shift, roles_of(&p, &sp)), (-3, vec![Some(Role::Level2)]));
     }
 
     #[test]
