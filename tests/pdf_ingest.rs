@@ -355,3 +355,27 @@ fn garbage_is_an_error_not_a_panic() {
     assert!(pdf::read(b"%PDF-1.4\nnot really", &ReadOptions::default()).is_err());
     assert!(pdf::read(b"", &ReadOptions::default()).is_err());
 }
+
+#[test]
+fn label_column_running_over_pages_keeps_the_table_whole() {
+    // c01 printed landscape with narrower columns: three pages. The 绩效指标 column (A12:A24,
+    // merged) has no horizontal line on pages 2 and 3, so those pages' frames start one column
+    // further right; they still continue the table, and the labels drawn below a page's last
+    // rule (产出指标, 绩效指标) belong to the merged cells, not to rows of their own.
+    let grids = read(&sample("c01_landscape_label_column_over_pages.pdf"));
+    assert_eq!(grids.len(), 1);
+    let g = &grids[0];
+    assert_eq!(g.extraction.method, "lattice");
+    let widths: Vec<usize> = g.rows.iter().map(|r| r.cells.len()).collect();
+    assert!(widths.iter().all(|&w| w == widths[0]), "{widths:?}");
+    // No row holds only a label that spans the whole table after the header.
+    let header = g
+        .rows
+        .iter()
+        .position(|r| r.cells.iter().flatten().any(|c| c.text == "一级指标"))
+        .expect("header row");
+    for r in &g.rows[header..] {
+        let filled: Vec<&str> = r.cells.iter().flatten().map(|c| c.text.as_str()).collect();
+        assert!(filled.len() > 1, "a lone row {filled:?} at {:?}", r.pos);
+    }
+}

@@ -317,9 +317,7 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
                     let continues = first_frame
                         && open.as_ref().is_some_and(|parts| {
                             let last = parts.last().expect("a table has a part");
-                            last.page + 1 == pn
-                                && (last.frame.x0 - frame.x0).abs() < 6.0
-                                && (last.frame.x1 - frame.x1).abs() < 6.0
+                            last.page + 1 == pn && continues_frame(last.frame, frame)
                         });
                     first_frame = false;
                     let part = table::Part {
@@ -372,6 +370,21 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
         .filter(|g| !g.is_empty())
         .filter_map(render)
         .collect()
+}
+
+/// Whether `next`, the first frame of a page, continues `prev`, the last frame of the page
+/// before: the same left and right edges, or one edge the same and the other on one of the
+/// other frame's column lines. A column whose cells all run on over the page break (a merged
+/// label column, `绩效指标` down the side) has no horizontal line on that page to join it to
+/// the frame, so the page's frame starts at the next column.
+fn continues_frame(prev: &Frame, next: &Frame) -> bool {
+    let near = |a: f64, b: f64| (a - b).abs() < 6.0;
+    let on_line =
+        |x: f64, f: &Frame| near(x, f.x0) || near(x, f.x1) || f.vs.iter().any(|s| near(s.pos, x));
+    // One frame's edge at the other's edge, or on one of its column lines.
+    let edge = |p: f64, n: f64| near(p, n) || on_line(p, next) || on_line(n, prev);
+    let (left, right) = (near(prev.x0, next.x0), near(prev.x1, next.x1));
+    (left && edge(prev.x1, next.x1)) || (right && edge(prev.x0, next.x0))
 }
 
 fn render(blocks: Vec<Block>) -> Option<Grid> {
