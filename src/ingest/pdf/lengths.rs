@@ -4,11 +4,14 @@
 //! reference to an object written after the stream. oxidize-pdf does not follow that reference
 //! while it parses the stream: it reads the stream one byte at a time looking for `endstream`,
 //! which is a third of the time it takes to read such a PDF. So before the engine sees the
-//! bytes, each referenced length is measured the way the engine would measure it (up to the
-//! `endstream` keyword, less the end-of-line before it) with a fast byte search, and written
-//! over the reference in place, padded with blanks to the same width: no byte moves, so the
+//! bytes, each referenced length is read from its object (found through one index of the
+//! file's `N G obj` headers) when it agrees with where the `endstream` keyword is, or else
+//! measured up to that keyword less the end-of-line before it, and written over the reference
+//! in place, padded with blanks to the same width: no byte moves, so the
 //! cross-reference table stays right. A reference that cannot be measured this way, or whose
 //! width cannot hold the number, is left for the engine.
+
+use std::collections::HashMap;
 
 use memchr::memmem;
 
@@ -21,6 +24,7 @@ pub fn make_direct(b: &mut [u8]) -> usize {
     let end_finder = memmem::Finder::new(b"endstream");
     let mut from = 0;
     let mut rewritten = 0;
+    let mut objects: Option<HashMap<(u32, u32), usize>> = None;
     while let Some(at) = finder.find(&b[from..]).map(|i| from + i) {
         from = at + 7;
         let Some((ref_start, ref_end)) = reference_after(b, from) else {
@@ -34,14 +38,26 @@ pub fn make_direct(b: &mut [u8]) -> usize {
         let Some(end_kw) = end_finder.find(&b[data_start..]).map(|i| data_start + i) else {
             break;
         };
+        // The length object itself, when it is there and agrees with where `endstream` is:
+        // measuring alone cannot tell a CR that ends the data from one that starts the
+        // end-of-line (`…\r\nendstream` with data ending in 0x0D).
+        let objects = objects.get_or_insert_with(|| object_starts(b));
+        let declared = number_pair(&b[ref_start..ref_end])
+            .and_then(|key| objects.get(&key))
+            .and_then(|&at| declared_length(b, at))
+            .filter(|&n| {
+                data_start
+                    .checked_add(n)
+                    .is_some_and(|e| e <= end_kw && b[e..end_kw].iter().all(|&c| is_white(c)))
+            });
         let body = &b[data_start..end_kw];
-        let len = if body.ends_with(b"\r\n") {
+        let len = declared.unwrap_or(if body.ends_with(b"\r\n") {
             body.len() - 2
         } else if body.ends_with(b"\n") || body.ends_with(b"\r") {
             body.len() - 1
         } else {
             body.len()
-        };
+        });
         let digits = len.to_string();
         if digits.len() <= ref_end - ref_start {
             let slot = &mut b[ref_start..ref_end];
@@ -53,6 +69,72 @@ pub fn make_direct(b: &mut [u8]) -> usize {
         from = end_kw + 9;
     }
     rewritten
+}
+
+/// Where each object's body starts (just after `N G obj`), by `(N, G)`; the last definition
+/// wins, as in a file with incremental updates. One pass over the file.
+fn object_starts(b: &[u8]) -> HashMap<(u32, u32), usize> {
+    let mut out = HashMap::new();
+    for hit in memmem::find_iter(b, b"obj") {
+        let after = hit + 3;
+        if b.get(after)
+            .is_some_and(|&c| !(is_white(c) || b"<[/(".contains(&c)))
+        {
+            continue;
+        }
+        // Backwards: blank, generation, blank, number, and a blank (or the file's start).
+        let mut i = hit;
+        let back_white = |i: &mut usize| {
+            let s = *i;
+            while *i > 0 && is_white(b[*i - 1]) {
+                *i -= 1;
+            }
+            *i < s
+        };
+        let back_digits = |i: &mut usize| -> Option<u32> {
+            let e = *i;
+            while *i > 0 && b[*i - 1].is_ascii_digit() && e - *i < 10 {
+                *i -= 1;
+            }
+            std::str::from_utf8(&b[*i..e]).ok()?.parse().ok()
+        };
+        if !back_white(&mut i) {
+            continue;
+        }
+        let Some(g) = back_digits(&mut i) else {
+            continue;
+        };
+        if !back_white(&mut i) {
+            continue;
+        }
+        let Some(n) = back_digits(&mut i) else {
+            continue;
+        };
+        if i == 0 || is_white(b[i - 1]) {
+            out.insert((n, g), after);
+        }
+    }
+    out
+}
+
+/// `N G` of a reference's bytes (`12 0 R`).
+fn number_pair(r: &[u8]) -> Option<(u32, u32)> {
+    let mut it = std::str::from_utf8(r).ok()?.split_ascii_whitespace();
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+/// The integer an object holds (`1042 endobj`), read from its body's start `at`.
+fn declared_length(b: &[u8], at: usize) -> Option<usize> {
+    let rest = b.get(at..)?;
+    let rest = &rest[rest.iter().position(|&c| !is_white(c))?..];
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 12 {
+        return None;
+    }
+    let n = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    let tail = &rest[digits..];
+    let tail = &tail[tail.iter().position(|&c| !is_white(c))?..];
+    tail.starts_with(b"endobj").then_some(n)
 }
 
 fn is_white(c: u8) -> bool {
@@ -164,6 +246,21 @@ mod tests {
                 proptest::prop_assert!(a == b || a.is_ascii_digit() || *a == b' ');
             }
         }
+    }
+
+    #[test]
+    fn the_length_object_decides_where_measuring_cannot() {
+        // The data ends in a CR byte and the end-of-line is a lone LF: measured alone, the CR
+        // would be taken for half of a CRLF. The length object (here 4) says otherwise.
+        let pdf =
+            "1 0 obj\n<</Length 2 0 R>>\nstream\nab\x01\r\nendstream\nendobj\n2 0 obj\n4\nendobj\n";
+        let (out, n) = fix(pdf);
+        assert_eq!(n, 1);
+        assert!(out.contains("<</Length 4    >>"), "{out:?}");
+        // A length object that disagrees with the file (past endstream) is not believed.
+        let pdf =
+            "1 0 obj\n<</Length 2 0 R>>\nstream\nab\nendstream\nendobj\n2 0 obj\n99\nendobj\n";
+        assert!(fix(pdf).0.contains("<</Length 2    >>"));
     }
 
     #[test]
