@@ -275,7 +275,12 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             }
         }
 
-        if vocab::is_funds_block_label(first_text) {
+        // The funds block starts at its label, or at a header row above it that names text
+        // columns and amounts (任务名称 | 主要内容 | 预算金额（万元）): text extraction puts a label
+        // merged down the block's rows on a middle line, below the first header row.
+        if vocab::is_funds_block_label(first_text)
+            || (state != State::Funds && is_funds_header_row(row))
+        {
             state = State::Funds;
             funds_pos.get_or_insert_with(|| row.pos.clone());
             funds.row(row, true, &mut diags);
@@ -363,6 +368,14 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             confidence: None,
         },
     }
+}
+
+/// A row naming the text columns and the amount columns of a funds table, with no amount.
+fn is_funds_header_row(row: &Row) -> bool {
+    let texts: Vec<&str> = row.filled().map(|(_, c)| c.text.as_str()).collect();
+    texts.iter().any(|t| vocab::is_funds_text_header(t))
+        && texts.iter().any(|t| vocab::is_amount_header(t))
+        && !texts.iter().any(|t| funds::parse_amount(t).is_some())
 }
 
 fn year_of(s: &str) -> Option<i32> {
