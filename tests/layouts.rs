@@ -230,3 +230,25 @@ fn xls_and_ods_read_like_xlsx() {
         assert_eq!(x, strip(convert(&format!("{base}.ods"))), "{base}.ods");
     }
 }
+
+#[test]
+fn merged_cells_unmerged_with_their_text_repeated() {
+    // a02 with every merge undone and its text written into each cell it covered: labels,
+    // field texts and header names repeated across columns and down rows.
+    let t = only_table("layouts/repeated_not_merged.xlsx");
+    assert_eq!(t.name.as_deref(), Some("泰州市司法局"));
+    let labels: Vec<&str> = t.fields.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels.iter().filter(|l| **l == "单位名称").count(),
+        1,
+        "{labels:?}"
+    );
+    assert!(
+        t.fields
+            .iter()
+            .all(|f| !f.text.contains('\n') || f.label != "单位名称")
+    );
+    // One value per value column (半年 | 全年), not one per repeated header cell.
+    assert_eq!(t.indicators[0].values.len(), 2);
+    assert_eq!(t.indicators.len(), 49);
+}

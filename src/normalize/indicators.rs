@@ -11,7 +11,7 @@ use crate::ingest::{Row, SourcePos};
 use crate::model::{Field, Indicator, IndicatorSource, TargetValue};
 
 /// Whether `row` is the header of an indicator block, and its column spans.
-pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
+pub fn parse_header(row: &Row, width: usize, exact: bool) -> Option<Vec<RoleSpan>> {
     // Every level header word (一级指标, 三级, 指标名称, …) has 级 or 指标: most rows stop here.
     if !row
         .filled()
@@ -42,6 +42,20 @@ pub fn parse_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
     if !header {
         return None;
     }
+    // A merged header unmerged with its text repeated (`指标值 | 指标值`) names one column
+    // (in a workbook or ruled PDF, whose columns are exact; text extraction repeats nothing).
+    let (filled, roles): (Vec<_>, Vec<_>) = filled
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .filter(|(i, ((c, t, _), _))| {
+            !exact
+                || i.checked_sub(1)
+                    .and_then(|p| filled.get(p))
+                    .is_none_or(|(pc, pt, ps)| !(pc + *ps as usize == *c && pt == t))
+        })
+        .map(|(_, (f, r))| (*f, r))
+        .unzip();
     let mut spans = Vec::new();
     for (i, ((col, text, col_span), role)) in filled.iter().zip(roles).enumerate() {
         let next = filled.get(i + 1).map(|x| x.0).unwrap_or(width.max(col + 1));
@@ -209,10 +223,18 @@ impl Block {
 
     /// Place one row of the block.
     pub fn row(&mut self, row: &Row, out: &mut Vec<Indicator>, diags: &mut Diags) {
-        let cells: Vec<(usize, &str)> = row
+        let mut cells: Vec<(usize, &str)> = row
             .filled()
             .map(|(c, cell)| (c, cell.text.as_str()))
             .collect();
+        // A merged cell unmerged with its text repeated in every column is one cell: a repeat
+        // in the next column of the same header span says nothing new.
+        if self.max_shift == 0 {
+            let span_of = |c: usize| self.spans.iter().position(|s| s.start <= c && c <= s.end);
+            cells.dedup_by(|b, a| {
+                b.1 == a.1 && span_of(a.0).is_some_and(|j| span_of(b.0) == Some(j))
+            });
+        }
         if cells.is_empty() {
             return;
         }

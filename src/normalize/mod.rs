@@ -226,7 +226,7 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             }
         }
 
-        if let Some(mut spans) = indicators::parse_header(row, width) {
+        if let Some(mut spans) = indicators::parse_header(row, width, max_shift == 0) {
             // In extracted text the header row is damaged like any other: a header that does
             // not start in the table's first column was shifted right.
             let first = spans.first().map_or(0, |s| s.start);
@@ -411,7 +411,14 @@ fn field_pairs(row: &Row) -> (Vec<(String, String)>, Option<usize>) {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut last_col = None;
     let mut first = true;
+    let mut prev: Option<&str> = None;
     for (c, cell) in row.filled() {
+        // A merged cell unmerged with its text repeated in every column (`单位名称 | 单位名称 |
+        // 某局 | 某局`) is one cell: no two neighbours in a field row say the same thing.
+        if prev == Some(cell.text.as_str()) {
+            continue;
+        }
+        prev = Some(cell.text.as_str());
         if first || vocab::field_label(&cell.text).is_some() {
             pairs.push((canon::label(&cell.text), String::new()));
             first = false;
