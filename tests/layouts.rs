@@ -252,3 +252,21 @@ fn merged_cells_unmerged_with_their_text_repeated() {
     assert_eq!(t.indicators[0].values.len(), 2);
     assert_eq!(t.indicators.len(), 49);
 }
+
+#[test]
+fn formulas_with_no_saved_value_read_as_written() {
+    // c01 moved to C4 and written by openpyxl, which stores the text `=100%` as a formula and
+    // saves no value for it: the formula is what the author typed, and reads as the target.
+    let t = only_table("layouts/formulas_without_values.xlsx");
+    let ind = t
+        .indicators
+        .iter()
+        .find(|i| i.level3.as_deref() == Some("法律援助案卷归档规范率"))
+        .expect("indicator");
+    let v = &ind.values[0];
+    assert_eq!(
+        (v.raw.as_str(), v.op.as_deref(), v.number),
+        ("=100%", Some("="), Some(100.0))
+    );
+    assert_eq!(ind.source.cell.as_deref(), Some("F20"));
+}

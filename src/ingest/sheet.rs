@@ -504,6 +504,23 @@ fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestE
             let text = display(cell.get_value(), code);
             push(&mut cells, budget, cell.get_position(), text)?;
         }
+        drop(reader);
+        // A formula with no value saved (a workbook written by a program that never
+        // calculated it; `=100%` typed as text by a script becomes one) would read empty:
+        // its formula is what the author wrote, so it stands in for the value.
+        if extra.has_formulas
+            && let Ok(formulas) = wb.worksheet_formula(&name)
+        {
+            let (r0, c0) = formulas.start().unwrap_or((0, 0));
+            let have: std::collections::HashSet<(u32, u32)> =
+                cells.iter().map(|&(r, c, _)| (r, c)).collect();
+            for (r, c, f) in formulas.used_cells() {
+                let pos = (r0 + r as u32, c0 + c as u32);
+                if !f.is_empty() && !have.contains(&pos) {
+                    push(&mut cells, budget, pos, format!("={f}"))?;
+                }
+            }
+        }
         out.push(RawSheet {
             name,
             cells,

@@ -22,6 +22,9 @@ pub struct SheetExtras {
     pub merges: Vec<Dimensions>,
     pub hidden_rows: Vec<u32>,
     pub hidden_cols: Vec<u32>,
+    /// Whether the sheet has formulas at all (a `</f>` in its cell data): only then is it
+    /// worth asking calamine for them.
+    pub has_formulas: bool,
 }
 
 /// Hidden columns are given as ranges (`min="3" max="16384"`, often to the sheet's last
@@ -107,6 +110,9 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
     out.hidden_cols = expand_ranges(hidden_cols);
     if data_end > data_start {
         out.hidden_rows = hidden_rows(&xml[data_start..data_end])?;
+        let data = &xml[data_start..data_end];
+        out.has_formulas =
+            memmem::find(data, b"</f>").is_some() || memmem::find(data, b":f>").is_some();
     }
     let mut bad_ref = false;
     each_start(&xml[data_end.min(xml.len())..], |e| {

@@ -89,6 +89,7 @@ pub fn read(bytes: &[u8]) -> Option<HashMap<String, SheetExtras>> {
                 merges: x.merges.clone(),
                 hidden_rows: x.hidden_rows.clone(),
                 hidden_cols: x.hidden_cols.clone(),
+                has_formulas: false,
             },
         );
     }
