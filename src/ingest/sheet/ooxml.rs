@@ -22,8 +22,9 @@ pub struct SheetExtras {
     pub merges: Vec<Dimensions>,
     pub hidden_rows: Vec<u32>,
     pub hidden_cols: Vec<u32>,
-    /// Whether the sheet has formulas at all (a `</f>` in its cell data): only then is it
-    /// worth asking calamine for them.
+    /// Whether some formula of the sheet was saved with no value (`<f>…</f><v/>` or no `<v>`
+    /// at all, as scripts write): only then is it worth asking calamine for the formulas.
+    /// Excel and LibreOffice save every formula's value.
     pub has_formulas: bool,
 }
 
@@ -111,8 +112,17 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
     if data_end > data_start {
         out.hidden_rows = hidden_rows(&xml[data_start..data_end])?;
         let data = &xml[data_start..data_end];
-        out.has_formulas =
-            memmem::find(data, b"</f>").is_some() || memmem::find(data, b":f>").is_some();
+        out.has_formulas = [
+            &b"</f></c>"[..],
+            b"</f><v/>",
+            b"</f><v />",
+            b"</f><v></v>",
+            b"/><v/></c>",
+            b"/><v /></c>",
+        ]
+        .iter()
+        .any(|p| memmem::find(data, p).is_some())
+            || memmem::find(data, b":f>").is_some();
     }
     let mut bad_ref = false;
     each_start(&xml[data_end.min(xml.len())..], |e| {
@@ -327,6 +337,21 @@ mod tests {
         );
         // (Scanning back over the text from each of its 200,000 hits would take minutes.)
         assert_eq!(sheet_extras(xml.as_bytes()).unwrap().hidden_rows, vec![1]);
+    }
+
+    #[test]
+    fn formulas_without_values_are_noticed() {
+        let with = |c: &str| {
+            let xml =
+                format!(r#"<worksheet><sheetData><row r="1">{c}</row></sheetData></worksheet>"#);
+            sheet_extras(xml.as_bytes()).unwrap().has_formulas
+        };
+        // Saved by Excel or LibreOffice: the value is there, calamine already gave it.
+        assert!(!with(r#"<c r="A1"><f>SUM(B1:B3)</f><v>6</v></c>"#));
+        assert!(!with(r#"<c r="A1"><v>6</v></c>"#));
+        // Written by a script: no value.
+        assert!(with(r#"<c r="F20"><f>100%</f><v /></c>"#));
+        assert!(with(r#"<c r="F20"><f>100%</f></c>"#));
     }
 
     #[test]
