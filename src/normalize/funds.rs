@@ -63,6 +63,17 @@ impl FundsBlock {
             .filled()
             .map(|(c, cell)| (c, cell.text.clone()))
             .collect();
+        // A merged cell undone with its text repeated in each column it covered is one cell
+        // (`年度资金总额 | 年度资金总额 | 387.00 | 387 | 387`), in a form whose amounts no header
+        // names: there, equal neighbours cannot be two values. Under a header (总额 | 财政拨款)
+        // they can, and the labels stand in label columns the header rows already place.
+        if self.columns.is_empty() {
+            cells.dedup_by(|b, a| match (parse_amount(&a.1), parse_amount(&b.1)) {
+                (None, None) => b.1 == a.1,
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            });
+        }
         let mut anchor_shift = None;
         if first
             && let Some(pos) = cells
