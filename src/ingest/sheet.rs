@@ -49,6 +49,11 @@ pub const MAX_CELLS: usize = 500_000;
 /// every row 16,384 slots wide. A slot costs about 110 bytes.
 pub const MAX_SLOTS: usize = 2_000_000;
 
+/// Excel's grid, XFD1048576: the last row (0-based) and the number of columns. Every reader of
+/// ours holds positions to it.
+const LAST_ROW: u32 = 1_048_575;
+const COLUMNS: u32 = 16_384;
+
 /// One sheet's used cells, before layout.
 struct RawSheet {
     name: String,

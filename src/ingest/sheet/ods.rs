@@ -33,8 +33,8 @@ const OFFICE_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
 /// (16M rows in its "jumbo" sheets), but no table lives out there: empty rows and cells past it
 /// are ignored (they are the padding to the sheet's end), and text past it is an error rather
 /// than a silently shorter table.
-const MAX_ROW: u64 = 1_048_575;
-const MAX_COL: u64 = 16_383;
+const MAX_ROW: u64 = super::LAST_ROW as u64;
+const MAX_COL: u64 = super::COLUMNS as u64 - 1;
 
 /// Read the sheets of an ODS file (`check_zip` has already bounded what its parts inflate to).
 pub(super) fn read(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {

@@ -29,8 +29,8 @@ pub struct SheetExtras {
 }
 
 /// Hidden columns are given as ranges (`min="3" max="16384"`, often to the sheet's last
-/// column); only those up to here can hold a table's cells worth flagging.
-const MAX_COL: u32 = 16_384;
+/// column); only those within the grid can hold a table's cells worth flagging.
+use super::COLUMNS as MAX_COL;
 
 /// The extras of every worksheet of an xlsx package, by sheet name; `None` when the package
 /// cannot be followed. Part sizes were bounded before (`check_zip`).

@@ -30,9 +30,7 @@ const BRT_END_BUNDLE_SHS: u16 = 144;
 const BRT_BUNDLE_SH: u16 = 156;
 const BRT_MERGE_CELL: u16 = 176;
 
-/// The last row and the column count of a sheet (Excel 2007 and later).
-const MAX_ROW: u32 = 1_048_575;
-const MAX_COL: u32 = 16_384;
+use super::{COLUMNS as MAX_COL, LAST_ROW as MAX_ROW};
 
 /// Hidden column ranges are often given out to the last column: a tiny record becomes 16,384
 /// entries. Across the workbook at most this many are kept; sheets past it are left out (their
