@@ -263,6 +263,47 @@ fn ruled(xs: &[f64], top: f64, rows: &[&[&str]]) -> String {
     s
 }
 
+/// The glyphs of page 1 as (char, x0, x1, baseline, size), rounded to 0.01.
+fn glyph_boxes(pdf: &[u8]) -> Vec<(char, f64, f64, f64, f64)> {
+    let doc = perfnorm::ingest::pdf::glyphs::open(pdf).expect("opens");
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    perfnorm::ingest::pdf::glyphs::read_page(&doc, 0)
+        .glyphs
+        .iter()
+        .map(|g| (g.ch, r(g.x0), r(g.x1), r(g.base), r(g.size)))
+        .collect()
+}
+
+#[test]
+fn each_glyph_is_placed_by_the_text_state() {
+    // LibreOffice draws quotes around a word as `[<“> -4001 <”>] TJ`: the kern moves `”` 40
+    // units on. Character spacing and horizontal scaling (`Tc`, `Tz`) move the pen; a scaled
+    // text matrix scales the glyph. Full-width codes take /DW 1000, ASCII the /W 500. The text
+    // state outlives `ET`, so the last object sets `Tc` and `Tz` back.
+    let c = format!(
+        "BT /F1 10 Tf 1 0 0 1 100 700 Tm [<{}> -4001 <{}>] TJ ET\n\
+         BT /F1 10 Tf 2 Tc 50 Tz 1 0 0 1 100 600 Tm <{}> Tj ET\n\
+         BT /F1 1 Tf 0 Tc 100 Tz 12 0 0 12 100 500 Tm <{}> Tj 0 -2 Td <{}> Tj ET\n",
+        hex("“"),
+        hex("”"),
+        hex("中1"),
+        hex("中"),
+        hex("A")
+    );
+    let pdf = mini_pdf(&[(0, 600.0, 800.0, c)]);
+    assert_eq!(
+        glyph_boxes(&pdf),
+        [
+            ('“', 100.0, 110.0, 100.0, 10.0),
+            ('”', 150.01, 160.01, 100.0, 10.0),
+            ('中', 100.0, 105.0, 200.0, 10.0),
+            ('1', 106.0, 108.5, 200.0, 10.0),
+            ('中', 100.0, 112.0, 300.0, 12.0),
+            ('A', 100.0, 106.0, 324.0, 12.0),
+        ]
+    );
+}
+
 #[test]
 fn two_tables_on_one_page_are_two_grids() {
     let mut c = text_at([1.6, 0.0, 0.0, 1.6], 100.0, 800.0, "项目支出绩效目标表");

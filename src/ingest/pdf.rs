@@ -11,6 +11,7 @@
 //!    becomes one-cell rows spanning the table, as in the workbook it was printed from; page
 //!    footers are dropped; a title after a table starts the next grid.
 
+pub mod fonts;
 pub mod glyphs;
 pub mod lattice;
 pub mod lengths;

@@ -3,17 +3,23 @@
 //! Word and WPS draw cell borders), all in *display* coordinates: origin at the top-left of the
 //! page as a viewer shows it (after `/Rotate`), x to the right, y downwards.
 //!
-//! Text decoding (embedded CID fonts with Identity-H, `/W` widths, ToUnicode, the predefined
-//! CJK CMaps such as UniGB-UCS2-H and GBK-EUC-H) is oxidize-pdf's `TextExtractor`, which gives
-//! positioned text fragments; we split those into glyphs. Ruling lines come from our own walk of
-//! the content stream, because oxidize-pdf's `GraphicsExtractor` turns every `re` into four
-//! lines whether it is painted or only clips, and drops filled paths.
+//! oxidize-pdf parses the file and each page's content into operators; one walk of those
+//! operators here gives both the glyphs and the rules. Each glyph is placed from its font's own
+//! advance (`fonts`), text state and matrices as the PDF specification lays them out, so a
+//! `TJ` kern or a `Tc` spacing puts every character where it is drawn. (oxidize-pdf's own
+//! `TextExtractor` gave whole fragments, re-read every font on every page and parsed the
+//! content a second time: over half the time of a conversion. Its `GraphicsExtractor` turns
+//! every `re` into four lines whether it is painted or only clips, and drops filled paths.)
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Cursor;
+use std::rc::Rc;
 
-use oxidize_pdf::parser::content::{ContentOperation as Op, ContentParser};
+use oxidize_pdf::parser::content::{ContentOperation as Op, ContentParser, TextElement};
 use oxidize_pdf::parser::{PdfDictionary, PdfDocument, PdfObject, PdfReader};
-use oxidize_pdf::text::{ExtractionOptions, TextExtractor};
+
+use super::fonts::Font;
 
 /// Work bounds per page, so one hostile page cannot stall a batch.
 const MAX_OPS_PER_PAGE: usize = 2_000_000;
@@ -108,9 +114,8 @@ pub enum OpenError {
 pub struct Document {
     doc: PdfDocument<Cursor<Vec<u8>>>,
     pub pages: u32,
-    /// One text extractor for the whole document: it caches each font (and compiles its
-    /// patterns) once, instead of once per page.
-    text: std::cell::RefCell<Option<TextExtractor>>,
+    /// Fonts read so far, by object: each is read once for the whole document.
+    fonts: RefCell<HashMap<(u32, u16), Rc<Font>>>,
 }
 
 pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
@@ -139,7 +144,7 @@ pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
     Ok(Document {
         doc,
         pages,
-        text: std::cell::RefCell::new(None),
+        fonts: RefCell::new(HashMap::new()),
     })
 }
 
@@ -211,57 +216,28 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
         return out;
     }
 
-    let opts = ExtractionOptions {
-        preserve_layout: true,
-        sort_by_position: false,
-        merge_hyphenated: false,
-        // Headers and footers are filtered later by what they say; a producer that marks
-        // table text as an artifact must not lose it.
-        include_artifacts: true,
-        ..Default::default()
-    };
-    // Taken out while in use: if the engine panics on this page, the next page starts with a
-    // fresh extractor rather than one left half-way.
-    let mut ex = d
-        .text
-        .borrow_mut()
-        .take()
-        .unwrap_or_else(|| TextExtractor::with_options(opts));
-    let result = ex.extract_from_page(&d.doc, index);
-    *d.text.borrow_mut() = Some(ex);
-    match result {
-        Ok(t) => {
-            for f in &t.fragments {
-                if out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
-                    out.problem = Some("too many glyphs; the rest of the page is skipped".into());
-                    break;
-                }
-                let (x, y) = view.point(f.x, f.y);
-                split_fragment(&f.text, x, y, f.width, f.font_size, &mut out.glyphs);
-            }
-        }
-        Err(e) => out.problem = Some(format!("cannot read the page text: {e}")),
-    }
-
     let resources = page_resources(d, &page);
     match content {
-        Ok(data) => {
-            if let Ok(ops) = ContentParser::parse_content(&data) {
-                let mut w = RuleWalker {
-                    doc: &d.doc,
+        Ok(data) => match ContentParser::parse_content(&data) {
+            Ok(ops) => {
+                let mut w = Walker {
+                    doc: d,
                     view,
+                    glyphs: Vec::new(),
                     rules: Vec::new(),
                     ops: 0,
+                    full: false,
                 };
                 w.run(&ops, resources.as_ref(), Gs::default(), 0);
+                if w.full {
+                    out.problem = Some("too many glyphs; the rest of the page is skipped".into());
+                }
+                out.glyphs = w.glyphs;
                 out.rules = w.rules;
             }
-        }
-        Err(e) => {
-            if out.problem.is_none() {
-                out.problem = Some(format!("cannot read the page content: {e}"));
-            }
-        }
+            Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
+        },
+        Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
     }
     out
 }
@@ -289,66 +265,64 @@ pub fn is_wide(c: char) -> bool {
         || (0x20000..=0x3FFFF).contains(&u)
 }
 
-/// Split a positioned fragment into glyphs. The fragment only knows its total advance, so it
-/// is shared out with full-width characters counting twice a half-width one, which is how CJK
-/// fonts are built. Whitespace advances the pen but makes no glyph.
-pub fn split_fragment(text: &str, x: f64, base: f64, width: f64, size: f64, out: &mut Vec<Glyph>) {
-    if !(x.is_finite() && base.is_finite() && width.is_finite() && size.is_finite()) {
-        return;
-    }
-    let size = if size > 0.0 { size } else { 10.0 };
-    let weight = |c: char| if is_wide(c) { 2.0 } else { 1.0 };
-    let total: f64 = text.chars().map(weight).sum();
-    if total <= 0.0 {
-        return;
-    }
-    let natural = size / 2.0;
-    let unit = if width > 0.0 { width / total } else { natural };
-    // A fragment much wider than its characters, with a blank in it: the blank stands for a
-    // kern of a `TJ` array (LibreOffice draws `“` and `”` around `三公经费` as
-    // `[<“> -4001 <”>] TJ`, which the engine returns as one fragment `“ ”` 50 units wide). The
-    // characters keep their natural width and the blanks take the rest, so `”` lands after the
-    // word, where it was drawn, not in the middle of it.
-    let blanks = text.chars().filter(|c| c.is_whitespace()).count();
-    let (unit, blank) = if blanks > 0 && unit > 1.3 * natural {
-        let inked: f64 = text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(weight)
-            .sum();
-        (natural, (width - inked * natural) / blanks as f64)
-    } else {
-        (unit, unit)
-    };
-    let mut pen = x;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            pen += blank;
-            continue;
-        }
-        let w = weight(c) * unit;
-        if !c.is_control() {
-            out.push(Glyph::new(c, pen, pen + w, base, size));
-        }
-        pen += w;
-    }
-}
-
-/// Graphics state the rule walker needs.
-#[derive(Debug, Clone, Copy)]
+/// The graphics state the walker needs, text state included (`q`/`Q` save and restore it).
+#[derive(Debug, Clone)]
 struct Gs {
     ctm: [f64; 6],
     stroke_white: bool,
     fill_white: bool,
+    font: Option<Rc<Font>>,
+    /// `Tf` size, `Tc`, `Tw`, `Tz` (as a fraction), `TL`, `Ts`.
+    size: f64,
+    char_space: f64,
+    word_space: f64,
+    h_scale: f64,
+    leading: f64,
+    rise: f64,
 }
 
 impl Default for Gs {
     fn default() -> Self {
         Gs {
-            ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            ctm: IDENTITY,
             stroke_white: false,
             fill_white: false,
+            font: None,
+            size: 0.0,
+            char_space: 0.0,
+            word_space: 0.0,
+            h_scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
         }
+    }
+}
+
+const IDENTITY: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// The text matrix and the text line matrix of a `BT … ET` object.
+#[derive(Debug, Clone, Copy)]
+struct TextPos {
+    tm: [f64; 6],
+    line: [f64; 6],
+}
+
+impl TextPos {
+    fn new() -> TextPos {
+        TextPos {
+            tm: IDENTITY,
+            line: IDENTITY,
+        }
+    }
+
+    fn set(&mut self, m: [f64; 6]) {
+        self.tm = m;
+        self.line = m;
+    }
+
+    /// `Td`: the start of the next line, offset from the start of this one.
+    fn next_line(&mut self, tx: f64, ty: f64) {
+        self.set(concat([1.0, 0.0, 0.0, 1.0, tx, ty], self.line));
     }
 }
 
@@ -365,6 +339,12 @@ fn concat(m: [f64; 6], ctm: [f64; 6]) -> [f64; 6] {
     ]
 }
 
+/// Move the text matrix along its own x axis (`[1 0 0 1 tx 0] × Tm`).
+fn translate(tm: &mut [f64; 6], tx: f64) {
+    tm[4] += tx * tm[0];
+    tm[5] += tx * tm[1];
+}
+
 fn apply(m: &[f64; 6], x: f64, y: f64) -> (f64, f64) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
@@ -373,16 +353,22 @@ fn is_white(components: &[f32]) -> bool {
     !components.is_empty() && components.iter().all(|&v| v >= 0.95)
 }
 
-struct RuleWalker<'a> {
-    doc: &'a PdfDocument<Cursor<Vec<u8>>>,
+struct Walker<'a> {
+    doc: &'a Document,
     view: View,
+    glyphs: Vec<Glyph>,
     rules: Vec<Rule>,
     ops: usize,
+    /// The page reached `MAX_GLYPHS_PER_PAGE`.
+    full: bool,
 }
 
-impl RuleWalker<'_> {
+impl Walker<'_> {
     fn run(&mut self, ops: &[Op], resources: Option<&PdfDictionary>, mut gs: Gs, depth: u32) {
         let mut stack: Vec<Gs> = Vec::new();
+        let mut text = TextPos::new();
+        // Fonts of these resources by name, so each `Tf` is one lookup.
+        let mut fonts: HashMap<&str, Option<Rc<Font>>> = HashMap::new();
         // Subpaths in display coordinates; `rects` holds `re` rectangles separately because a
         // thin filled rectangle is a ruling line while other filled shapes are not.
         let mut segs: Vec<((f64, f64), (f64, f64))> = Vec::new();
@@ -399,7 +385,7 @@ impl RuleWalker<'_> {
                 self.view.point(ux, uy)
             };
             match op {
-                Op::SaveGraphicsState => stack.push(gs),
+                Op::SaveGraphicsState => stack.push(gs.clone()),
                 Op::RestoreGraphicsState => {
                     if let Some(s) = stack.pop() {
                         gs = s;
@@ -503,9 +489,53 @@ impl RuleWalker<'_> {
                     start = None;
                     cur = None;
                 }
+                Op::BeginText => text = TextPos::new(),
+                Op::SetFont(name, size) => {
+                    gs.size = *size as f64;
+                    gs.font = fonts
+                        .entry(name.as_str())
+                        .or_insert_with(|| self.font(resources, name))
+                        .clone();
+                }
+                Op::SetCharSpacing(v) => gs.char_space = *v as f64,
+                Op::SetWordSpacing(v) => gs.word_space = *v as f64,
+                Op::SetHorizontalScaling(v) => gs.h_scale = *v as f64 / 100.0,
+                Op::SetLeading(v) => gs.leading = *v as f64,
+                Op::SetTextRise(v) => gs.rise = *v as f64,
+                Op::SetTextMatrix(a, b, c, d, e, f) => {
+                    text.set([*a, *b, *c, *d, *e, *f].map(|v| v as f64))
+                }
+                Op::MoveText(x, y) => text.next_line(*x as f64, *y as f64),
+                Op::MoveTextSetLeading(x, y) => {
+                    gs.leading = -*y as f64;
+                    text.next_line(*x as f64, *y as f64);
+                }
+                Op::NextLine => text.next_line(0.0, -gs.leading),
+                Op::ShowText(bytes) => self.show(&gs, &mut text.tm, bytes),
+                Op::NextLineShowText(bytes) => {
+                    text.next_line(0.0, -gs.leading);
+                    self.show(&gs, &mut text.tm, bytes);
+                }
+                Op::SetSpacingNextLineShowText(aw, ac, bytes) => {
+                    gs.word_space = *aw as f64;
+                    gs.char_space = *ac as f64;
+                    text.next_line(0.0, -gs.leading);
+                    self.show(&gs, &mut text.tm, bytes);
+                }
+                Op::ShowTextArray(items) => {
+                    for item in items {
+                        match item {
+                            TextElement::Text(bytes) => self.show(&gs, &mut text.tm, bytes),
+                            TextElement::Spacing(n) => {
+                                let tx = -(*n as f64) / 1000.0 * gs.size * gs.h_scale;
+                                translate(&mut text.tm, tx);
+                            }
+                        }
+                    }
+                }
                 Op::PaintXObject(name) if depth < MAX_FORM_DEPTH => {
                     if let Some((ops, res, matrix)) = self.load_form(resources, name) {
-                        let mut inner = gs;
+                        let mut inner = gs.clone();
                         if let Some(m) = matrix {
                             inner.ctm = concat(m, gs.ctm);
                         }
@@ -514,6 +544,78 @@ impl RuleWalker<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Draw a string with the current font: one glyph per character, each placed and sized
+    /// by the text rendering matrix, then the pen moved by the code's advance.
+    fn show(&mut self, gs: &Gs, tm: &mut [f64; 6], bytes: &[u8]) {
+        let Some(font) = gs.font.clone() else {
+            return;
+        };
+        let m = concat(*tm, gs.ctm);
+        // The font size on the page: the text size times the matrices' vertical scale.
+        let size = gs.size * m[2].hypot(m[3]);
+        font.each(bytes, |shown| {
+            let w = shown.code.width * font.scale;
+            let m = concat(*tm, gs.ctm);
+            let ink = w * gs.size * gs.h_scale;
+            // A code with no Unicode is still drawn: U+FFFD keeps its place and lets the
+            // reader say how much of the text could not be read.
+            let text = shown.code.text.as_deref().unwrap_or("\u{FFFD}");
+            let (ux0, uy0) = apply(&m, 0.0, gs.rise);
+            let (ux1, uy1) = apply(&m, ink, gs.rise);
+            let (x0, base) = self.view.point(ux0, uy0);
+            let (x1, _) = self.view.point(ux1, uy1);
+            self.place(text, x0, x1, base, size);
+            let space = if shown.word_space { gs.word_space } else { 0.0 };
+            let advance = (w * gs.size + gs.char_space + space) * gs.h_scale;
+            translate(tm, advance);
+        });
+    }
+
+    /// The glyphs of one code's text between x0 and x1 (several for a ligature); whitespace
+    /// is no glyph.
+    fn place(&mut self, text: &str, x0: f64, x1: f64, base: f64, size: f64) {
+        if !(x0.is_finite() && x1.is_finite() && base.is_finite() && size.is_finite()) {
+            return;
+        }
+        let (x0, x1) = (x0.min(x1), x0.max(x1));
+        let n = text.chars().count().max(1) as f64;
+        let step = (x1 - x0) / n;
+        for (i, c) in text.chars().enumerate() {
+            if c.is_whitespace() || c.is_control() && c != '\u{FFFD}' {
+                continue;
+            }
+            if self.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+                self.full = true;
+                return;
+            }
+            let a = x0 + step * i as f64;
+            self.glyphs.push(Glyph::new(c, a, a + step, base, size));
+        }
+    }
+
+    /// The font a `Tf` names in these resources.
+    fn font(&self, resources: Option<&PdfDictionary>, name: &str) -> Option<Rc<Font>> {
+        let fonts = match resources?.get("Font")? {
+            PdfObject::Dictionary(d) => d.clone(),
+            PdfObject::Reference(n, g) => self.doc.doc.get_object(*n, *g).ok()?.as_dict()?.clone(),
+            _ => return None,
+        };
+        match fonts.get(name)? {
+            PdfObject::Reference(n, g) => {
+                let key = (*n, *g);
+                if let Some(f) = self.doc.fonts.borrow().get(&key) {
+                    return Some(f.clone());
+                }
+                let obj = self.doc.doc.get_object(*n, *g).ok()?;
+                let font = Rc::new(Font::load(&self.doc.doc, obj.as_dict()?));
+                self.doc.fonts.borrow_mut().insert(key, font.clone());
+                Some(font)
+            }
+            PdfObject::Dictionary(d) => Some(Rc::new(Font::load(&self.doc.doc, d))),
+            _ => None,
         }
     }
 
@@ -547,11 +649,11 @@ impl RuleWalker<'_> {
     ) -> Option<(Vec<Op>, Option<PdfDictionary>, Option<[f64; 6]>)> {
         let xobjects = match resources?.get("XObject")? {
             PdfObject::Dictionary(d) => d.clone(),
-            PdfObject::Reference(n, g) => self.doc.get_object(*n, *g).ok()?.as_dict()?.clone(),
+            PdfObject::Reference(n, g) => self.doc.doc.get_object(*n, *g).ok()?.as_dict()?.clone(),
             _ => return None,
         };
         let (n, g) = xobjects.get(name)?.as_reference()?;
-        let PdfObject::Stream(stream) = self.doc.get_object(n, g).ok()? else {
+        let PdfObject::Stream(stream) = self.doc.doc.get_object(n, g).ok()? else {
             return None;
         };
         if stream
@@ -563,11 +665,12 @@ impl RuleWalker<'_> {
         {
             return None;
         }
-        let data = stream.decode(&self.doc.options()).ok()?;
+        let data = self.doc.doc.decode_stream(&stream).ok()?;
         let ops = ContentParser::parse_content(&data).ok()?;
         let res = match stream.dict.get("Resources") {
             Some(PdfObject::Dictionary(d)) => Some(d.clone()),
             Some(PdfObject::Reference(rn, rg)) => self
+                .doc
                 .doc
                 .get_object(*rn, *rg)
                 .ok()
@@ -603,29 +706,6 @@ fn min_max(it: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_fragments_by_width_class() {
-        let mut g = Vec::new();
-        split_fragment("预算 12", 10.0, 100.0, 30.0, 10.0, &mut g);
-        // weights 2+2+1+1+1 = 7 units of 30/7
-        assert_eq!(g.len(), 4);
-        assert_eq!(g[0].ch, '预');
-        assert!((g[1].x1 - (10.0 + 4.0 * 30.0 / 7.0)).abs() < 1e-9);
-        assert!((g[2].x0 - (10.0 + 5.0 * 30.0 / 7.0)).abs() < 1e-9);
-    }
-
-    #[test]
-    fn a_kern_made_blank_takes_the_slack() {
-        // a02 printed at 60%: `[<“> -4001 <”>] TJ` at x 456.9, size 10, 50.4 wide in all; the
-        // word `三公经费` between the marks is drawn on its own from 462.1 to 502.1.
-        let mut g = Vec::new();
-        split_fragment("“ ”", 456.9, 100.0, 50.4, 10.0, &mut g);
-        assert_eq!(g.len(), 2);
-        assert!((g[0].x0 - 456.9).abs() < 1e-9 && (g[0].x1 - 461.9).abs() < 1e-9);
-        assert!((g[1].x0 - 502.3).abs() < 1e-9, "{}", g[1].x0);
-        assert!(g[1].mid_x() > 502.1 - 5.0, "after 费's middle");
-    }
 
     #[test]
     fn rotated_views_read_the_right_way_round() {
