@@ -11,6 +11,8 @@
 //!    becomes one-cell rows spanning the table, as in the workbook it was printed from; page
 //!    footers are dropped; a title after a table starts the next grid.
 
+pub mod cmap;
+pub mod content;
 pub mod fonts;
 pub mod glyphs;
 pub mod lattice;
@@ -41,7 +43,7 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     let max_pages = opts.limits.max_pages;
     let deadline = opts.limits.deadline();
     // Before the engine sees the bytes: nesting past its recursion aborts the process.
-    if let Some(at) = nesting::too_deep(bytes, nesting::MAX_NESTING, true) {
+    if let Some(at) = nesting::too_deep(bytes, nesting::MAX_NESTING) {
         return Err(IngestError::Pdf {
             page: None,
             reason: format!(
@@ -234,8 +236,10 @@ fn geometry(page: &PageContent) -> PageGeom<'_> {
 
 fn footer_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // `[0-9０-９]`, not `\d`: Unicode's `\d` has dozens of ranges and made this one pattern
+    // 4 M instructions to compile, a tenth of converting a small PDF.
     RE.get_or_init(|| {
-        Regex::new(r"^(第\s*\d+\s*页\s*[，,]?\s*(共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页|[-－—]?\s*\d{1,4}\s*[-－—]?|\d+\s*/\s*\d+|Page\s+\d+(\s+of\s+\d+)?)$")
+        Regex::new(r"^(第\s*[0-9０-９]+\s*页\s*[，,]?\s*(共\s*[0-9０-９]+\s*页)?|共\s*[0-9０-９]+\s*页\s*第\s*[0-9０-９]+\s*页|[-－—]?\s*[0-9０-９]{1,4}\s*[-－—]?|[0-9０-９]+\s*/\s*[0-9０-９]+|Page\s+[0-9０-９]+(\s+of\s+[0-9０-９]+)?)$")
             .expect("footer pattern")
     })
 }

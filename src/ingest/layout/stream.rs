@@ -39,7 +39,7 @@ pub struct Line {
 
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(第\s*\d+\s*页\s*[，,]?\s*(共\s*\d+\s*页)?|共\s*\d+\s*页\s*[，,]?\s*第\s*\d+\s*页|[-－—]\s*\d{1,4}\s*[-－—]|\d+\s*/\s*\d+|Page\s+\d+(\s+of\s+\d+)?)$",
+        r"^(第\s*[0-9０-９]+\s*页\s*[，,]?\s*(共\s*[0-9０-９]+\s*页)?|共\s*[0-9０-９]+\s*页\s*[，,]?\s*第\s*[0-9０-９]+\s*页|[-－—]\s*[0-9０-９]{1,4}\s*[-－—]|[0-9０-９]+\s*/\s*[0-9０-９]+|Page\s+[0-9０-９]+(\s+of\s+[0-9０-９]+)?)$",
     )
     .expect("footer pattern")
 });

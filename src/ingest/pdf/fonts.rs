@@ -15,8 +15,9 @@ use std::io::Cursor;
 
 use oxidize_pdf::parser::{PdfDictionary, PdfDocument, PdfObject};
 use oxidize_pdf::text::cid_to_unicode::AdobeCidCollection as CidCollection;
-use oxidize_pdf::text::cmap::{CMap, CMapType};
 use oxidize_pdf::text::glyph_name_to_unicode_sequence;
+
+use super::cmap::CMap;
 
 type Doc = PdfDocument<Cursor<Vec<u8>>>;
 
@@ -74,15 +75,22 @@ impl CidWidths {
     }
 }
 
+// A handful of fonts per document: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Kind {
-    /// Every code precomputed.
-    Simple(Vec<Code>),
+    /// One byte a code; each decoded when first shown (a subset font uses a few dozen).
+    Simple {
+        source: Simple,
+        memo: RefCell<Vec<Option<Code>>>,
+    },
     Composite {
         split: Split,
         fallback: Fallback,
         /// Code → CID, where we know it (Identity: the code itself).
         cid: CidOf,
+        /// An embedded encoding CMap (`CidOf::Embedded`).
+        encoding: Option<CMap>,
         widths: CidWidths,
         /// Codes already decoded.
         memo: RefCell<HashMap<u32, Code>>,
@@ -97,6 +105,8 @@ enum CidOf {
     UnicodeAscii,
     /// GB-EUC-H and GBK-EUC-H put single-byte ASCII at the half-width CIDs from 814.
     GbAscii,
+    /// The font's own encoding CMap says.
+    Embedded,
     Unknown,
 }
 
@@ -123,7 +133,7 @@ impl Font {
         let tounicode = dict
             .get("ToUnicode")
             .and_then(|o| stream_bytes(doc, o))
-            .and_then(|b| CMap::parse(&b).ok());
+            .map(|b| CMap::parse(&b));
         if subtype == "Type0" {
             return Font::composite(doc, dict, tounicode);
         }
@@ -138,9 +148,12 @@ impl Font {
         } else {
             0.001
         };
-        let codes = simple_codes(doc, dict, tounicode.as_ref(), subtype == "Type3");
+        let source = Simple::read(doc, dict, subtype == "Type3");
         Font {
-            kind: Kind::Simple(codes),
+            kind: Kind::Simple {
+                source,
+                memo: RefCell::new(vec![None; 256]),
+            },
             tounicode,
             scale,
         }
@@ -160,23 +173,23 @@ impl Font {
             })
             .unwrap_or_default();
         let collection = CidCollection::from_ordering(&ordering);
+        let mut encoding = None;
         let (split, fallback, cid) = match resolve(doc, dict.get("Encoding")) {
             Some(PdfObject::Name(n)) => predefined(&n.0, collection),
             Some(PdfObject::Stream(s)) => {
-                let ranges = doc
-                    .decode_stream(&s)
-                    .ok()
-                    .and_then(|b| CMap::parse(&b).ok())
-                    .map(|c| {
-                        c.codespace_ranges
-                            .iter()
-                            .map(|r| (r.start.clone(), r.end.clone()))
-                            .collect::<Vec<_>>()
-                    })
-                    .filter(|r| !r.is_empty());
-                match ranges {
-                    Some(r) => (Split::Ranges(r), Fallback::None, CidOf::Unknown),
-                    None => (Split::Two, Fallback::None, CidOf::Unknown),
+                let cmap = doc.decode_stream(&s).ok().map(|b| CMap::parse(&b));
+                let parent = cmap.as_ref().and_then(|c| c.parent.clone());
+                match cmap {
+                    Some(c) if !c.codespace.is_empty() => {
+                        let split = Split::Ranges(c.codespace.clone());
+                        encoding = Some(c);
+                        (split, Fallback::None, CidOf::Embedded)
+                    }
+                    // No codespace of its own: its predefined parent's rules.
+                    _ => match parent {
+                        Some(p) => predefined(&p, collection),
+                        None => (Split::Two, Fallback::None, CidOf::Unknown),
+                    },
                 }
             }
             _ => (Split::Two, Fallback::None, CidOf::Identity),
@@ -186,6 +199,7 @@ impl Font {
                 split,
                 fallback,
                 cid,
+                encoding,
                 widths: cid_widths(doc, &descendant),
                 memo: RefCell::new(HashMap::new()),
             },
@@ -197,10 +211,13 @@ impl Font {
     /// Each code of `bytes` in order.
     pub fn each(&self, bytes: &[u8], mut f: impl FnMut(Shown)) {
         match &self.kind {
-            Kind::Simple(codes) => {
+            Kind::Simple { source, memo } => {
+                let mut memo = memo.borrow_mut();
                 for &b in bytes {
+                    let code = memo[b as usize]
+                        .get_or_insert_with(|| source.code(b, self.tounicode.as_ref()));
                     f(Shown {
-                        code: &codes[b as usize],
+                        code,
                         word_space: b == b' ',
                     });
                 }
@@ -209,6 +226,7 @@ impl Font {
                 split,
                 fallback,
                 cid,
+                encoding,
                 widths,
                 memo,
             } => {
@@ -218,9 +236,9 @@ impl Font {
                     let n = code_len(split, &bytes[at..]).min(bytes.len() - at).max(1);
                     let raw = &bytes[at..at + n];
                     let key = raw.iter().fold(n as u32, |k, &b| (k << 8) | b as u32);
-                    let code = memo
-                        .entry(key)
-                        .or_insert_with(|| self.decode_composite(raw, fallback, *cid, widths));
+                    let code = memo.entry(key).or_insert_with(|| {
+                        self.decode_composite(raw, fallback, *cid, encoding.as_ref(), widths)
+                    });
                     f(Shown {
                         code,
                         word_space: n == 1 && raw[0] == b' ',
@@ -231,7 +249,14 @@ impl Font {
         }
     }
 
-    fn decode_composite(&self, raw: &[u8], fallback: &Fallback, cid: CidOf, w: &CidWidths) -> Code {
+    fn decode_composite(
+        &self,
+        raw: &[u8],
+        fallback: &Fallback,
+        cid: CidOf,
+        encoding: Option<&CMap>,
+        w: &CidWidths,
+    ) -> Code {
         let value = raw.iter().fold(0u32, |k, &b| (k << 8) | b as u32);
         let text = self
             .tounicode
@@ -257,6 +282,7 @@ impl Font {
                 0x21..=0x7E => Some(814 + value - 0x21),
                 _ => None,
             },
+            CidOf::Embedded => encoding.and_then(|e| e.cid(raw)),
             CidOf::Unknown => None,
         };
         let width = match cid {
@@ -329,10 +355,7 @@ fn code_len(split: &Split, bytes: &[u8]) -> usize {
             .find(|&n| {
                 n <= bytes.len()
                     && ranges.iter().any(|(a, b)| {
-                        a.len() == n
-                            && b.len() == n
-                            && bytes[..n] >= a[..]
-                            && bytes[..n] <= b[..]
+                        a.len() == n && b.len() == n && bytes[..n] >= a[..] && bytes[..n] <= b[..]
                     })
             })
             .unwrap_or(1),
@@ -347,75 +370,98 @@ fn utf16(raw: &[u8]) -> Option<Box<str>> {
     (!s.is_empty()).then(|| s.into())
 }
 
+/// A code's text from a ToUnicode map; codes it leaves out, from the predefined map it names
+/// with `usecmap` (Identity: the code is UTF-16; Adobe-…-UCS2: the code is a CID).
 fn unicode_of(map: &CMap, code: &[u8]) -> Option<Box<str>> {
-    let mapped = map.map(code)?;
-    let s = match map.cmap_type {
-        CMapType::ToUnicode | CMapType::Predefined(_) => utf16(&mapped)?.into_string(),
-        CMapType::CIDMap => return None,
-    };
-    // A map to NUL or other controls is a producer's placeholder, not text.
-    (!s.is_empty() && !s.chars().all(|c| c.is_control() && c != '\t')).then(|| s.into())
+    map.text(code).or_else(|| match map.parent.as_deref()? {
+        "Identity-H" | "Identity-V" if code.len() == 2 => utf16(code),
+        parent => {
+            let ordering = parent.strip_prefix("Adobe-")?.strip_suffix("-UCS2")?;
+            let cid = u16::try_from(code.iter().fold(0u32, |k, &b| (k << 8) | b as u32)).ok()?;
+            CidCollection::from_ordering(ordering)?
+                .cid_to_unicode_sequence(cid)
+                .map(Into::into)
+        }
+    })
 }
 
-/// The 256 codes of a simple font.
-fn simple_codes(doc: &Doc, dict: &PdfDictionary, map: Option<&CMap>, type3: bool) -> Vec<Code> {
-    let (base, differences) = match resolve(doc, dict.get("Encoding")) {
-        Some(PdfObject::Name(n)) => (Some(n.0), HashMap::new()),
-        Some(PdfObject::Dictionary(d)) => (
-            name_of(d.get("BaseEncoding")),
-            differences(doc, d.get("Differences")),
-        ),
-        _ => (None, HashMap::new()),
-    };
-    let first = int_of(doc, dict.get("FirstChar")).unwrap_or(0);
-    let widths: Vec<f64> = resolve(doc, dict.get("Widths"))
-        .and_then(|o| {
-            o.as_array().map(|a| {
-                a.0.iter()
-                    .map(|v| {
-                        resolve(doc, Some(v))
-                            .and_then(|v| v.as_real())
-                            .unwrap_or(0.0)
-                    })
-                    .collect()
-            })
-        })
-        .unwrap_or_default();
-    let missing = resolve(doc, dict.get("FontDescriptor"))
-        .and_then(|o| {
-            o.as_dict()
-                .and_then(|d| resolve(doc, d.get("MissingWidth")))
-        })
-        .and_then(|o| o.as_real());
-    let encoding = match base.as_deref() {
-        Some("WinAnsiEncoding") => Some(encoding_rs::WINDOWS_1252),
-        Some("MacRomanEncoding") => Some(encoding_rs::MACINTOSH),
-        _ => None,
-    };
-    (0..=255u8)
-        .map(|b| {
-            let text = map
-                .and_then(|m| unicode_of(m, &[b]))
-                .or_else(|| {
-                    differences
-                        .get(&b)
-                        .and_then(|n| glyph_name_to_unicode_sequence(n))
-                        .map(Into::into)
+/// What a simple font says about its codes.
+#[derive(Debug)]
+struct Simple {
+    encoding: Option<&'static encoding_rs::Encoding>,
+    differences: HashMap<u8, String>,
+    first: i64,
+    widths: Vec<f64>,
+    missing: Option<f64>,
+    type3: bool,
+}
+
+impl Simple {
+    fn read(doc: &Doc, dict: &PdfDictionary, type3: bool) -> Simple {
+        let (base, differences) = match resolve(doc, dict.get("Encoding")) {
+            Some(PdfObject::Name(n)) => (Some(n.0), HashMap::new()),
+            Some(PdfObject::Dictionary(d)) => (
+                name_of(d.get("BaseEncoding")),
+                differences(doc, d.get("Differences")),
+            ),
+            _ => (None, HashMap::new()),
+        };
+        let widths: Vec<f64> = resolve(doc, dict.get("Widths"))
+            .and_then(|o| {
+                o.as_array().map(|a| {
+                    a.0.iter()
+                        .map(|v| {
+                            resolve(doc, Some(v))
+                                .and_then(|v| v.as_real())
+                                .unwrap_or(0.0)
+                        })
+                        .collect()
                 })
-                .or_else(|| base_encoding(encoding, b, type3));
-            let index = b as i64 - first;
-            let width = usize::try_from(index)
-                .ok()
-                .and_then(|i| widths.get(i).copied())
-                .filter(|w| w.is_finite())
-                .or(missing)
-                .unwrap_or_else(|| match text.as_deref().and_then(|t| t.chars().next()) {
-                    Some(c) if super::glyphs::is_wide(c) => 1000.0,
-                    _ => 500.0,
-                });
-            Code { text, width }
-        })
-        .collect()
+            })
+            .unwrap_or_default();
+        Simple {
+            encoding: match base.as_deref() {
+                Some("WinAnsiEncoding") => Some(encoding_rs::WINDOWS_1252),
+                Some("MacRomanEncoding") => Some(encoding_rs::MACINTOSH),
+                _ => None,
+            },
+            differences,
+            first: int_of(doc, dict.get("FirstChar")).unwrap_or(0),
+            widths,
+            missing: resolve(doc, dict.get("FontDescriptor"))
+                .and_then(|o| {
+                    o.as_dict()
+                        .and_then(|d| resolve(doc, d.get("MissingWidth")))
+                })
+                .and_then(|o| o.as_real()),
+            type3,
+        }
+    }
+
+    /// Code `b`: its text from the ToUnicode map, else its `/Differences` glyph name, else
+    /// the base encoding; its width from `/Widths`, else `/MissingWidth`.
+    fn code(&self, b: u8, map: Option<&CMap>) -> Code {
+        // Some producers key a simple font's ToUnicode entries with two bytes.
+        let text = map
+            .and_then(|m| unicode_of(m, &[b]).or_else(|| unicode_of(m, &[0, b])))
+            .or_else(|| {
+                self.differences
+                    .get(&b)
+                    .and_then(|n| glyph_name_to_unicode_sequence(n))
+                    .map(Into::into)
+            })
+            .or_else(|| base_encoding(self.encoding, b, self.type3));
+        let width = usize::try_from(b as i64 - self.first)
+            .ok()
+            .and_then(|i| self.widths.get(i).copied())
+            .filter(|w| w.is_finite())
+            .or(self.missing)
+            .unwrap_or_else(|| match text.as_deref().and_then(|t| t.chars().next()) {
+                Some(c) if super::glyphs::is_wide(c) => 1000.0,
+                _ => 500.0,
+            });
+        Code { text, width }
+    }
 }
 
 /// A code in the font's base encoding: WinAnsi, MacRoman, or StandardEncoding (the default

@@ -16,9 +16,10 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::rc::Rc;
 
-use oxidize_pdf::parser::content::{ContentOperation as Op, ContentParser, TextElement};
+use oxidize_pdf::parser::content::ContentParser;
 use oxidize_pdf::parser::{PdfDictionary, PdfDocument, PdfObject, PdfReader};
 
+use super::content::{self, Operand};
 use super::fonts::Font;
 
 /// Work bounds per page, so one hostile page cannot stall a batch.
@@ -26,6 +27,8 @@ const MAX_OPS_PER_PAGE: usize = 2_000_000;
 const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 const MAX_RULES_PER_PAGE: usize = 20_000;
 const MAX_FORM_DEPTH: u32 = 8;
+/// Graphics states saved (`q`) and not yet restored: real pages nest a few.
+const MAX_SAVES: usize = 1_000;
 
 /// One drawn character.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,43 +203,27 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
     let view = View::new(page.rotation, page.media_box);
     (out.width, out.height) = view.size();
 
-    // The content first, so a page whose content nests deeper than the engine's recursion can
-    // take (which would abort the process, not panic) is refused before the engine parses it.
     let content = page
         .content_streams_with_document(&d.doc)
         .map(ContentParser::combine_streams_owned);
-    if let Ok(data) = &content
-        && let Some(at) = super::nesting::too_deep(data, super::nesting::MAX_NESTING, false)
-    {
-        out.problem = Some(format!(
-            "the page content nests arrays or dictionaries more than {} deep (at byte {at}); \
-             the page is skipped",
-            super::nesting::MAX_NESTING
-        ));
-        return out;
-    }
-
     let resources = page_resources(d, &page);
     match content {
-        Ok(data) => match ContentParser::parse_content(&data) {
-            Ok(ops) => {
-                let mut w = Walker {
-                    doc: d,
-                    view,
-                    glyphs: Vec::new(),
-                    rules: Vec::new(),
-                    ops: 0,
-                    full: false,
-                };
-                w.run(&ops, resources.as_ref(), Gs::default(), 0);
-                if w.full {
-                    out.problem = Some("too many glyphs; the rest of the page is skipped".into());
-                }
-                out.glyphs = w.glyphs;
-                out.rules = w.rules;
+        Ok(data) => {
+            let mut w = Walker {
+                doc: d,
+                view,
+                glyphs: Vec::new(),
+                rules: Vec::new(),
+                ops: 0,
+                full: false,
+            };
+            w.run(&data, resources.as_ref(), Gs::default(), 0);
+            if w.full {
+                out.problem = Some("too many glyphs; the rest of the page is skipped".into());
             }
-            Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
-        },
+            out.glyphs = w.glyphs;
+            out.rules = w.rules;
+        }
         Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
     }
     out
@@ -349,8 +336,16 @@ fn apply(m: &[f64; 6], x: f64, y: f64) -> (f64, f64) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
-fn is_white(components: &[f32]) -> bool {
-    !components.is_empty() && components.iter().all(|&v| v >= 0.95)
+/// Whether a colour operator sets white (or near it), from its operands: one gray, three RGB or
+/// four CMYK components. `None` when it cannot tell (a pattern, a colour space we do not know).
+fn white(op: &[u8], args: &[Operand]) -> Option<bool> {
+    let v: Vec<f64> = args.iter().map(Operand::num).collect::<Option<_>>()?;
+    let cmyk = matches!(op, b"K" | b"k") || v.len() == 4;
+    match v.len() {
+        1 | 3 if !cmyk => Some(v.iter().all(|&c| c >= 0.95)),
+        4 => Some(v.iter().all(|&c| c <= 0.05)),
+        _ => None,
+    }
 }
 
 struct Walker<'a> {
@@ -364,86 +359,105 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn run(&mut self, ops: &[Op], resources: Option<&PdfDictionary>, mut gs: Gs, depth: u32) {
+    fn run(&mut self, data: &[u8], resources: Option<&PdfDictionary>, mut gs: Gs, depth: u32) {
         let mut stack: Vec<Gs> = Vec::new();
         let mut text = TextPos::new();
         // Fonts of these resources by name, so each `Tf` is one lookup.
-        let mut fonts: HashMap<&str, Option<Rc<Font>>> = HashMap::new();
+        let mut fonts: HashMap<Vec<u8>, Option<Rc<Font>>> = HashMap::new();
         // Subpaths in display coordinates; `rects` holds `re` rectangles separately because a
         // thin filled rectangle is a ruling line while other filled shapes are not.
         let mut segs: Vec<((f64, f64), (f64, f64))> = Vec::new();
         let mut rects: Vec<[(f64, f64); 4]> = Vec::new();
         let mut start: Option<(f64, f64)> = None;
         let mut cur: Option<(f64, f64)> = None;
-        for op in ops {
+        content::each_op(data, |op, args| {
             self.ops += 1;
             if self.ops > MAX_OPS_PER_PAGE || self.rules.len() >= MAX_RULES_PER_PAGE {
-                return;
+                return false;
             }
-            let pt = |gs: &Gs, x: f32, y: f32| {
-                let (ux, uy) = apply(&gs.ctm, x as f64, y as f64);
+            // The last `k` operands as numbers, when they are numbers.
+            let nums = |k: usize| -> Option<Vec<f64>> {
+                let a = args.get(args.len().checked_sub(k)?..)?;
+                a.iter().map(Operand::num).collect()
+            };
+            let pt = |gs: &Gs, x: f64, y: f64| {
+                let (ux, uy) = apply(&gs.ctm, x, y);
                 self.view.point(ux, uy)
             };
+            let clear = |segs: &mut Vec<_>, rects: &mut Vec<_>| {
+                segs.clear();
+                rects.clear();
+            };
             match op {
-                Op::SaveGraphicsState => stack.push(gs.clone()),
-                Op::RestoreGraphicsState => {
+                b"q" if stack.len() < MAX_SAVES => stack.push(gs.clone()),
+                b"Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;
                     }
                 }
-                Op::SetTransformMatrix(a, b, c, d, e, f) => {
-                    let m = [*a, *b, *c, *d, *e, *f].map(|v| v as f64);
-                    gs.ctm = concat(m, gs.ctm);
-                }
-                Op::SetStrokingGray(g) => gs.stroke_white = is_white(&[*g]),
-                Op::SetStrokingRGB(r, g, b) => gs.stroke_white = is_white(&[*r, *g, *b]),
-                Op::SetStrokingCMYK(c, m, y, k) => {
-                    gs.stroke_white = [*c, *m, *y, *k].iter().all(|&v| v <= 0.05)
-                }
-                Op::SetNonStrokingGray(g) => gs.fill_white = is_white(&[*g]),
-                Op::SetNonStrokingRGB(r, g, b) => gs.fill_white = is_white(&[*r, *g, *b]),
-                Op::SetNonStrokingCMYK(c, m, y, k) => {
-                    gs.fill_white = [*c, *m, *y, *k].iter().all(|&v| v <= 0.05)
-                }
-                Op::MoveTo(x, y) => {
-                    let p = pt(&gs, *x, *y);
-                    start = Some(p);
-                    cur = Some(p);
-                }
-                Op::LineTo(x, y) => {
-                    let p = pt(&gs, *x, *y);
-                    if let Some(c) = cur {
-                        segs.push((c, p));
+                b"cm" => {
+                    if let Some(m) = nums(6) {
+                        gs.ctm = concat([m[0], m[1], m[2], m[3], m[4], m[5]], gs.ctm);
                     }
-                    cur = Some(p);
                 }
-                Op::CurveTo(.., x, y) | Op::CurveToV(.., x, y) | Op::CurveToY(.., x, y) => {
+                b"G" | b"RG" | b"K" | b"SC" | b"SCN" => {
+                    if let Some(white) = white(op, args) {
+                        gs.stroke_white = white;
+                    }
+                }
+                b"g" | b"rg" | b"k" | b"sc" | b"scn" => {
+                    if let Some(white) = white(op, args) {
+                        gs.fill_white = white;
+                    }
+                }
+                b"m" => {
+                    if let Some(v) = nums(2) {
+                        let p = pt(&gs, v[0], v[1]);
+                        start = Some(p);
+                        cur = Some(p);
+                    }
+                }
+                b"l" => {
+                    if let Some(v) = nums(2) {
+                        let p = pt(&gs, v[0], v[1]);
+                        if let Some(c) = cur {
+                            segs.push((c, p));
+                        }
+                        cur = Some(p);
+                    }
+                }
+                b"c" | b"v" | b"y" => {
                     // Curves are never ruling lines; keep the pen where the curve ends.
-                    cur = Some(pt(&gs, *x, *y));
+                    if let Some(v) = nums(2) {
+                        cur = Some(pt(&gs, v[0], v[1]));
+                    }
                 }
-                Op::ClosePath => {
+                b"h" => {
                     if let (Some(c), Some(s)) = (cur, start) {
                         segs.push((c, s));
                         cur = Some(s);
                     }
                 }
-                Op::Rectangle(x, y, w, h) => {
-                    rects.push([
-                        pt(&gs, *x, *y),
-                        pt(&gs, *x + *w, *y),
-                        pt(&gs, *x + *w, *y + *h),
-                        pt(&gs, *x, *y + *h),
-                    ]);
-                    let p = pt(&gs, *x, *y);
-                    start = Some(p);
-                    cur = Some(p);
+                b"re" => {
+                    if let Some(v) = nums(4) {
+                        let (x, y, w, h) = (v[0], v[1], v[2], v[3]);
+                        rects.push([
+                            pt(&gs, x, y),
+                            pt(&gs, x + w, y),
+                            pt(&gs, x + w, y + h),
+                            pt(&gs, x, y + h),
+                        ]);
+                        let p = pt(&gs, x, y);
+                        start = Some(p);
+                        cur = Some(p);
+                    }
                 }
-                Op::Stroke
-                | Op::CloseStroke
-                | Op::FillStroke
-                | Op::FillStrokeEvenOdd
-                | Op::CloseFillStroke
-                | Op::CloseFillStrokeEvenOdd => {
+                b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*" => {
+                    if matches!(op, b"s" | b"b" | b"b*")
+                        && let (Some(c), Some(s)) = (cur, start)
+                    {
+                        segs.push((c, s));
+                    }
                     if !gs.stroke_white {
                         for &(a, b) in &segs {
                             self.segment(a, b);
@@ -454,12 +468,11 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    segs.clear();
-                    rects.clear();
+                    clear(&mut segs, &mut rects);
                     start = None;
                     cur = None;
                 }
-                Op::Fill | Op::FillEvenOdd => {
+                b"f" | b"F" | b"f*" => {
                     if !gs.fill_white {
                         for r in &rects {
                             self.thin_rect(r);
@@ -478,73 +491,90 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    segs.clear();
-                    rects.clear();
+                    clear(&mut segs, &mut rects);
                     start = None;
                     cur = None;
                 }
-                Op::EndPath => {
-                    segs.clear();
-                    rects.clear();
+                b"n" => {
+                    clear(&mut segs, &mut rects);
                     start = None;
                     cur = None;
                 }
-                Op::BeginText => text = TextPos::new(),
-                Op::SetFont(name, size) => {
-                    gs.size = *size as f64;
-                    gs.font = fonts
-                        .entry(name.as_str())
-                        .or_insert_with(|| self.font(resources, name))
-                        .clone();
+                b"BT" => text = TextPos::new(),
+                b"Tf" => {
+                    if let [.., Operand::Name(name), Operand::Num(size)] = args {
+                        gs.size = *size;
+                        gs.font = fonts
+                            .entry(name.to_vec())
+                            .or_insert_with(|| self.font(resources, &content::name(name)))
+                            .clone();
+                    }
                 }
-                Op::SetCharSpacing(v) => gs.char_space = *v as f64,
-                Op::SetWordSpacing(v) => gs.word_space = *v as f64,
-                Op::SetHorizontalScaling(v) => gs.h_scale = *v as f64 / 100.0,
-                Op::SetLeading(v) => gs.leading = *v as f64,
-                Op::SetTextRise(v) => gs.rise = *v as f64,
-                Op::SetTextMatrix(a, b, c, d, e, f) => {
-                    text.set([*a, *b, *c, *d, *e, *f].map(|v| v as f64))
+                b"Tc" => gs.char_space = nums(1).map_or(gs.char_space, |v| v[0]),
+                b"Tw" => gs.word_space = nums(1).map_or(gs.word_space, |v| v[0]),
+                b"Tz" => gs.h_scale = nums(1).map_or(gs.h_scale, |v| v[0] / 100.0),
+                b"TL" => gs.leading = nums(1).map_or(gs.leading, |v| v[0]),
+                b"Ts" => gs.rise = nums(1).map_or(gs.rise, |v| v[0]),
+                b"Tm" => {
+                    if let Some(m) = nums(6) {
+                        text.set([m[0], m[1], m[2], m[3], m[4], m[5]]);
+                    }
                 }
-                Op::MoveText(x, y) => text.next_line(*x as f64, *y as f64),
-                Op::MoveTextSetLeading(x, y) => {
-                    gs.leading = -*y as f64;
-                    text.next_line(*x as f64, *y as f64);
+                b"Td" => {
+                    if let Some(v) = nums(2) {
+                        text.next_line(v[0], v[1]);
+                    }
                 }
-                Op::NextLine => text.next_line(0.0, -gs.leading),
-                Op::ShowText(bytes) => self.show(&gs, &mut text.tm, bytes),
-                Op::NextLineShowText(bytes) => {
-                    text.next_line(0.0, -gs.leading);
-                    self.show(&gs, &mut text.tm, bytes);
+                b"TD" => {
+                    if let Some(v) = nums(2) {
+                        gs.leading = -v[1];
+                        text.next_line(v[0], v[1]);
+                    }
                 }
-                Op::SetSpacingNextLineShowText(aw, ac, bytes) => {
-                    gs.word_space = *aw as f64;
-                    gs.char_space = *ac as f64;
-                    text.next_line(0.0, -gs.leading);
-                    self.show(&gs, &mut text.tm, bytes);
+                b"T*" => text.next_line(0.0, -gs.leading),
+                b"Tj" | b"'" | b"\"" => {
+                    if op != b"Tj" {
+                        text.next_line(0.0, -gs.leading);
+                    }
+                    if op == b"\""
+                        && let Some(v) = nums(3)
+                    {
+                        gs.word_space = v[0];
+                        gs.char_space = v[1];
+                    }
+                    if let Some(Operand::Str(bytes)) = args.last() {
+                        self.show(&gs, &mut text.tm, bytes);
+                    }
                 }
-                Op::ShowTextArray(items) => {
-                    for item in items {
-                        match item {
-                            TextElement::Text(bytes) => self.show(&gs, &mut text.tm, bytes),
-                            TextElement::Spacing(n) => {
-                                let tx = -(*n as f64) / 1000.0 * gs.size * gs.h_scale;
-                                translate(&mut text.tm, tx);
+                b"TJ" => {
+                    if let Some(Operand::Array(items)) = args.last() {
+                        for item in items {
+                            match item {
+                                Operand::Str(bytes) => self.show(&gs, &mut text.tm, bytes),
+                                Operand::Num(n) => {
+                                    translate(&mut text.tm, -n / 1000.0 * gs.size * gs.h_scale)
+                                }
+                                _ => {}
                             }
                         }
                     }
                 }
-                Op::PaintXObject(name) if depth < MAX_FORM_DEPTH => {
-                    if let Some((ops, res, matrix)) = self.load_form(resources, name) {
+                b"Do" if depth < MAX_FORM_DEPTH => {
+                    if let Some(Operand::Name(name)) = args.last()
+                        && let Some((data, res, matrix)) =
+                            self.load_form(resources, &content::name(name))
+                    {
                         let mut inner = gs.clone();
                         if let Some(m) = matrix {
                             inner.ctm = concat(m, gs.ctm);
                         }
-                        self.run(&ops, res.as_ref().or(resources), inner, depth + 1);
+                        self.run(&data, res.as_ref().or(resources), inner, depth + 1);
                     }
                 }
                 _ => {}
             }
-        }
+            !self.full
+        });
     }
 
     /// Draw a string with the current font: one glyph per character, each placed and sized
@@ -646,7 +676,7 @@ impl Walker<'_> {
         &self,
         resources: Option<&PdfDictionary>,
         name: &str,
-    ) -> Option<(Vec<Op>, Option<PdfDictionary>, Option<[f64; 6]>)> {
+    ) -> Option<(Vec<u8>, Option<PdfDictionary>, Option<[f64; 6]>)> {
         let xobjects = match resources?.get("XObject")? {
             PdfObject::Dictionary(d) => d.clone(),
             PdfObject::Reference(n, g) => self.doc.doc.get_object(*n, *g).ok()?.as_dict()?.clone(),
@@ -666,7 +696,6 @@ impl Walker<'_> {
             return None;
         }
         let data = self.doc.doc.decode_stream(&stream).ok()?;
-        let ops = ContentParser::parse_content(&data).ok()?;
         let res = match stream.dict.get("Resources") {
             Some(PdfObject::Dictionary(d)) => Some(d.clone()),
             Some(PdfObject::Reference(rn, rg)) => self
@@ -693,7 +722,7 @@ impl Walker<'_> {
                 }
                 Some(m)
             });
-        Some((ops, res, matrix))
+        Some((data, res, matrix))
     }
 }
 

@@ -1,8 +1,7 @@
 //! How deeply arrays and dictionaries nest in PDF syntax, found by a linear scan before the
 //! PDF engine sees the bytes.
 //!
-//! oxidize-pdf parses arrays and dictionaries (in the file and in content streams) by
-//! recursion with no depth limit, so `[[[[…` a few hundred deep overflows a worker thread's
+//! oxidize-pdf parses the file's arrays and dictionaries by recursion with no depth limit, so `[[[[…` a few hundred deep overflows a worker thread's
 //! stack, and a stack overflow aborts the whole process — a panic guard cannot catch it. Real
 //! PDFs nest a handful of levels (a page dictionary holding a resource dictionary holding a
 //! font dictionary), so refusing anything past `MAX_NESTING` costs nothing real.
@@ -12,29 +11,29 @@
 pub const MAX_NESTING: usize = 64;
 
 /// The byte offset where arrays and dictionaries first nest deeper than `limit`, if they do.
-/// Strings, hex strings and comments are skipped; so are stream bodies (`stream` … `endstream`)
-/// when `streams` is set (the file's own syntax), and inline image data (`ID` … `EI`) in a
-/// content stream.
-pub fn too_deep(b: &[u8], limit: usize, streams: bool) -> Option<usize> {
+/// Strings, hex strings, comments and stream bodies (`stream` … `endstream`) are skipped.
+/// (Content streams are read by our own `content` tokenizer, which does not recurse.)
+pub fn too_deep(b: &[u8], limit: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'%' => {
-                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
-                    i += 1;
-                }
+                i = memchr::memchr2(b'\n', b'\r', &b[i..]).map_or(b.len(), |p| i + p);
             }
             b'(' => {
                 // A literal string: balanced parentheses, backslash escapes.
                 let mut open = 1usize;
                 i += 1;
-                while i < b.len() && open > 0 {
+                while open > 0 {
+                    let p = b
+                        .get(i..)
+                        .and_then(|r| memchr::memchr3(b'\\', b'(', b')', r))?;
+                    i += p;
                     match b[i] {
                         b'\\' => i += 1,
                         b'(' => open += 1,
-                        b')' => open -= 1,
-                        _ => {}
+                        _ => open -= 1,
                     }
                     i += 1;
                 }
@@ -49,9 +48,7 @@ pub fn too_deep(b: &[u8], limit: usize, streams: bool) -> Option<usize> {
             }
             b'<' => {
                 // A hex string.
-                while i < b.len() && b[i] != b'>' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |p| i + p);
             }
             b'>' if b.get(i + 1) == Some(&b'>') => {
                 depth = depth.saturating_sub(1);
@@ -64,28 +61,12 @@ pub fn too_deep(b: &[u8], limit: usize, streams: bool) -> Option<usize> {
                 }
             }
             b']' => depth = depth.saturating_sub(1),
-            b's' if streams && keyword(b, i, b"stream") => {
+            b's' if keyword(b, i, b"stream") => {
                 // Stream data is binary: jump to its end (a missing `endstream` ends the scan).
                 match find(&b[i + 6..], b"endstream") {
                     Some(p) => i += 6 + p + 9,
                     None => return None,
                 }
-                continue;
-            }
-            b'I' if !streams && keyword(b, i, b"ID") => {
-                // Inline image data runs to the `EI` that stands as a word of its own.
-                let mut j = i + 2;
-                loop {
-                    match find(&b[j..], b"EI") {
-                        Some(p) if keyword(b, j + p, b"EI") => {
-                            j += p + 2;
-                            break;
-                        }
-                        Some(p) => j += p + 2,
-                        None => return None,
-                    }
-                }
-                i = j;
                 continue;
             }
             _ => {}
@@ -107,7 +88,7 @@ fn keyword(b: &[u8], i: usize, word: &[u8]) -> bool {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 #[cfg(test)]
@@ -116,19 +97,18 @@ mod tests {
 
     #[test]
     fn counts_arrays_and_dictionaries() {
-        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 3, true), None);
-        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 2, true), Some(9));
+        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 3), None);
+        assert_eq!(too_deep(b"<< /A [1 [2]] >>", 2), Some(9));
         let deep = format!("{}{}", "<< /A ".repeat(100), ">>".repeat(100));
-        assert!(too_deep(deep.as_bytes(), MAX_NESTING, true).is_some());
+        assert!(too_deep(deep.as_bytes(), MAX_NESTING).is_some());
     }
 
     #[test]
     fn skips_strings_comments_and_binary() {
         let s = b"[(a [[[ \\) [[) <5B5B> % [[[[\n] 1 0 obj << /Length 4 >> stream\n[[[[\nendstream";
-        assert_eq!(too_deep(s, 2, true), None);
-        // In a content stream, inline image data may hold any bytes.
-        let c = b"BI /W 1 /H 1 ID [[[[[[ EI Q [ ] TJ";
-        assert_eq!(too_deep(c, 2, false), None);
-        assert!(too_deep(b"[[[ ]]]", 2, false).is_some());
+        assert_eq!(too_deep(s, 2), None);
+        assert!(too_deep(b"[[[ ]]]", 2).is_some());
+        // A literal string left open ends the scan, not the process.
+        assert_eq!(too_deep(b"[[ (abc\\", 2), None);
     }
 }
