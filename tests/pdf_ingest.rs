@@ -305,6 +305,35 @@ fn each_glyph_is_placed_by_the_text_state() {
 }
 
 #[test]
+fn title_wrapped_over_two_lines_is_one_row() {
+    // Printed narrow, the title's last character wraps under it, centred; a title that ends
+    // well inside the table's width keeps the line under it (a subtitle) as a row of its own.
+    let table = ruled(
+        &[100.0, 200.0, 300.0],
+        700.0,
+        &[&["项目", "预算"], &["甲", "1"]],
+    );
+    let mut c = text_at(
+        [1.6, 0.0, 0.0, 1.6],
+        96.0,
+        760.0,
+        "宿迁市档案馆部门整体绩效目",
+    );
+    c += &text_at([1.6, 0.0, 0.0, 1.6], 184.0, 739.2, "标表");
+    c += &table;
+    let mut sub = text_at([1.6, 0.0, 0.0, 1.6], 128.0, 760.0, "整体绩效目标表");
+    sub += &text_at([1.6, 0.0, 0.0, 1.6], 152.0, 739.2, "二〇二三");
+    sub += &table;
+    let grids = read(&mini_pdf(&[(0, 600.0, 800.0, c), (0, 600.0, 800.0, sub)]));
+    let first: Vec<String> = grids
+        .iter()
+        .map(|g| g.rows[0].cells[0].as_ref().unwrap().text.clone())
+        .collect();
+    assert_eq!(first, ["宿迁市档案馆部门整体绩效目标表", "整体绩效目标表"]);
+    assert_eq!(grids[1].rows[1].cells[0].as_ref().unwrap().text, "二〇二三");
+}
+
+#[test]
 fn two_tables_on_one_page_are_two_grids() {
     let mut c = text_at([1.6, 0.0, 0.0, 1.6], 100.0, 800.0, "项目支出绩效目标表");
     c += &ruled(

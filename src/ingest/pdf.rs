@@ -373,8 +373,65 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
     groups
         .into_iter()
         .filter(|g| !g.is_empty())
+        .map(|g| join_wrapped_titles(g, body_size))
         .filter_map(render)
         .collect()
+}
+
+/// A title too long for its cell wraps: printed narrow, `…部门整体绩效目标表` comes out as
+/// `…部门整体绩效目标` with `表` centred on the line below, and each line would be a row of its
+/// own. Two title-size lines above the table are one title when the first runs across the
+/// table's width (it was cut at the cell's edge), the second follows at line spacing in the
+/// same size and sits under the first. A shorter first line (a title with a subtitle under
+/// it) is left alone.
+fn join_wrapped_titles(mut blocks: Vec<Block>, body_size: f64) -> Vec<Block> {
+    let Some(width) = blocks.iter().find_map(|b| match b {
+        Block::Table(parts) => parts.first().map(|p| p.frame.x1 - p.frame.x0),
+        Block::Text(..) => None,
+    }) else {
+        return blocks;
+    };
+    let mut i = 1;
+    while i < blocks.len() {
+        let joined = match (&blocks[i - 1], &blocks[i]) {
+            (Block::Text(pa, a), Block::Text(pb, b)) => {
+                let wrapped = pa == pb
+                    && a.size >= 1.2 * body_size
+                    && (a.size - b.size).abs() <= 0.1 * a.size
+                    && b.base > a.base
+                    && b.base - a.base <= 1.6 * a.size
+                    && a.x1() - a.x0() >= 0.85 * width
+                    && (a.x0()..=a.x1()).contains(&((b.x0() + b.x1()) / 2.0));
+                wrapped.then(|| {
+                    let text = lines::join_lines(&[a.text(), b.text()]);
+                    let run = lines::Run {
+                        text,
+                        x0: a.x0().min(b.x0()),
+                        x1: a.x1().max(b.x1()),
+                        base: a.base,
+                        size: a.size,
+                    };
+                    Line {
+                        runs: vec![run],
+                        base: a.base,
+                        size: a.size,
+                    }
+                })
+            }
+            (Block::Table(_), _) => break,
+            _ => None,
+        };
+        match joined {
+            Some(line) => {
+                let Block::Text(p, _) = blocks.remove(i) else {
+                    unreachable!("matched as text")
+                };
+                blocks[i - 1] = Block::Text(p, line);
+            }
+            None => i += 1,
+        }
+    }
+    blocks
 }
 
 /// Whether `next`, the first frame of a page, continues `prev`, the last frame of the page
