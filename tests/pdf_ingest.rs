@@ -181,6 +181,15 @@ fn b02_rows_match_the_workbook_and_footers_go() {
 /// A PDF whose pages use STSong-Light with UniGB-UCS2-H (text as UTF-16BE hex, as iText
 /// writes it). Each page is (rotate, media box width, height, content stream).
 fn mini_pdf(pages: &[(i32, f64, f64, String)]) -> Vec<u8> {
+    mini_pdf_with_font(
+        pages,
+        "/Encoding /UniGB-UCS2-H",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >>",
+    )
+}
+
+/// `mini_pdf` with another encoding for the Type 0 font and another CIDSystemInfo.
+fn mini_pdf_with_font(pages: &[(i32, f64, f64, String)], encoding: &str, system: &str) -> Vec<u8> {
     let mut objs: Vec<String> = Vec::new();
     let n = pages.len();
     // 1 catalog, 2 pages, 3 font, 4 descendant, then per page: page, content.
@@ -190,8 +199,8 @@ fn mini_pdf(pages: &[(i32, f64, f64, String)]) -> Vec<u8> {
         "<< /Type /Pages /Kids [{}] /Count {n} >>",
         kids.join(" ")
     ));
-    objs.push("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>".into());
-    objs.push("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] >>".into());
+    objs.push(format!("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light {encoding} /DescendantFonts [4 0 R] >>"));
+    objs.push(format!("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light {system} /DW 1000 /W [1 95 500] >>"));
     for (i, (rot, w, h, content)) in pages.iter().enumerate() {
         objs.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Rotate {rot} /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
@@ -418,6 +427,101 @@ fn scanned_pdf_has_no_text_layer() {
             other.map(|i| i.grids.len())
         ),
     }
+}
+
+/// A PDF of numbered objects (1 is the catalog) with a classic cross-reference table.
+fn pdf_of(objs: &[String]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    let n = objs.len() + 1;
+    out.extend(
+        format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+fn stream(data: &str) -> String {
+    format!(
+        "<< /Length {} >>\nstream\n{data}\nendstream",
+        data.len() + 1
+    )
+}
+
+#[test]
+fn simple_fonts_and_text_inside_forms() {
+    // A simple font with WinAnsi, a /Differences glyph name and /Widths from FirstChar 65; its
+    // second use is inside a form XObject drawn with a matrix and `cm`.
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>"
+            .into(),
+        stream("BT /F1 10 Tf 100 700 Td (AB\\351) Tj ET q 1 0 0 1 0 -100 cm /X1 Do Q"),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 65 /LastChar 66 \
+         /Widths [1000 600] /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [65 /uni4E2D] >> >>"
+            .into(),
+        {
+            let data = "BT /F1 10 Tf 100 700 Td (BA) Tj ET";
+            format!(
+                "<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Matrix [1 0 0 1 50 0] \
+                 /Length {} >>\nstream\n{data}\nendstream",
+                data.len() + 1
+            )
+        },
+    ];
+    assert_eq!(
+        glyph_boxes(&pdf_of(&objs)),
+        [
+            ('中', 100.0, 110.0, 100.0, 10.0),
+            ('B', 110.0, 116.0, 100.0, 10.0),
+            // é: WinAnsi 0xE9, no /Widths entry: half an em.
+            ('é', 116.0, 121.0, 100.0, 10.0),
+            ('B', 150.0, 156.0, 200.0, 10.0),
+            ('中', 156.0, 166.0, 200.0, 10.0),
+        ]
+    );
+}
+
+#[test]
+fn a_font_with_no_unicode_mapping_is_a_warning() {
+    // Identity-H codes with neither a ToUnicode map nor an Adobe collection to look CIDs up in:
+    // what other tools print as `(cid:…)`. The table is still read, with a warning.
+    let c = ruled(
+        &[100.0, 200.0, 300.0],
+        700.0,
+        &[&["项目", "预算"], &["甲", "乙"]],
+    );
+    let pdf = mini_pdf_with_font(
+        &[(0, 600.0, 800.0, c)],
+        "/Encoding /Identity-H",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
+    );
+    let ing = pdf::read(&pdf, &ReadOptions::default()).expect("reads");
+    let w = ing
+        .warnings
+        .iter()
+        .find(|w| w.code == "pdf_no_unicode")
+        .expect("a pdf_no_unicode warning");
+    assert!(w.message.contains("6 of 6 characters"), "{}", w.message);
+    // The same codes under an Adobe-GB1 font decode by CID: no warning.
+    let c = ruled(
+        &[100.0, 200.0, 300.0],
+        700.0,
+        &[&["项目", "预算"], &["甲", "乙"]],
+    );
+    let pdf = mini_pdf(&[(0, 600.0, 800.0, c)]);
+    let ing = pdf::read(&pdf, &ReadOptions::default()).expect("reads");
+    assert!(ing.warnings.iter().all(|w| w.code != "pdf_no_unicode"));
 }
 
 #[test]
