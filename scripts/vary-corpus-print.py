@@ -54,14 +54,17 @@ def main(out):
             r = json.loads(subprocess.run(
                 ['python3', os.path.join(C, 'score.py'), os.path.join(C, name + '.truth.json'), js],
                 capture_output=True, text=True).stdout or '{}')
-            s = (r.get('ind_f1', 0.0), r.get('funds_f1', 0.0), r.get('fields', 0.0))
+            s = (r.get('ind_f1', 0.0), r.get('funds_f1', 0.0), r.get('fields', 0.0),
+                 r.get('meta', 0.0))
             totals.setdefault((kind, what), []).append(s)
             if min(s) < 1:
-                print(f'{name} {kind} {what}: ind {s[0]:.3f} funds {s[1]:.3f} fields {s[2]:.3f}')
-    print('\n| print | input | files | ind F1 | funds F1 | fields |\n|---|---|---:|---:|---:|---:|')
+                print(f'{name} {kind} {what}: ind {s[0]:.3f} funds {s[1]:.3f} fields {s[2]:.3f} '
+                      f'meta {s[3]:.3f}')
+    print('\n| print | input | files | ind F1 | funds F1 | fields | meta |\n'
+          '|---|---|---:|---:|---:|---:|---:|')
     for (kind, what), ss in sorted(totals.items()):
         n = len(ss)
-        print(f'| {kind} | {what} | {n} | ' + ' | '.join(f'{sum(x[i] for x in ss) / n:.3f}' for i in range(3)) + ' |')
+        print(f'| {kind} | {what} | {n} | ' + ' | '.join(f'{sum(x[i] for x in ss) / n:.3f}' for i in range(4)) + ' |')
 
 
 if __name__ == '__main__':

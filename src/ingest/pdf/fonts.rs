@@ -11,15 +11,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use oxidize_pdf::parser::{PdfDictionary, PdfDocument, PdfObject};
+use oxidize_pdf::parser::{PdfDictionary, PdfObject};
 use oxidize_pdf::text::cid_to_unicode::AdobeCidCollection as CidCollection;
 use oxidize_pdf::text::glyph_name_to_unicode_sequence;
 
 use super::cmap::CMap;
 
-type Doc = PdfDocument<Cursor<Vec<u8>>>;
+type Doc = super::glyphs::Pdf;
 
 /// One character code of a shown string.
 #[derive(Debug, Clone, PartialEq)]

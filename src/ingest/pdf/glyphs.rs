@@ -13,7 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 use oxidize_pdf::parser::content::ContentParser;
@@ -114,8 +114,60 @@ pub enum OpenError {
     Damaged(String),
 }
 
+/// The file as the engine reads it. oxidize-pdf 5.5.6 loops forever on a cross-reference table
+/// that runs to the end of the file with no `trailer` keyword: it skips empty lines, and past
+/// the end every line is empty (found by fuzzing). So reading at the end of the file again and
+/// again, with no seek that moves in between, becomes an error after a bound no real parse
+/// comes near.
+pub struct Source {
+    inner: Cursor<Vec<u8>>,
+    idle: u32,
+}
+
+const MAX_IDLE_READS: u32 = 10_000;
+
+impl Source {
+    pub fn new(bytes: Vec<u8>) -> Source {
+        Source {
+            inner: Cursor::new(bytes),
+            idle: 0,
+        }
+    }
+}
+
+impl Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.idle += 1;
+            if self.idle > MAX_IDLE_READS {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the parser kept reading past the end of the file",
+                ));
+            }
+        } else {
+            self.idle = 0;
+        }
+        Ok(n)
+    }
+}
+
+impl Seek for Source {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        let before = self.inner.position();
+        let after = self.inner.seek(pos)?;
+        if after != before {
+            self.idle = 0;
+        }
+        Ok(after)
+    }
+}
+
+pub type Pdf = PdfDocument<Source>;
+
 pub struct Document {
-    doc: PdfDocument<Cursor<Vec<u8>>>,
+    doc: Pdf,
     pub pages: u32,
     /// Fonts read so far, by object: each is read once for the whole document.
     fonts: RefCell<HashMap<(u32, u16), Rc<Font>>>,
@@ -124,7 +176,7 @@ pub struct Document {
 pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
     let mut bytes = bytes.to_vec();
     super::lengths::make_direct(&mut bytes);
-    let mut reader = PdfReader::new(Cursor::new(bytes)).map_err(|e| {
+    let mut reader = PdfReader::new(Source::new(bytes)).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("encrypt") {
             OpenError::Encrypted
@@ -735,6 +787,23 @@ fn min_max(it: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endless_reads_past_the_end_become_an_error() {
+        let mut s = Source::new(b"abc".to_vec());
+        let mut buf = [0u8; 8];
+        assert_eq!(s.read(&mut buf).unwrap(), 3);
+        for _ in 0..MAX_IDLE_READS {
+            assert_eq!(s.read(&mut buf).unwrap(), 0);
+        }
+        // Asking where it is does not count as moving…
+        s.stream_position().unwrap();
+        assert!(s.read(&mut buf).is_err());
+        // …a seek that moves starts the count again.
+        s.seek(SeekFrom::Start(1)).unwrap();
+        assert_eq!(s.read(&mut buf).unwrap(), 2);
+        assert_eq!(s.read(&mut buf).unwrap(), 0);
+    }
 
     #[test]
     fn rotated_views_read_the_right_way_round() {
