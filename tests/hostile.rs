@@ -8,11 +8,13 @@
 //! real binary instead, so a crash shows up as a failed test naming the case rather than as an
 //! aborted test run.
 
+mod common;
+
 use perfnorm::ingest::{self, InputFormat, Limits, ReadOptions, text};
 use perfnorm::model::{Document, Severity};
 use perfnorm::{ConvertOptions, Error, convert_bytes};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,9 +22,7 @@ use std::time::{Duration, Instant};
 /// Real inputs take milliseconds; this only has to tell "bounded" from "runs away".
 const BOUND: Duration = Duration::from_secs(60);
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::root;
 
 fn sample(rel: &str) -> Vec<u8> {
     std::fs::read(root().join("samples").join(rel)).unwrap()
@@ -386,25 +386,7 @@ fn zip_bomb_xlsx(gib: u64) -> Vec<u8> {
 /// A PDF from its objects (numbered from 1; object 1 the catalog), with `trailer_extra` in
 /// the trailer dictionary.
 fn pdf(objs: &[String], trailer_extra: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    common::pdf_from_objects(objs, trailer_extra)
 }
 
 /// A one-page PDF with `page_extra` in the page dictionary and `content` as its stream.

@@ -4,6 +4,8 @@
 //! hand-built PDFs cover a sideways page, two tables on one page, a borderless table and a
 //! scanned page.
 
+mod common;
+
 use std::path::Path;
 
 use perfnorm::error::IngestError;
@@ -211,25 +213,7 @@ fn mini_pdf_with_font(pages: &[(i32, f64, f64, String)], encoding: &str, system:
             content.len() + 1
         ));
     }
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    common::pdf_from_objects(&objs, "")
 }
 
 fn hex(s: &str) -> String {
@@ -429,26 +413,6 @@ fn scanned_pdf_has_no_text_layer() {
     }
 }
 
-/// A PDF of numbered objects (1 is the catalog) with a classic cross-reference table.
-fn pdf_of(objs: &[String]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    let n = objs.len() + 1;
-    out.extend(
-        format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    out
-}
-
 fn stream(data: &str) -> String {
     format!(
         "<< /Length {} >>\nstream\n{data}\nendstream",
@@ -480,7 +444,7 @@ fn simple_fonts_and_text_inside_forms() {
         },
     ];
     assert_eq!(
-        glyph_boxes(&pdf_of(&objs)),
+        glyph_boxes(&common::pdf_from_objects(&objs, "")),
         [
             ('中', 100.0, 110.0, 100.0, 10.0),
             ('B', 110.0, 116.0, 100.0, 10.0),
