@@ -97,6 +97,104 @@ pub fn is_header(l: &Line) -> bool {
     l.runs.len() >= 3 && l.runs.iter().filter(|r| r.text.contains("指标")).count() >= 2
 }
 
+/// A header text that is whole: a header cell ends with the name of what its column holds.
+fn complete_header(t: &str) -> bool {
+    ["指标", "值", "工作", "单位", "性质", "权重", "内容"]
+        .iter()
+        .any(|e| t.ends_with(e))
+}
+
+/// A line that may hold pieces of a header row's wrapped texts: short texts with no digits and
+/// no value marks.
+fn header_piece_line(l: &Line) -> bool {
+    !l.runs.is_empty()
+        && !is_header(l)
+        && l.runs.iter().all(|r| {
+            r.text.chars().count() <= 6
+                && !r.text.chars().any(|c| {
+                    c.is_ascii_digit()
+                        || matches!(
+                            c,
+                            '%' | '％' | '≥' | '≤' | '=' | '＝' | '<' | '>' | '＜' | '＞'
+                        )
+                })
+        })
+}
+
+/// Whether two runs share some character positions (or touch).
+fn overlaps(a: &Run, b: &Run) -> bool {
+    a.x0 <= b.x1 && b.x0 <= a.x1
+}
+
+/// Join a header row wrapped over several lines into its header line. A narrow column wraps
+/// its header text: pdftotext then puts the header's one-line texts on a line between the
+/// wrapped texts' first and last pieces (`半年指标 全年指标` above `一级指标 二级指标 三级指标`,
+/// `值 值` below), and the reader would take the pieces for rows. A line right above or below a
+/// header line, on its page, is made of header pieces when every text on it is short, holds no
+/// value, and lies over a piece on the other side of the header line, or under a header text
+/// that is not whole (`三级指` over `标`). The pieces are joined top to bottom into one run
+/// spanning them all, on the header line; their lines become blank.
+pub fn join_wrapped_headers(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if !is_header(&lines[i]) {
+            continue;
+        }
+        let page = lines[i].page;
+        let cand = |k: usize, lines: &[Line]| {
+            lines
+                .get(k)
+                .is_some_and(|l| l.page == page && header_piece_line(l))
+        };
+        let above = i.checked_sub(1).filter(|&k| cand(k, lines));
+        let below = Some(i + 1).filter(|&k| cand(k, lines));
+        let pieces = |k: Option<usize>| k.map(|k| lines[k].runs.clone()).unwrap_or_default();
+        let (up, down) = (pieces(above), pieces(below));
+        let head = &lines[i].runs;
+        let pairs = |r: &Run, other: &[Run]| {
+            other.iter().any(|o| overlaps(r, o))
+                || head
+                    .iter()
+                    .any(|h| overlaps(r, h) && !complete_header(&h.text))
+        };
+        let up_ok = !up.is_empty() && up.iter().all(|r| pairs(r, &down));
+        let down_ok = !down.is_empty() && down.iter().all(|r| pairs(r, &up));
+        if !up_ok && !down_ok {
+            continue;
+        }
+        let up = if up_ok { up } else { Vec::new() };
+        let down = if down_ok { down } else { Vec::new() };
+        // Groups of overlapping pieces, in line order within each group.
+        // A whole header text on the header line takes no piece (`一级指标`).
+        let mut groups: Vec<(Run, bool)> = Vec::new();
+        let n_up = up.len();
+        for (k, r) in up.iter().chain(head.iter()).chain(down.iter()).enumerate() {
+            let on_head = k >= n_up && k < n_up + head.len();
+            let whole = on_head && complete_header(&r.text);
+            let hit = groups
+                .iter()
+                .position(|(g, w)| overlaps(g, r) && !*w && !whole);
+            match hit {
+                Some(g) => {
+                    let g = &mut groups[g].0;
+                    join_wrapped(&mut g.text, &r.text);
+                    g.x0 = g.x0.min(r.x0);
+                    g.x1 = g.x1.max(r.x1);
+                }
+                None => groups.push((r.clone(), whole)),
+            }
+        }
+        let mut groups: Vec<Run> = groups.into_iter().map(|(g, _)| g).collect();
+        groups.sort_by_key(|g| g.x0);
+        lines[i].runs = groups;
+        for k in [above.filter(|_| up_ok), below.filter(|_| down_ok)]
+            .into_iter()
+            .flatten()
+        {
+            lines[k].runs.clear();
+        }
+    }
+}
+
 /// Column clusters of left edges: `(first x0, last x0)` per column, left to right. A new
 /// column starts at a jump of more than 2 characters, and a column is at most 6 characters
 /// wide in left edges (centred labels of different lengths move their left edge a little).
@@ -973,7 +1071,8 @@ pub fn looks_like_layout(lines: &[Line]) -> bool {
 
 /// Layout text → grids.
 pub fn read(text: &str) -> Vec<Grid> {
-    let lines = lines_of(text);
+    let mut lines = lines_of(text);
+    join_wrapped_headers(&mut lines);
     let mut grid = Grid::new("stream");
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();
@@ -1188,6 +1287,50 @@ mod stage_tests {
             texts.contains(&"万元地区生产总值用水量下降率".to_string()),
             "{texts:?}"
         );
+    }
+
+    #[test]
+    fn header_wrapped_over_three_lines_is_one_row() {
+        // a01 printed landscape: the value headers wrap around the header line.
+        let t = "                                     半年指标 全年指标\n一级指标       二级指标            三级指标\n                                       值   值\n                         中长期规划制定健全\n                                      健全       健全\n                         性\n           计划制定\n                         年度工作计划完整性    完整       完整\n";
+        let g = read(t);
+        let texts = |r: &Row| -> Vec<String> {
+            r.cells
+                .iter()
+                .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                .collect()
+        };
+        let head = texts(&g[0].rows[0]);
+        assert_eq!(
+            head.iter().filter(|t| !t.is_empty()).collect::<Vec<_>>(),
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "半年指标值",
+                "全年指标值"
+            ]
+        );
+        assert_eq!(
+            g[0].rows.len(),
+            3,
+            "{:?}",
+            g[0].rows.iter().map(texts).collect::<Vec<_>>()
+        );
+        let first = texts(&g[0].rows[1]);
+        assert!(
+            first.contains(&"中长期规划制定健全性".to_string()),
+            "{first:?}"
+        );
+        assert!(!first.iter().any(|t| t.contains('值')), "{first:?}");
+        // a data line next to a header line stays data
+        let t = "一级指标   二级指标   三级指标   指标值\n 产出指标\n           数量指标   培训人次   ≥100\n";
+        let lines = {
+            let mut l = lines_of(t);
+            join_wrapped_headers(&mut l);
+            l
+        };
+        assert_eq!(lines[1].runs.len(), 1);
     }
 
     #[test]
