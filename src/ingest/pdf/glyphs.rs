@@ -274,6 +274,7 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
                 out.problem = Some("too many glyphs; the rest of the page is skipped".into());
             }
             out.glyphs = w.glyphs;
+            dedupe(&mut out.glyphs);
             out.rules = w.rules;
         }
         Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
@@ -289,6 +290,46 @@ fn page_resources(d: &Document, page: &oxidize_pdf::parser::ParsedPage) -> Optio
             .ok()
             .and_then(|o| o.as_dict().cloned()),
         _ => page.get_resources().cloned(),
+    }
+}
+
+/// A character drawn twice over itself is one glyph. Report engines draw "bold" text in a
+/// plain font twice, the second time a fraction of a point to the right (and some PDFs carry
+/// a second text layer over the first); read as drawn, `预算` became `预预算算`. pdfplumber's
+/// `dedupe_chars` does the same. Same character, same baseline (to half a unit) and left edges
+/// closer than a fifth of its size, or one point.
+pub fn dedupe(glyphs: &mut Vec<Glyph>) {
+    if glyphs.len() < 2 {
+        return;
+    }
+    let line = |g: &Glyph| (g.base * 2.0).round() as i64;
+    let mut order: Vec<usize> = (0..glyphs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        (ga.ch, line(ga))
+            .cmp(&(gb.ch, line(gb)))
+            .then(ga.x0.total_cmp(&gb.x0))
+            .then(a.cmp(&b))
+    });
+    let mut drop = vec![false; glyphs.len()];
+    let mut kept = order[0];
+    for &i in &order[1..] {
+        let (k, g) = (&glyphs[kept], &glyphs[i]);
+        let tol = (0.2 * g.size).min(1.0);
+        if k.ch == g.ch && line(k) == line(g) && (g.x0 - k.x0).abs() < tol {
+            // The first drawn stays, wherever the sort put it.
+            drop[i.max(kept)] = true;
+            kept = i.min(kept);
+        } else {
+            kept = i;
+        }
+    }
+    if drop.iter().any(|&d| d) {
+        let mut i = 0;
+        glyphs.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
     }
 }
 
@@ -787,6 +828,26 @@ fn min_max(it: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_drawn_twice_over_itself_is_read_once() {
+        let g = |ch, x0: f64, base| Glyph::new(ch, x0, x0 + 10.0, base, 10.0);
+        // `预算` drawn at 100 and again 0.4 to the right; `算算` side by side stays two.
+        let mut v = vec![
+            g('预', 100.0, 50.0),
+            g('算', 110.0, 50.0),
+            g('预', 100.4, 50.1),
+            g('算', 110.4, 50.1),
+            g('算', 200.0, 50.0),
+            g('算', 210.0, 50.0),
+        ];
+        dedupe(&mut v);
+        let got: Vec<(char, f64)> = v.iter().map(|g| (g.ch, g.x0)).collect();
+        assert_eq!(
+            got,
+            [('预', 100.0), ('算', 110.0), ('算', 200.0), ('算', 210.0)]
+        );
+    }
 
     #[test]
     fn endless_reads_past_the_end_become_an_error() {
