@@ -33,6 +33,29 @@ fn is_cjk(c: char) -> bool {
         0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x2018..=0x201F)
 }
 
+/// A comparison sign that opens a target value (`≥95%`, `=100%`, `＜5`).
+fn is_op(c: char) -> bool {
+    matches!(
+        c,
+        '≥' | '≤' | '=' | '<' | '>' | '＝' | '＜' | '＞' | '≧' | '≦'
+    )
+}
+
+/// Whether a single space separates two target values (`=100% =100%`): the word before it
+/// opens with a sign or a digit and holds a digit, the one after opens with a sign and a
+/// number. Two value columns narrow enough get only one space between them from pdftotext,
+/// while no target value has a space before its sign.
+fn values_meet(before: &[char], after: &[char]) -> bool {
+    let word = before.rsplit(|c| *c == ' ').next().unwrap_or_default();
+    let opens = |w: &[char]| w.first().is_some_and(|&c| is_op(c) || c.is_ascii_digit());
+    let signed_number = match after {
+        [a, b, ..] if is_op(*a) && b.is_ascii_digit() => true,
+        [a, b, c, ..] if is_op(*a) && is_op(*b) && c.is_ascii_digit() => true,
+        _ => false,
+    };
+    signed_number && opens(word) && word.iter().any(|c| c.is_ascii_digit())
+}
+
 /// Split a line into runs: a gap of two or more spaces ends a run, and so does a single space
 /// between two CJK characters. Linear in the line's length.
 pub fn split_runs(line: &str) -> Vec<Run> {
@@ -61,7 +84,11 @@ pub fn split_runs(line: &str) -> Vec<Run> {
                 let gap = j - i;
                 let before = if i > 0 { chars[i - 1] } else { ' ' };
                 let after = chars.get(j).copied().unwrap_or(' ');
-                if j >= n || gap >= 2 || (is_cjk(before) && is_cjk(after)) {
+                if j >= n
+                    || gap >= 2
+                    || (is_cjk(before) && is_cjk(after))
+                    || values_meet(&chars[start..i], &chars[j..])
+                {
                     break;
                 }
                 i = j;
@@ -110,6 +137,14 @@ mod tests {
         assert_eq!(r.len(), 4);
         assert_eq!(r[1].text, "建议提案办复满意率");
         assert_eq!(r[1].x0, 37);
+        // a01 printed landscape: two value columns one space apart
+        let r = split_runs("            政府采购执行率     =100% =100%");
+        let t: Vec<&str> = r.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(t, ["政府采购执行率", "=100%", "=100%"]);
+        assert_eq!(r[2].x0, 30);
+        let r = split_runs("  ≤100% ≥5个 x ≥ 3");
+        let t: Vec<&str> = r.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(t, ["≤100%", "≥5个 x ≥ 3"]);
         // but not inside Latin text or numbers
         let r = split_runs("  第 1 页，共 4 页");
         assert_eq!(r.len(), 1);
