@@ -801,6 +801,22 @@ struct SegOut {
     leaves: usize,
 }
 
+impl SegOut {
+    /// Move every cell and label `by` columns right.
+    fn shift_right(&mut self, by: usize) {
+        for r in self.rows.iter_mut().chain(self.head.iter_mut()) {
+            r.cells = std::mem::take(&mut r.cells)
+                .into_iter()
+                .map(|(c, v)| (c + by, v))
+                .collect();
+        }
+        for lb in &mut self.labels {
+            lb.col += by;
+        }
+        self.width += by;
+    }
+}
+
 /// How far apart two copies of one merged label drawn on both sides of a page break may land
 /// (in virtual lines) and still be taken for one label.
 const SAME_LABEL_LINES: u32 = 3;
@@ -1154,6 +1170,18 @@ pub fn read(text: &str) -> Vec<Grid> {
         } else if outs.is_empty() {
             // The part above the indicator blocks is placed as one block too.
             block_starts.push(0);
+        } else if kind == Kind::Continued
+            && let (Some(w), Some(&b)) = (block_width, block_starts.last())
+            && out.width > w
+        {
+            // A later page has a column the block's first page lacks: a merged label left of
+            // every header text (绩效指标 over the whole indicator block) drawn on that page
+            // only. The columns are right-aligned, so the pages before move right.
+            let by = out.width - w;
+            for o in outs.get_mut(b..).unwrap_or_default() {
+                o.shift_right(by);
+            }
+            block_width = Some(out.width);
         }
         outs.push(out);
     }
@@ -1331,6 +1359,32 @@ mod stage_tests {
             l
         };
         assert_eq!(lines[1].runs.len(), 1);
+    }
+
+    #[test]
+    fn later_page_with_one_column_more_moves_the_first_page_right() {
+        // c01 printed landscape: 绩效指标, merged left of the whole indicator block, is drawn
+        // on the second page only; the pages are right-aligned, so 时效指标 stays a 二级 label.
+        let t = "       一级指标   二级指标         三级指标        指标值\n\n                     办理法律援助案件数        ≥3200件\n\n              数量指标   值班律师提供法律帮助人次     ≥4000人次\n\n                     法律咨询接待量          ≥2.5万人次\n\n\n\n       产出指标\n\u{c}                     法律援助案件质量评估合格率    ≥95%\n       产出指标   质量指标\n                     法律援助案卷归档规范率     =100%\n\n                     法律援助申请审查办结时限    ≤7个工作日\n绩效指标\n              时效指标\n                     办案补贴发放            及时\n\n                                      ≤2500\n              成本指标   民事刑事案件平均办案补贴\n                                       元/件\n";
+        let g = &read(t)[0];
+        let col_of = |text: &str| {
+            g.rows
+                .iter()
+                .find_map(|r| {
+                    r.cells
+                        .iter()
+                        .position(|c| c.as_ref().is_some_and(|c| c.text == text))
+                })
+                .unwrap_or_else(|| panic!("no cell {text}"))
+        };
+        assert_eq!(col_of("时效指标"), col_of("二级指标"));
+        assert_eq!(col_of("成本指标"), col_of("二级指标"));
+        assert_eq!(col_of("数量指标"), col_of("二级指标"));
+        assert_eq!(col_of("产出指标"), col_of("一级指标"));
+        assert_eq!(col_of("办案补贴发放"), col_of("三级指标"));
+        assert_eq!(col_of("≤7个工作日"), col_of("指标值"));
+        assert_eq!(col_of("≥3200件"), col_of("指标值"));
+        assert!(col_of("绩效指标") < col_of("一级指标"));
     }
 
     #[test]
