@@ -92,7 +92,7 @@ enum Kind {
         encoding: Option<CMap>,
         widths: CidWidths,
         /// Codes already decoded.
-        memo: RefCell<HashMap<u32, Code>>,
+        memo: RefCell<HashMap<u64, Code>>,
     },
 }
 
@@ -234,7 +234,8 @@ impl Font {
                 while at < bytes.len() {
                     let n = code_len(split, &bytes[at..]).min(bytes.len() - at).max(1);
                     let raw = &bytes[at..at + n];
-                    let key = raw.iter().fold(n as u32, |k, &b| (k << 8) | b as u32);
+                    // The length in the key: `<0041>` is not `<41>`.
+                    let key = raw.iter().fold(n as u64, |k, &b| (k << 8) | b as u64);
                     let code = memo.entry(key).or_insert_with(|| {
                         self.decode_composite(raw, fallback, *cid, encoding.as_ref(), widths)
                     });
