@@ -486,9 +486,13 @@ fn segment_rows(
     // the rightmost column, and have nearly as many separate entries as the busiest column.
     // Label columns fail one of the two (a 二级 label sits on few value lines; a 重点工作
     // paragraph spans many lines but is one entry).
+    // A line holding nothing but a piece of the rightmost column is a wrapped piece of it (a
+    // unit `万立方` / `米` around its value's line), not a row: it says nothing of the others.
     let right_lines: Vec<&&Line> = lines
         .iter()
-        .filter(|l| l.runs.iter().any(|r| col(r) + 1 == ncols))
+        .filter(|l| {
+            l.runs.iter().any(|r| col(r) + 1 == ncols) && l.runs.iter().any(|r| col(r) + 1 != ncols)
+        })
         .collect();
     let share = |c: usize| {
         if right_lines.is_empty() {
@@ -544,6 +548,8 @@ fn segment_rows(
     // the last row's column → (x1, width, a plain number) of its last piece
     let mut ends: BTreeMap<usize, (usize, usize, bool)> = BTreeMap::new();
     let mut prev_leaf_line: Option<usize> = None;
+    // the column of the lone piece the current row was opened by (a centred cell's first line)
+    let mut opened_by: Option<usize> = None;
     // the column of the current row's paragraph (a field text that wrapped)
     let mut para: Option<usize> = None;
     for (i, l) in lines.iter().enumerate() {
@@ -583,10 +589,29 @@ fn segment_rows(
             && kind == Kind::Upper
             && prev_leaf_line.is_some_and(|p| p < i && (p + 1..i).all(|k| !is_blank(k)))
             && para.is_some_and(|c| leaf_runs.iter().all(|r| cell_col(r) == c));
-        let joins = joins || para_joins;
+        // A cell centred on its row and wrapped starts above the row's other cells and ends
+        // below them (`万立方` / row / `米`): the lone piece right under such a row, in the
+        // column whose lone piece opened it, ends that cell, however short it is.
+        let lone_col = {
+            let mut cs = leaf_runs.iter().map(|r| cell_col(r));
+            let first = cs.next();
+            first.filter(|&c| l.runs.len() == leaf_runs.len() && cs.all(|x| x == c))
+        };
+        let closes = !joins
+            && !para_joins
+            && kind != Kind::Upper
+            && lone_col.is_some()
+            && opened_by == lone_col
+            && prev_leaf_line.is_some_and(|p| p + 1 == i)
+            && rows.last().is_some_and(|r| r.bottom > r.top);
+        let joins = joins || para_joins || closes;
+        if closes {
+            opened_by = None;
+        }
         if !joins {
             ends.clear();
             para = None;
+            opened_by = lone_col;
         }
         if kind == Kind::Upper {
             for r in &leaf_runs {
@@ -1385,6 +1410,58 @@ mod stage_tests {
         assert_eq!(col_of("≤7个工作日"), col_of("指标值"));
         assert_eq!(col_of("≥3200件"), col_of("指标值"));
         assert!(col_of("绩效指标") < col_of("一级指标"));
+    }
+
+    /// d01 printed landscape, first page of its indicator block: a narrow unit column wraps
+    /// `万立方米` around its row's line.
+    const D01_LAND: &str = "                           指标性             度量单\n一级指标 二级指标       三级指标               指标值\n                            质               位\n\n            清淤疏浚河道条数        ≥      14        条\n\n                                           万立方\n    数量指标 清淤土方量              ≥      38\n                                            米\n\n            清淤河道总长度         ≥      26.5     公里\n\n            河底高程验收达标率       ≥      95        %\n产出指标 质量指标\n            淤泥规范处置率   =     100      %\n";
+
+    fn row_texts(g: &Grid) -> Vec<Vec<String>> {
+        g.rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lone_pieces_of_the_rightmost_column_do_not_hide_the_leaf_columns() {
+        // Lines holding only a wrapped unit piece used to count against 三级 and the values,
+        // which were then placed as labels, one row off.
+        let rows = row_texts(&read(D01_LAND)[0]);
+        let with = |t: &str| {
+            rows.iter()
+                .find(|r| r.iter().any(|c| c == t))
+                .unwrap_or_else(|| panic!("no row with {t}: {rows:?}"))
+        };
+        assert!(
+            with("清淤疏浚河道条数").contains(&"条".to_string()),
+            "{rows:?}"
+        );
+        assert!(
+            with("清淤河道总长度").contains(&"公里".to_string()),
+            "{rows:?}"
+        );
+        assert!(
+            with("淤泥规范处置率").contains(&"100".to_string()),
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn a_centred_cell_wrapped_around_its_row_is_one_cell() {
+        let rows = row_texts(&read(D01_LAND)[0]);
+        let r = rows
+            .iter()
+            .find(|r| r.iter().any(|c| c == "清淤土方量"))
+            .unwrap_or_else(|| panic!("{rows:?}"));
+        assert!(r.contains(&"万立方米".to_string()), "{rows:?}");
+        // header + five indicator rows, no row for `米`
+        assert_eq!(rows.len(), 6, "{rows:?}");
     }
 
     #[test]
