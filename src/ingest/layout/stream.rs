@@ -757,6 +757,7 @@ fn segment_rows(
     }
 
     // The header row: each header run to the column whose extent holds its centre.
+    let mut lead = 0usize;
     let head = header.map(|h| {
         let mut extent: Vec<(usize, usize)> = cols.iter().map(|c| (c.0, c.1 + 1)).collect();
         for l in lines {
@@ -774,13 +775,25 @@ fn segment_rows(
             cells: BTreeMap::new(),
             empty_for: None,
         };
+        // A header with more texts than the page has columns, whose first texts stand left of
+        // every column, heads columns that have no text on this page (a 一级 label drawn on the
+        // next page, at the centre of its merge): each such text gets an empty column of its
+        // own, and the page's columns move right.
+        let first = extent.first().map_or(0.0, |e| e.0 as f64);
+        if h.runs.len() > ncols {
+            lead = h.runs.iter().take_while(|r| r.center() < first).count();
+        }
         let mut used = 0usize;
-        for r in &h.runs {
+        for (k, r) in h.runs.iter().enumerate() {
             let mid = r.center();
-            let mut c = extent
-                .iter()
-                .position(|e| (e.0 as f64) <= mid && mid <= e.1 as f64)
-                .unwrap_or_else(|| column_of(&cols, r.x0));
+            let mut c = if k < lead {
+                k
+            } else {
+                lead + extent
+                    .iter()
+                    .position(|e| (e.0 as f64) <= mid && mid <= e.1 as f64)
+                    .unwrap_or_else(|| column_of(&cols, r.x0))
+            };
             // Two header runs never share a column: the later one moves right.
             if row.cells.contains_key(&c) || (c < used && !row.cells.is_empty()) {
                 c = used;
@@ -808,13 +821,16 @@ fn segment_rows(
     for lb in unplaced.iter_mut() {
         lb.col += shift;
     }
-    SegOut {
+    let mut out = SegOut {
         rows,
         labels: unplaced,
-        head,
+        head: None,
         width,
         leaves: ncols - leaf.min(ncols),
-    }
+    };
+    out.shift_right(lead);
+    out.head = head;
+    out
 }
 
 /// A segment's rows, its header row, and (in an indicator block) its labels still to place.
@@ -1462,6 +1478,24 @@ mod stage_tests {
         assert!(r.contains(&"万立方米".to_string()), "{rows:?}");
         // header + five indicator rows, no row for `米`
         assert_eq!(rows.len(), 6, "{rows:?}");
+    }
+
+    #[test]
+    fn header_text_left_of_every_column_heads_an_empty_column() {
+        // d02 printed landscape, its first page: the 一级 label is drawn on the next page, so
+        // this page has no column under 一级指标; 数量指标 belongs under 二级指标.
+        let t = "                                指标性           度量单\n一级指标 二级指标        三级指标                 指标值\n                                 质             位\n\n            新建百姓健身房              ≥    20       个\n\n\n                  第 1 页，共 3 页\n    数量指标\n";
+        let rows = row_texts(&read(t)[0]);
+        let col_of = |text: &str| {
+            rows.iter()
+                .find_map(|r| r.iter().position(|c| c == text))
+                .unwrap_or_else(|| panic!("no cell {text}: {rows:?}"))
+        };
+        assert_eq!(col_of("一级指标"), 0, "{rows:?}");
+        assert_eq!(col_of("数量指标"), col_of("二级指标"), "{rows:?}");
+        assert_eq!(col_of("新建百姓健身房"), col_of("三级指标"), "{rows:?}");
+        assert_eq!(col_of("≥"), col_of("指标性质"), "{rows:?}");
+        assert_eq!(col_of("个"), col_of("度量单位"), "{rows:?}");
     }
 
     #[test]
