@@ -1205,9 +1205,28 @@ pub fn read(text: &str) -> Vec<Grid> {
         );
         if h.is_some() {
             in_block = true;
-            block_width = Some(out.width);
-            block_leaves = Some(out.leaves);
             block_starts.push(outs.len());
+            if out.rows.is_empty() {
+                // A header at the foot of its page has no columns of its own: the next page
+                // tells the leaf columns, and the header's texts stand right-aligned over its
+                // columns.
+                let texts = out.head.as_ref().map_or(0, |r| r.cells.len());
+                block_width = Some(texts.max(1));
+                block_leaves = None;
+            } else {
+                block_width = Some(out.width);
+                block_leaves = Some(out.leaves);
+            }
+        } else if kind == Kind::Continued && block_leaves.is_none() {
+            block_leaves = Some(out.leaves);
+            if let (Some(w), Some(&b)) = (block_width, block_starts.last())
+                && out.width > w
+            {
+                for o in outs.get_mut(b..).unwrap_or_default() {
+                    o.shift_right(out.width - w);
+                }
+                block_width = Some(out.width);
+            }
         } else if outs.is_empty() {
             // The part above the indicator blocks is placed as one block too.
             block_starts.push(0);
@@ -1496,6 +1515,39 @@ mod stage_tests {
         assert_eq!(col_of("新建百姓健身房"), col_of("三级指标"), "{rows:?}");
         assert_eq!(col_of("≥"), col_of("指标性质"), "{rows:?}");
         assert_eq!(col_of("个"), col_of("度量单位"), "{rows:?}");
+    }
+
+    #[test]
+    fn header_at_the_foot_of_a_page_takes_its_columns_from_the_next() {
+        // b02 printed landscape: the header row is the last line of its page. Its segment has
+        // no columns, so it must not fix the block's leaf columns (it made 三级 a label column
+        // on the third page, one row off its values).
+        let t = "一级指标 二级指标           三级指标          年度指标值\n\n\n                   第1页\n\u{c}           馆藏档案数字化加工页数   ≥300万页\n\n           接收进馆档案数量      ≥1.5万卷\n\n       数量指标 档案查阅利用接待人次   ≥6000人次\n\n           档案编研成果数量       ≥3项\n\n\n\n\n产出指标\n\n\n\n\n                 第2页\n\u{c}       数量指标\n\n\n\n\n               档案业务培训人次       100人次\n\n产出指标\n               数字化成果质检合格率      ≥99%\n       质量指标\n               库房温湿度达标率        ≥95%\n\n               档案查阅利用办结时限     ≤1个工作日\n\n       时效指标\n                              2023年12\n               数字化项目完成时间\n                               月底前\n\n\n       成本指标 单页档案数字化加工成本        ≤0.5元\n";
+        let rows = row_texts(&read(t)[0]);
+        let with = |t: &str| {
+            rows.iter()
+                .find(|r| r.iter().any(|c| c == t))
+                .unwrap_or_else(|| panic!("no row with {t}: {rows:?}"))
+        };
+        assert!(
+            with("数字化项目完成时间").contains(&"2023年12月底前".to_string()),
+            "{rows:?}"
+        );
+        assert!(
+            with("单页档案数字化加工成本").contains(&"≤0.5元".to_string()),
+            "{rows:?}"
+        );
+        assert!(
+            with("馆藏档案数字化加工页数").contains(&"≥300万页".to_string()),
+            "{rows:?}"
+        );
+        let head = with("一级指标");
+        assert_eq!(
+            head.iter().position(|c| c == "三级指标"),
+            with("档案编研成果数量")
+                .iter()
+                .position(|c| c == "档案编研成果数量")
+        );
     }
 
     #[test]
