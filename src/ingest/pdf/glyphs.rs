@@ -303,25 +303,27 @@ pub fn dedupe(glyphs: &mut Vec<Glyph>) {
         return;
     }
     let line = |g: &Glyph| (g.base * 2.0).round() as i64;
-    let mut order: Vec<usize> = (0..glyphs.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ga, gb) = (&glyphs[a], &glyphs[b]);
-        (ga.ch, line(ga))
-            .cmp(&(gb.ch, line(gb)))
-            .then(ga.x0.total_cmp(&gb.x0))
-            .then(a.cmp(&b))
-    });
+    // Integer keys sorted once: a page has thousands of glyphs and this runs on every page.
+    let mut keys: Vec<(u32, i64, i64, usize)> = glyphs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.ch as u32, line(g), (g.x0 * 8.0).round() as i64, i))
+        .collect();
+    keys.sort_unstable();
     let mut drop = vec![false; glyphs.len()];
-    let mut kept = order[0];
-    for &i in &order[1..] {
-        let (k, g) = (&glyphs[kept], &glyphs[i]);
+    let mut kept = keys[0];
+    for &key in &keys[1..] {
+        let i = key.3;
+        let (k, g) = (&glyphs[kept.3], &glyphs[i]);
         let tol = (0.2 * g.size).min(1.0);
-        if k.ch == g.ch && line(k) == line(g) && (g.x0 - k.x0).abs() < tol {
+        if (kept.0, kept.1) == (key.0, key.1) && (g.x0 - k.x0).abs() < tol {
             // The first drawn stays, wherever the sort put it.
-            drop[i.max(kept)] = true;
-            kept = i.min(kept);
+            drop[i.max(kept.3)] = true;
+            if i < kept.3 {
+                kept = key;
+            }
         } else {
-            kept = i;
+            kept = key;
         }
     }
     if drop.iter().any(|&d| d) {
