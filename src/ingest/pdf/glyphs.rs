@@ -176,6 +176,7 @@ pub struct Document {
 pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
     let mut bytes = bytes.to_vec();
     super::lengths::make_direct(&mut bytes);
+    super::lengths::short_tail(&mut bytes);
     let mut reader = PdfReader::new(Source::new(bytes)).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("encrypt") {
