@@ -1463,16 +1463,19 @@ mod stage_tests {
             .collect()
     }
 
+    /// The row holding a cell whose text is `t`.
+    fn row_with<'a>(rows: &'a [Vec<String>], t: &str) -> &'a Vec<String> {
+        rows.iter()
+            .find(|r| r.iter().any(|c| c == t))
+            .unwrap_or_else(|| panic!("no row with {t}: {rows:?}"))
+    }
+
     #[test]
     fn lone_pieces_of_the_rightmost_column_do_not_hide_the_leaf_columns() {
         // Lines holding only a wrapped unit piece used to count against 三级 and the values,
         // which were then placed as labels, one row off.
         let rows = row_texts(&read(D01_LAND)[0]);
-        let with = |t: &str| {
-            rows.iter()
-                .find(|r| r.iter().any(|c| c == t))
-                .unwrap_or_else(|| panic!("no row with {t}: {rows:?}"))
-        };
+        let with = |t: &str| row_with(&rows, t);
         assert!(
             with("清淤疏浚河道条数").contains(&"条".to_string()),
             "{rows:?}"
@@ -1490,10 +1493,7 @@ mod stage_tests {
     #[test]
     fn a_centred_cell_wrapped_around_its_row_is_one_cell() {
         let rows = row_texts(&read(D01_LAND)[0]);
-        let r = rows
-            .iter()
-            .find(|r| r.iter().any(|c| c == "清淤土方量"))
-            .unwrap_or_else(|| panic!("{rows:?}"));
+        let r = row_with(&rows, "清淤土方量");
         assert!(r.contains(&"万立方米".to_string()), "{rows:?}");
         // header + five indicator rows, no row for `米`
         assert_eq!(rows.len(), 6, "{rows:?}");
@@ -1524,11 +1524,7 @@ mod stage_tests {
         // on the third page, one row off its values).
         let t = "一级指标 二级指标           三级指标          年度指标值\n\n\n                   第1页\n\u{c}           馆藏档案数字化加工页数   ≥300万页\n\n           接收进馆档案数量      ≥1.5万卷\n\n       数量指标 档案查阅利用接待人次   ≥6000人次\n\n           档案编研成果数量       ≥3项\n\n\n\n\n产出指标\n\n\n\n\n                 第2页\n\u{c}       数量指标\n\n\n\n\n               档案业务培训人次       100人次\n\n产出指标\n               数字化成果质检合格率      ≥99%\n       质量指标\n               库房温湿度达标率        ≥95%\n\n               档案查阅利用办结时限     ≤1个工作日\n\n       时效指标\n                              2023年12\n               数字化项目完成时间\n                               月底前\n\n\n       成本指标 单页档案数字化加工成本        ≤0.5元\n";
         let rows = row_texts(&read(t)[0]);
-        let with = |t: &str| {
-            rows.iter()
-                .find(|r| r.iter().any(|c| c == t))
-                .unwrap_or_else(|| panic!("no row with {t}: {rows:?}"))
-        };
+        let with = |t: &str| row_with(&rows, t);
         assert!(
             with("数字化项目完成时间").contains(&"2023年12月底前".to_string()),
             "{rows:?}"
