@@ -109,7 +109,7 @@ pub struct Amount {
     pub amount: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Indicator {
     pub level1: Option<String>,
     pub level2: Option<String>,
@@ -121,6 +121,34 @@ pub struct Indicator {
     /// name.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<Field>,
+    /// 指标编码 (a code column, also a hidden one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub code: Option<String>,
+    /// 指标权重 / 权重, as a number.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "ser_opt_num"
+    )]
+    pub weight: Option<f64>,
+    /// 分值, as a number.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        serialize_with = "ser_opt_num"
+    )]
+    pub score: Option<f64>,
+    /// 指标方向 / 指标方向性 when it holds a word (正向, 反向), not an operator.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub direction: Option<String>,
+    /// Other texts the table gives per indicator (指标解释, 评分标准, 备注, …), by column header.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub attributes: Vec<Field>,
+    /// Cells of the context columns of a flat export (单位名称, 项目名称, 预算数…) on this
+    /// indicator's row: the normalizer cuts the block into one table per project with them.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub context: Vec<Field>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

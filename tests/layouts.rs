@@ -37,8 +37,10 @@ fn flat_list_with_split_value_and_weight() {
     assert_eq!(t.indicators.len(), 5);
     let i = find(&t, "绿地养护面积");
     assert_eq!((i.level1.as_deref(), i.level2.as_deref()), (None, None));
-    assert_eq!(columns(i), ["指标权重", "指标值"]);
-    let v = &i.values[1];
+    // 指标权重 is an attribute of the indicator, not a target value.
+    assert_eq!(columns(i), ["指标值"]);
+    assert_eq!(i.weight, Some(20.0));
+    let v = &i.values[0];
     assert_eq!(v.raw, "≥120万平方米");
     assert_eq!(
         (v.op.as_deref(), v.number, v.unit.as_deref()),
@@ -48,7 +50,7 @@ fn flat_list_with_split_value_and_weight() {
         v.parts.as_deref(),
         Some(&["≥".to_string(), "120".into(), "万平方米".into()][..])
     );
-    let d = &find(&t, "养护作业完成时间").values[1];
+    let d = &find(&t, "养护作业完成时间").values[0];
     assert_eq!(
         (d.raw.as_str(), d.kind),
         ("2025年12月底前", ValueKind::Qualitative)

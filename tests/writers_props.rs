@@ -63,6 +63,7 @@ fn indicator() -> impl Strategy<Value = Indicator> {
                     .into_iter()
                     .map(|(label, text)| Field { label, text })
                     .collect(),
+                ..Indicator::default()
             },
         )
 }

@@ -23,7 +23,8 @@ pub fn parse_header(row: &Row, width: usize, exact: bool) -> Option<Vec<RoleSpan
         .filled()
         .map(|(c, cell)| (c, cell.text.as_str(), cell.col_span))
         .collect();
-    let roles: Vec<Option<Role>> = filled.iter().map(|(_, t, _)| header_role(t)).collect();
+    let mut roles: Vec<Option<Role>> = filled.iter().map(|(_, t, _)| header_role(t)).collect();
+    left_of_levels(&filled, &mut roles);
     let levels = roles
         .iter()
         .flatten()
@@ -78,6 +79,90 @@ pub fn parse_header(row: &Row, width: usize, exact: bool) -> Option<Vec<RoleSpan
     Some(spans)
 }
 
+/// The columns of an indicator block that has no header row, from its first row: a 一级 name,
+/// then a 二级 cell holding `二级名：target` (or a 二级 name, a 三级 name and one value). Cells
+/// left of the 一级 are the block's label.
+pub fn implicit_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
+    let cells: Vec<(usize, &str)> = row.filled().map(|(c, x)| (c, x.text.as_str())).collect();
+    let i1 = cells
+        .iter()
+        .position(|(_, t)| super::vocab::is_level1_name(t))?;
+    let rest = &cells[i1 + 1..];
+    let span = |start: usize, end: usize, role: Role| RoleSpan {
+        start,
+        end,
+        back: start,
+        prefer_back: false,
+        role,
+    };
+    let mut spans: Vec<RoleSpan> = cells[..i1]
+        .iter()
+        .map(|(c, _)| span(*c, *c, Role::Outer))
+        .collect();
+    let c1 = cells[i1].0;
+    match rest {
+        [(c2, t)] if super::header::level2_lead(t) => {
+            spans.push(span(c1, c2 - 1, Role::Level1));
+            spans.push(span(*c2, width.max(c2 + 1) - 1, Role::Level2));
+            spans.push(span(width + 1, width + 1, Role::Value("指标值".into())));
+        }
+        [(c2, t2), (c3, _), (c4, t4)]
+            if super::vocab::is_level2_name(t2) && value::is_strong_value(t4) =>
+        {
+            spans.push(span(c1, c2 - 1, Role::Level1));
+            spans.push(span(*c2, c3 - 1, Role::Level2));
+            spans.push(span(*c3, c4 - 1, Role::Level3));
+            spans.push(span(*c4, width.max(c4 + 1) - 1, Role::Value("指标值".into())));
+        }
+        _ => return None,
+    }
+    Some(spans)
+}
+
+/// Correct the header's roles by what the block's cells hold: a 三级 column (指标名称) that
+/// holds 二级 names where the header has no 二级 column is the 二级 column of a table without
+/// 三级 (指标类型 | 指标名称 | 指标值).
+pub fn refine_by_content(spans: &mut [RoleSpan], body: &[Row]) {
+    if spans.iter().any(|s| s.role == Role::Level2) {
+        return;
+    }
+    let Some(j3) = spans.iter().position(|s| s.role == Role::Level3) else {
+        return;
+    };
+    let (start, end) = (spans[j3].start, spans[j3].end);
+    let texts: Vec<&str> = body
+        .iter()
+        .take(60)
+        .filter_map(|r| r.filled().find(|(c, _)| start <= *c && *c <= end))
+        .map(|(_, x)| x.text.as_str())
+        .collect();
+    let named = texts
+        .iter()
+        .filter(|t| super::vocab::is_level2_name(t))
+        .count();
+    if named >= 2 && named * 2 >= texts.len() {
+        spans[j3].role = Role::Level2;
+    }
+}
+
+/// Header cells left of the first level column are not indicator columns: a context column of
+/// a flat export where the header names one (项目名称, 预算数), else a label merged down the left
+/// of the block (绩效指标, 年度绩效目标(90分)), which holds no value.
+fn left_of_levels(filled: &[(usize, &str, u32)], roles: &mut [Option<Role>]) {
+    let Some(first_level) = roles
+        .iter()
+        .position(|r| r.as_ref().is_some_and(|r| r.is_label()))
+    else {
+        return;
+    };
+    for (i, role) in roles.iter_mut().enumerate().take(first_level) {
+        if matches!(role, Some(Role::Outer)) {
+            continue;
+        }
+        *role = Some(super::vocab::context_role(filled[i].1).unwrap_or(Role::Outer));
+    }
+}
+
 /// The labels of a group (一级, 二级, 重点工作) and where it started.
 type Group = (Option<String>, Option<String>, Option<String>, SourcePos);
 
@@ -98,6 +183,9 @@ pub struct Block {
     /// Per header cell: rows that read the gap before it as its own merge, minus those that
     /// read it as the merge before.
     gap_votes: Vec<i32>,
+    /// The context cells of a flat export (项目名称 …), carried down from where they were
+    /// last written (merged over a project's rows, or repeated on each).
+    context: Vec<Option<String>>,
 }
 
 /// What a value column group of the header is: one plain column, or a split value.
@@ -124,7 +212,51 @@ impl Block {
             prev_shift: 0,
             pending_group: None,
             last_was_indicator: false,
+            context: Vec::new(),
         }
+    }
+
+    /// A 二级 cell that holds its target too (`质量指标:学校的教育教学秩序良好…`, a table with no
+    /// 三级 column): the name before the colon, the target after it into the first empty value
+    /// column. Returns the two columns and texts.
+    fn split_level2_lead(&self, texts: &mut [Option<&str>]) -> Option<(usize, usize, String, String)> {
+        if self.spans.iter().any(|s| s.role == Role::Level3) {
+            return None;
+        }
+        let j2 = self.spans.iter().position(|s| s.role == Role::Level2)?;
+        let jv = self
+            .spans
+            .iter()
+            .position(|s| matches!(s.role, Role::Value(_)))
+            .filter(|j| texts[*j].is_none())?;
+        let c = canonical(texts[j2]?);
+        let (name, rest) = c.split_once('：').or_else(|| c.split_once(':'))?;
+        (super::vocab::is_level2_name(name) && !rest.trim().is_empty())
+            .then(|| (j2, jv, name.trim().to_string(), rest.trim().to_string()))
+    }
+
+    /// Remember the context cells of this row (a new 项目名称 starts a new project).
+    fn carry_context(&mut self, texts: &[Option<&str>]) {
+        self.context.resize(self.spans.len(), None);
+        for (j, s) in self.spans.iter().enumerate() {
+            if let (Role::Context(_), Some(t)) = (&s.role, texts.get(j).copied().flatten()) {
+                self.context[j] = Some(canon::text(t));
+            }
+        }
+    }
+
+    fn context_fields(&self) -> Vec<Field> {
+        self.spans
+            .iter()
+            .zip(&self.context)
+            .filter_map(|(s, t)| match (&s.role, t) {
+                (Role::Context(label), Some(text)) => Some(Field {
+                    label: label.clone(),
+                    text: text.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Where this row put cells that fell in the empty columns before a header cell: in
@@ -217,6 +349,8 @@ impl Block {
                 values: self.empty_values(),
                 source: source_of(&pos, None),
                 notes: self.note_fields(None),
+                context: self.context_fields(),
+                ..Indicator::default()
             });
         }
     }
@@ -254,6 +388,12 @@ impl Block {
                 None => diags.unplaced(cells[i].1, cell_of(cells[i].0).unwrap_or(&row.pos)),
             }
         }
+        let lead = self.split_level2_lead(&mut texts);
+        if let Some((j2, jv)) = lead.as_ref().map(|(j2, jv, _, _)| (*j2, *jv)) {
+            let (_, _, name, rest) = lead.as_ref().expect("just matched");
+            texts[j2] = Some(name.as_str());
+            texts[jv] = Some(rest.as_str());
+        }
         let spans = self.spans.clone();
         let get = |r: &Role| {
             spans
@@ -274,6 +414,7 @@ impl Block {
                 (name, note)
             })
         };
+        self.carry_context(&texts);
         let (l1, l1_note) = level(&Role::Level1).unzip();
         let (l2, l2_note) = level(&Role::Level2).unzip();
         let (l3, l3_note) = level(&Role::Level3).unzip();
@@ -399,6 +540,7 @@ impl Block {
         }
         self.pending_group = None;
 
+        let attrs = Attributes::of(&self.spans, &texts);
         let values = value_cols
             .iter()
             .map(|vc| match vc {
@@ -428,7 +570,7 @@ impl Block {
             self.last_was_indicator = false;
             return;
         }
-        if l3.is_none() {
+        if l3.is_none() && self.spans.iter().any(|s| s.role == Role::Level3) {
             diags.warn(
                 "missing_level3",
                 "values with no 三级指标 name; kept with level3 null",
@@ -460,9 +602,60 @@ impl Block {
             values,
             source: source_of(&row.pos, l3_pos),
             notes: self.note_fields(l3_note),
+            code: attrs.code,
+            weight: attrs.weight,
+            score: attrs.score,
+            direction: attrs.direction,
+            attributes: attrs.texts,
+            context: self.context_fields(),
         });
         self.last_was_indicator = true;
     }
+}
+
+/// What the attribute columns of a row say about its indicator.
+#[derive(Default)]
+struct Attributes {
+    code: Option<String>,
+    weight: Option<f64>,
+    score: Option<f64>,
+    direction: Option<String>,
+    texts: Vec<Field>,
+}
+
+impl Attributes {
+    fn of(spans: &[RoleSpan], texts: &[Option<&str>]) -> Attributes {
+        let mut a = Attributes::default();
+        for (s, t) in spans.iter().zip(texts) {
+            let Some(t) = t.map(str::trim).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            match &s.role {
+                Role::Code => a.code = Some(canonical(t)),
+                Role::Weight => a.weight = attribute_number(t),
+                Role::Score => a.score = attribute_number(t),
+                Role::Direction => a.direction = Some(canonical(t)),
+                Role::Op if is_direction_word(t) => a.direction = Some(canonical(t)),
+                Role::Attr(label) => a.texts.push(Field {
+                    label: label.clone(),
+                    text: canon::text(t),
+                }),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+/// A weight or score as written (`10`, `10%`, `10分`, `１０`), as a number.
+fn attribute_number(t: &str) -> Option<f64> {
+    let c = canonical(t);
+    let n = c.trim_end_matches(['%', '％', '分']).trim();
+    n.parse::<f64>().ok()
+}
+
+fn is_direction_word(t: &str) -> bool {
+    super::vocab::is_direction_word(t)
 }
 
 /// The unit written in an indicator's name (`造林面积（亩）`), for a bare number as its value.
@@ -583,13 +776,14 @@ impl BlockSet {
                 spans.iter().any(|s| {
                     s.start <= *c
                         && *c <= s.end
-                        && matches!(s.role, Role::Value(_) | Role::Extra(_))
+                        && matches!(s.role, Role::Value(_) | Role::Extra(_) | Role::Attr(_))
                 }) && !value::is_strong_value(t)
                     && !value::is_operator_cell(t)
             });
             if !ok {
                 return false;
             }
+            let has_value = spans.iter().any(|s| matches!(s.role, Role::Value(_)));
             let mut new_spans = Vec::new();
             for s in spans {
                 let subs: Vec<&(usize, &str)> = inside
@@ -597,7 +791,9 @@ impl BlockSet {
                     .filter(|(c, _)| s.start <= *c && *c <= s.end)
                     .collect();
                 let parent = match &s.role {
-                    Role::Value(n) | Role::Extra(n) if !subs.is_empty() => n.clone(),
+                    Role::Value(n) | Role::Extra(n) | Role::Attr(n) if !subs.is_empty() => {
+                        n.clone()
+                    }
                     _ => {
                         new_spans.push(s.clone());
                         continue;
@@ -611,6 +807,12 @@ impl BlockSet {
                         Some(Role::Value(n)) => Role::Value(n),
                         _ => match s.role {
                             Role::Value(_) => Role::Value(format!("{parent}（{sub}）")),
+                            // Grades of a standard (优 | 良 | 中 | 差) are the targets of a
+                            // block that has no value column of its own.
+                            Role::Attr(_) if has_value => {
+                                Role::Attr(format!("{parent}（{sub}）"))
+                            }
+                            Role::Attr(_) => Role::Value(format!("{parent}（{sub}）")),
                             _ => Role::Extra(format!("{parent}（{sub}）")),
                         },
                     };

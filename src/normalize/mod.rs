@@ -9,13 +9,16 @@
 pub mod canon;
 pub mod diag;
 pub mod funds;
+pub mod header;
 pub mod indicators;
 pub mod shift;
 pub mod value;
 pub mod vocab;
 
 use crate::ingest::{Grid, Row, SourcePos};
-use crate::model::{Diagnostic, Field, Funds, Severity, Table, TableKind, TableSource};
+use crate::model::{
+    Amount, Diagnostic, Field, FundItem, Funds, Severity, Table, TableKind, TableSource,
+};
 use canon::{canonical, key};
 use diag::Diags;
 use regex::Regex;
@@ -108,6 +111,11 @@ fn single_text(row: &Row) -> Option<&str> {
 
 fn is_title(text: &str) -> bool {
     let k = key(text);
+    // A note after the title (`…绩效目标表(一级项目)`) does not make it something else.
+    let k = match k.strip_suffix(')').and_then(|x| x.rfind('(').map(|i| &x[..i])) {
+        Some(head) if head.ends_with("表") => head,
+        _ => k.as_str(),
+    };
     k.ends_with("表") && (k.contains("绩效") || k.contains("目标")) && k.chars().count() >= 6
 }
 
@@ -120,8 +128,15 @@ fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
         match single_text(row) {
             Some(t) if is_title(t) => {
                 if seen_content {
-                    parts.push(&rows[start..i]);
-                    start = i;
+                    // Marks standing over the title (表十二, 附件3) open the new table too.
+                    let mut cut = i;
+                    while cut > start + 1
+                        && single_text(&rows[cut - 1]).is_some_and(|m| m.chars().count() <= 8)
+                    {
+                        cut -= 1;
+                    }
+                    parts.push(&rows[start..cut]);
+                    start = cut;
                     seen_content = false;
                 }
             }
@@ -183,7 +198,12 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
     // The column holding the text of the last field, for continuation lines.
     let mut last_field_col: Option<usize> = None;
 
-    for row in rows {
+    // Rows under a section label merged down the left (基本信息 over its pairs), and the
+    // column labels over `label：amount` lines.
+    let mut section_until: Option<usize> = None;
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut pair_funds: Vec<FundItem> = Vec::new();
+    for (ri, row) in rows.iter().enumerate() {
         if row.is_empty() {
             continue;
         }
@@ -205,7 +225,17 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             && state != State::Indicators
         {
             let c = canonical(t);
-            if title.is_none() && state == State::Banner && is_title(&c) {
+            // A real title under a mark taken for one (表十二, 附件3) takes its place.
+            if state == State::Banner
+                && is_title(&c)
+                && title.as_deref().is_none_or(|t| !is_title(t))
+            {
+                if let Some(mark) = title.take() {
+                    fields.push(Field {
+                        label: String::new(),
+                        text: mark,
+                    });
+                }
                 if year.is_none() {
                     year = year_of(&c);
                 }
@@ -226,7 +256,23 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             }
         }
 
+        let implicit = if state == State::Indicators {
+            None
+        } else {
+            indicators::implicit_header(row, width)
+        };
+        if let Some(spans) = implicit {
+            if let Some(b) = block.take() {
+                b.finish(&mut indicators);
+            }
+            let mut set = indicators::BlockSet::new(spans, &set_titles, max_shift);
+            set.row(row, &mut diags);
+            block = Some(set);
+            state = State::Indicators;
+            continue;
+        }
         if let Some(mut spans) = indicators::parse_header(row, width, max_shift == 0) {
+            indicators::refine_by_content(&mut spans, &rows[ri + 1..]);
             // In extracted text the header row is damaged like any other: a header that does
             // not start in the table's first column was shifted right.
             let first = spans.first().map_or(0, |s| s.start);
@@ -267,7 +313,9 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
         };
 
         if state == State::Indicators {
-            if first_col == 0 && vocab::field_label(first_text).is_some() {
+            if first_col == 0
+                && (vocab::field_label(first_text).is_some() || vocab::is_footer_text(first_text))
+            {
                 state = State::Fields;
             } else if let Some(b) = block.as_mut() {
                 b.row(row, &mut diags);
@@ -287,20 +335,53 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             continue;
         }
 
-        if vocab::field_label(first_text).is_some() {
+        let under_section = section_until.is_some_and(|end| ri < end);
+        if let Some(p) = header::parent_labels(row, rows.get(ri + 1)) {
+            parents = p;
+            continue;
+        }
+        let known = vocab::field_label(first_text).is_some();
+        if known || (state != State::Funds && (first_col == 0 || under_section) && header::is_pair_row(row)) {
             state = State::Fields;
-            let (pairs, col) = field_pairs(row);
-            for (label, text) in pairs {
-                if let Some(l) = vocab::field_label(&label)
-                    && l.is_name
-                    && name.is_none()
-                {
-                    name = Some(text.clone());
-                    name_label = Some(l);
-                }
-                fields.push(Field { label, text });
+            if let Some(first) = row.filled().next().map(|(_, c)| c)
+                && first.row_span > 1
+            {
+                section_until = Some(ri + first.row_span as usize);
             }
-            last_field_col = col;
+            let pairs = header::read(row, if under_section { &parents } else { &[] });
+            if let Some(s) = pairs.section {
+                diags.push(Severity::Info, "section_label", format!("section label {s}"), &row.pos);
+            }
+            for item in pairs.items {
+                match item {
+                    header::Item::Field { label, text } => {
+                        if let Some(l) = vocab::field_label(&label)
+                            && l.is_name
+                            && name.is_none()
+                        {
+                            name = Some(text.clone());
+                            name_label = Some(l);
+                        }
+                        fields.push(Field { label, text });
+                    }
+                    header::Item::Unit(u) => unit = Some(u),
+                    header::Item::Amount { path, amount } => {
+                        funds_pos.get_or_insert_with(|| row.pos.clone());
+                        pair_funds.push(FundItem {
+                            path,
+                            values: amount
+                                .map(|a| Amount {
+                                    column: funds::NO_HEADER_COLUMN.to_string(),
+                                    amount: a,
+                                })
+                                .into_iter()
+                                .collect(),
+                            details: Vec::new(),
+                        });
+                    }
+                }
+            }
+            last_field_col = pairs.last_col;
             continue;
         }
 
@@ -321,15 +402,6 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             continue;
         }
 
-        // An unknown label with its text: any label/text pair is a field.
-        if first_col == 0 && is_field_row(row) {
-            state = State::Fields;
-            let (pairs, col) = field_pairs(row);
-            fields.extend(pairs.into_iter().map(|(label, text)| Field { label, text }));
-            last_field_col = col;
-            continue;
-        }
-
         for (_, cell) in row.filled() {
             diags.unplaced(&cell.text, &cell.pos);
         }
@@ -337,7 +409,8 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
     if let Some(b) = block.take() {
         b.finish(&mut indicators);
     }
-    let items = std::mem::take(&mut funds.items);
+    let mut items = pair_funds;
+    items.append(&mut funds.items);
     if let Some(pos) = &funds_pos {
         funds::reconcile(&items, &mut diags, pos);
     }
@@ -403,34 +476,6 @@ fn note_cells(row: &Row) -> Option<Vec<(String, String)>> {
         out.push((canon::label(l), rest.trim().to_string()));
     }
     (!out.is_empty()).then_some(out)
-}
-
-/// The label/text pairs of a field row (`主管部门 | X | | 实施单位 | Y` holds two), and the
-/// column of the last text.
-fn field_pairs(row: &Row) -> (Vec<(String, String)>, Option<usize>) {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut last_col = None;
-    let mut first = true;
-    let mut prev: Option<&str> = None;
-    for (c, cell) in row.filled() {
-        // A merged cell unmerged with its text repeated in every column (`单位名称 | 单位名称 |
-        // 某局 | 某局`) is one cell: no two neighbours in a field row say the same thing.
-        if prev == Some(cell.text.as_str()) {
-            continue;
-        }
-        prev = Some(cell.text.as_str());
-        if first || vocab::field_label(&cell.text).is_some() {
-            pairs.push((canon::label(&cell.text), String::new()));
-            first = false;
-        } else if let Some(p) = pairs.last_mut() {
-            if !p.1.is_empty() {
-                p.1.push('\n');
-            }
-            p.1.push_str(&canon::text(&cell.text));
-            last_col = Some(c);
-        }
-    }
-    (pairs, last_col)
 }
 
 fn table_kind(

@@ -178,7 +178,22 @@ fn cost_of(k: &Kind, role: &Role) -> f64 {
                 0.0
             }
         }
-        Role::Extra(_) => 0.0,
+        Role::Extra(_) | Role::Attr(_) | Role::Context(_) | Role::Code => 0.0,
+        // A weight or a score is a bare number (`10`, `5%`, `10分`).
+        Role::Weight | Role::Score => {
+            if k.n <= 6 && !op && !k.level1 && !k.level2 {
+                0.0
+            } else {
+                3.0
+            }
+        }
+        Role::Direction => {
+            if n <= 4 && !strong {
+                0.0
+            } else {
+                3.0
+            }
+        }
         Role::Outer => 3.0,
     }
 }

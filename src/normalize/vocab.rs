@@ -22,8 +22,21 @@ pub enum Role {
     Value(String),
     /// The unit column of a split value (度量单位 / 计量单位).
     Unit,
-    /// Any other column kept as an extra value (指标权重, 分值, 备注, …).
+    /// Any other column kept as an extra value (实际完成值, a header no table word names).
     Extra(String),
+    /// 指标权重 / 权重: a number per indicator, not a target.
+    Weight,
+    /// 分值: the points an indicator carries.
+    Score,
+    /// 指标方向性: 正向 / 反向 (an operator column holding words is read the same way).
+    Direction,
+    /// 指标编码: the indicator's code.
+    Code,
+    /// A text describing the indicator (指标解释, 评分标准, 备注, …), named by its header.
+    Attr(String),
+    /// A context column of a flat export (单位名称, 项目名称, 预算数, 年度目标): its cells
+    /// belong to the project the row is part of, not to the indicator.
+    Context(String),
 }
 
 impl Role {
@@ -40,7 +53,14 @@ impl Role {
 
 /// Header text → role. Matching is on the key (canonical, no blanks), exact first, then by
 /// the patterns' `contains` rules in order.
-const LEVEL1: &[&str] = &["一级指标", "一级", "一级指标名称"];
+const LEVEL1: &[&str] = &[
+    "一级指标",
+    "一级",
+    "一级指标名称",
+    "指标类型",
+    "指标类别",
+    "一级指标类型",
+];
 const LEVEL2: &[&str] = &["二级指标", "二级", "二级指标名称"];
 const LEVEL3: &[&str] = &[
     "三级指标",
@@ -49,6 +69,8 @@ const LEVEL3: &[&str] = &[
     "指标名称",
     "指标内容",
     "绩效指标名称",
+    "指标",
+    "具体指标",
 ];
 const KEY_WORK: &[&str] = &["重点工作", "重点工作任务", "主要工作", "工作任务"];
 const OP: &[&str] = &[
@@ -79,20 +101,55 @@ const VALUE: &[&str] = &[
     "预期值",
     "标准值",
 ];
-const EXTRA: &[&str] = &[
-    "指标权重",
-    "权重",
-    "分值",
+const EXTRA: &[&str] = &["实际完成值", "完成值", "优", "良", "中", "差"];
+const WEIGHT: &[&str] = &["指标权重", "权重", "权重(%)", "指标权重(%)", "权重分值", "权数"];
+const SCORE: &[&str] = &["分值", "指标分值", "分数", "标准分值", "评分分值"];
+const DIRECTION: &[&str] = &["指标方向性", "方向", "指标导向", "方向性"];
+const CODE: &[&str] = &["指标编码", "编码", "指标代码", "指标编号", "编号", "指标序号"];
+const ATTR: &[&str] = &[
     "绩效标准",
     "评分标准",
+    "评分规则",
+    "评(扣)分标准",
+    "扣分标准",
     "备注",
     "指标解释",
-    "实际完成值",
-    "完成值",
-    "优",
-    "良",
-    "中",
-    "差",
+    "指标说明",
+    "指标描述",
+    "指标值说明",
+    "指标值设定依据",
+    "指标标准或依据",
+    "指标依据",
+    "指标值确定依据",
+    "计算方法",
+    "计算公式",
+    "评价标准",
+    "数据来源",
+    "指标来源",
+    "目标值设定依据及数据来源",
+];
+/// Headers of the context columns of a flat export, in front of the indicator columns.
+const CONTEXT: &[&str] = &[
+    "单位名称",
+    "部门名称",
+    "预算单位",
+    "单位",
+    "项目名称",
+    "项目",
+    "二级项目名称",
+    "项目支出名称",
+    "预算数",
+    "预算金额",
+    "资金总额",
+    "年度资金总额",
+    "项目金额",
+    "年度目标",
+    "年度绩效目标",
+    "总体目标",
+    "项目概况",
+    "单位编码",
+    "项目编码",
+    "项目类型",
 ];
 const OUTER: &[&str] = &[
     "绩效指标",
@@ -117,14 +174,24 @@ enum HeaderKind {
     Value,
     Extra,
     Outer,
+    Weight,
+    Score,
+    Direction,
+    Code,
+    Attr,
 }
 
 /// The header words by key, built once: matching a cell is one lookup, not one
 /// canonicalization per vocabulary word.
 static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
-    let lists: [(&[&str], HeaderKind); 9] = [
+    let lists: [(&[&str], HeaderKind); 14] = [
         (OUTER, HeaderKind::Outer),
         (EXTRA, HeaderKind::Extra),
+        (ATTR, HeaderKind::Attr),
+        (CODE, HeaderKind::Code),
+        (DIRECTION, HeaderKind::Direction),
+        (SCORE, HeaderKind::Score),
+        (WEIGHT, HeaderKind::Weight),
         (VALUE, HeaderKind::Value),
         (UNIT, HeaderKind::Unit),
         (OP, HeaderKind::Op),
@@ -177,8 +244,26 @@ pub fn header_role(text: &str) -> Option<Role> {
         }
         Some(HeaderKind::Extra) => Role::Extra(text_of(text)),
         Some(HeaderKind::Outer) => Role::Outer,
+        Some(HeaderKind::Weight) => Role::Weight,
+        Some(HeaderKind::Score) => Role::Score,
+        Some(HeaderKind::Direction) => Role::Direction,
+        Some(HeaderKind::Code) => Role::Code,
+        Some(HeaderKind::Attr) => Role::Attr(text_of(text)),
+        None if k.contains("权重") && k.chars().count() <= 8 => Role::Weight,
+        None if k.ends_with("分值") && k.chars().count() <= 6 => Role::Score,
         None => return None,
     })
+}
+
+/// The role of a header cell that names no indicator column but a context column of a flat
+/// export (项目名称, 预算数, 年度目标), read only left of the level columns.
+pub fn context_role(text: &str) -> Option<Role> {
+    static KEYS: LazyLock<Vec<String>> = LazyLock::new(|| CONTEXT.iter().map(|w| key(w)).collect());
+    let k = key(text);
+    let k = k.trim_end_matches(['*', ':', '：']);
+    let base = k.split('(').next().unwrap_or(k);
+    (KEYS.iter().any(|w| w == k || w == base) || is_amount_header(base))
+        .then(|| Role::Context(text_of(text)))
 }
 
 fn text_of(s: &str) -> String {
@@ -354,7 +439,8 @@ pub const FIELD_LABELS: &[FieldLabel] = &[
 pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
     static BY_KEY: LazyLock<HashMap<String, &'static FieldLabel>> =
         LazyLock::new(|| FIELD_LABELS.iter().map(|f| (key(f.label), f)).collect());
-    BY_KEY.get(&key(text)).copied()
+    let k = key(text);
+    BY_KEY.get(k.trim_end_matches(':')).copied()
 }
 
 /// A funds block label (部门整体资金（万元）, 项目资金（万元）, 年度主要任务).
@@ -486,11 +572,32 @@ pub fn is_level2_name(text: &str) -> bool {
 /// `is_level1_name` of a text already made a `key` (a cell is keyed once, then asked several
 /// questions).
 pub fn is_level1_key(k: &str) -> bool {
-    LEVEL1_NAMES.contains(&before_note(k))
+    let b = before_note(k);
+    LEVEL1_NAMES.contains(&b) || (named_like(b, LEVEL1_WORDS, 8) && !level2_like(b))
 }
 
 pub fn is_level2_key(k: &str) -> bool {
-    LEVEL2_NAMES.contains(&before_note(k))
+    let b = before_note(k);
+    LEVEL2_NAMES.contains(&b) || level2_like(b)
+}
+
+/// Words that make a short `…指标` a 一级 name where the template uses its own (项目完成指标,
+/// 实施效果指标, 项目效益指标).
+const LEVEL1_WORDS: &[&str] = &["产出", "效益", "效果", "完成", "满意度", "成本", "履职"];
+/// Words that make a `…指标` a 二级 name (环境效益指标, 可持续性发展影响指标,
+/// 服务对象或受益者满意度指标).
+const LEVEL2_WORDS: &[&str] = &[
+    "数量", "质量", "时效", "进度", "经济", "社会", "生态", "环境", "可持续", "满意", "影响",
+];
+
+fn named_like(k: &str, words: &[&str], max_chars: usize) -> bool {
+    k.ends_with("指标")
+        && k.chars().count() <= max_chars
+        && words.iter().any(|w| k.contains(w))
+}
+
+fn level2_like(k: &str) -> bool {
+    !LEVEL1_NAMES.contains(&k) && named_like(k, LEVEL2_WORDS, 16)
 }
 
 fn before_note(k: &str) -> &str {
@@ -650,10 +757,15 @@ mod tests {
         );
         assert_eq!(header_role("度量单位"), Some(Role::Unit));
         assert_eq!(header_role("指标性质"), Some(Role::Op));
+        assert_eq!(header_role("指标权重"), Some(Role::Weight));
+        assert_eq!(header_role("权重（%）"), Some(Role::Weight));
+        assert_eq!(header_role("分值"), Some(Role::Score));
         assert_eq!(
-            header_role("指标权重"),
-            Some(Role::Extra("指标权重".into()))
+            header_role("指标解释"),
+            Some(Role::Attr("指标解释".into()))
         );
+        assert_eq!(header_role("指标"), Some(Role::Level3));
+        assert_eq!(header_role("指标类型"), Some(Role::Level1));
         assert_eq!(header_role("年度绩效指标"), Some(Role::Outer));
         assert_eq!(header_role("预算编制科学性"), None);
     }
@@ -686,4 +798,64 @@ mod tests {
         assert!(is_note_label("填报单位（盖章）"));
         assert!(!is_note_label("目标1"));
     }
+}
+
+/// Words of a direction column (指标方向性), also found in operator columns.
+const DIRECTION_WORDS: &[&str] = &[
+    "正向",
+    "反向",
+    "中性",
+    "正向指标",
+    "反向指标",
+    "越大越好",
+    "越小越好",
+    "逆向",
+];
+
+pub fn is_direction_word(text: &str) -> bool {
+    DIRECTION_WORDS.contains(&key(text).as_str())
+}
+
+/// Labels of the unit note of a table's amounts (`单位：万元`).
+const UNIT_LABELS: &[&str] = &["单位", "金额单位", "资金单位", "计量单位(金额)"];
+
+pub fn is_unit_label(text: &str) -> bool {
+    UNIT_LABELS.contains(&key(text).trim_end_matches(':'))
+}
+
+/// Words that open a label without being one (`其中：当年市级财政资金`).
+const LABEL_PREFIXES: &[&str] = &["其中", "含"];
+
+pub fn is_label_prefix(text: &str) -> bool {
+    LABEL_PREFIXES.contains(&key(text).as_str())
+}
+
+/// Words that make a header label speak of money (项目金额, 当年预算, 下达中央预算内投资(万元),
+/// 公共财政拨款), so that an amount beside it is a funds line; and words that make it a rate or
+/// a category instead (年度预算执行率, 财政资金预算分类).
+const MONEY_WORDS: &[&str] = &[
+    "资金", "预算", "金额", "投资", "拨款", "经费", "总额", "支出", "收入", "补助", "结转",
+    "结余", "财政", "合计",
+];
+const NOT_MONEY_WORDS: &[&str] = &[
+    "率", "分类", "科目", "代码", "编码", "权重", "分值", "名称", "来源", "性质", "用途", "单位",
+];
+
+pub fn is_money_label(text: &str) -> bool {
+    let k = key(text);
+    MONEY_WORDS.iter().any(|w| k.contains(w)) && !NOT_MONEY_WORDS.iter().any(|w| k.contains(w))
+}
+
+/// Labels of the rows around a table that are not indicators: approval rows, signatures and
+/// dates, notes (财政部门审核意见, 填表人, 注：…).
+const FOOTER_WORDS: &[&str] = &[
+    "审核意见", "审批意见", "批复意见", "填表人", "填报人", "经办人", "联系电话", "填报日期",
+    "填表日期", "审核人", "负责人签字", "盖章", "注:", "注：", "说明:", "备注:",
+];
+
+pub fn is_footer_text(text: &str) -> bool {
+    let k = key(text);
+    FOOTER_WORDS
+        .iter()
+        .any(|w| k.starts_with(&key(w)) || (k.contains(&key(w)) && w.chars().count() >= 3))
 }
