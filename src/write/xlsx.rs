@@ -384,11 +384,42 @@ fn merge_down(
 struct Shape {
     key_work: bool,
     values: Vec<(String, bool)>,
+    /// Attribute columns after the values (指标编码, 指标权重, 分值, 指标方向性, 指标解释…).
+    attrs: Vec<String>,
+}
+
+/// The header of each attribute an indicator carries, and its text, in column order.
+fn attribute_cells(ind: &Indicator) -> Vec<(String, String)> {
+    let num = |x: f64| {
+        if x.fract() == 0.0 && x.abs() < 9.0e15 {
+            format!("{}", x as i64)
+        } else {
+            format!("{x}")
+        }
+    };
+    let mut out = Vec::new();
+    if let Some(c) = &ind.code {
+        out.push(("指标编码".to_string(), c.clone()));
+    }
+    if let Some(w) = ind.weight {
+        out.push(("指标权重".to_string(), num(w)));
+    }
+    if let Some(x) = ind.score {
+        out.push(("分值".to_string(), num(x)));
+    }
+    if let Some(d) = &ind.direction {
+        out.push(("指标方向性".to_string(), d.clone()));
+    }
+    for a in &ind.attributes {
+        out.push((a.label.clone(), a.text.clone()));
+    }
+    out
 }
 
 impl Shape {
     fn of(ind: &Indicator) -> Shape {
         Shape {
+            attrs: attribute_cells(ind).into_iter().map(|(h, _)| h).collect(),
             key_work: ind.key_work.is_some(),
             values: ind
                 .values
@@ -412,6 +443,7 @@ impl Shape {
                 .iter()
                 .map(|(_, split)| if *split { 3 } else { 1 })
                 .sum::<usize>()
+            + self.attrs.len()
     }
     /// Whether `ind` can be written under this header: same value columns, a split column
     /// holding a split value (or nothing, for a group with no 三级指标), and a 重点工作 column
@@ -524,6 +556,11 @@ fn blocks(inds: &[Indicator]) -> Vec<IndBlock> {
         {
             let mut c = carry.clone();
             if let Some(w) = labels_for(&mut c, ind, b.shape.key_work) {
+                for (h, _) in attribute_cells(ind) {
+                    if !b.shape.attrs.contains(&h) {
+                        b.shape.attrs.push(h);
+                    }
+                }
                 b.rows.push((i, w));
                 carry = c;
                 continue;
@@ -563,6 +600,10 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
             col += 1;
         }
     }
+    for h in &s.attrs {
+        plan.put(col, text(h), Style::Header);
+        col += 1;
+    }
     plan.row += 1;
     let start = plan.puts.len();
     let first = plan.row;
@@ -600,6 +641,11 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
                     plan.put(c, text(&v.raw), Style::Cell);
                 }
                 c += 1;
+            }
+        }
+        for (h, t) in attribute_cells(ind) {
+            if let Some(k) = s.attrs.iter().position(|x| *x == h) {
+                plan.put(c + k as u16, text(&t), Style::Text);
             }
         }
         plan.row += 1;
