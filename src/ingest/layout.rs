@@ -5,6 +5,7 @@
 pub mod markup;
 pub mod runs;
 pub mod stream;
+pub mod wrap;
 
 use super::Grid;
 use crate::error::IngestError;

@@ -19,6 +19,7 @@ pub mod lattice;
 pub mod lengths;
 pub mod lines;
 pub mod nesting;
+pub mod overflow;
 pub mod stream;
 pub mod table;
 
@@ -400,20 +401,20 @@ fn join_wrapped_titles(mut blocks: Vec<Block>, body_size: f64) -> Vec<Block> {
                     && (a.size - b.size).abs() <= 0.1 * a.size
                     && b.base > a.base
                     && b.base - a.base <= 1.6 * a.size
-                    && a.x1() - a.x0() >= 0.85 * width
-                    && (a.x0()..=a.x1()).contains(&((b.x0() + b.x1()) / 2.0));
+                    && (cut_at_width(a, b, width) || broken_block(a, b));
                 wrapped.then(|| {
                     let text = lines::join_lines(&[a.text(), b.text()]);
                     let run = lines::Run {
                         text,
                         x0: a.x0().min(b.x0()),
                         x1: a.x1().max(b.x1()),
-                        base: a.base,
+                        base: b.base,
                         size: a.size,
                     };
+                    // The last line's baseline: a third line is one pitch under it.
                     Line {
                         runs: vec![run],
-                        base: a.base,
+                        base: b.base,
                         size: a.size,
                     }
                 })
@@ -432,6 +433,21 @@ fn join_wrapped_titles(mut blocks: Vec<Block>, body_size: f64) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// A title line cut at the cell's edge: it runs across the table's width, the rest under it.
+fn cut_at_width(a: &Line, b: &Line, width: f64) -> bool {
+    a.x1() - a.x0() >= 0.85 * width && (a.x0()..=a.x1()).contains(&((b.x0() + b.x1()) / 2.0))
+}
+
+/// Title lines broken by hand inside one centred cell (`…专项(畜禽粪污` / `资源化利用…2022年` /
+/// `中央预算内投资计划绩效目标表`): lines of one size, one pitch apart, centred on the same axis
+/// and of like widths (within a third: a short subtitle or year line under a title is no
+/// continuation of it).
+fn broken_block(a: &Line, b: &Line) -> bool {
+    let (wa, wb) = (a.x1() - a.x0(), b.x1() - b.x0());
+    let centre = |l: &Line| (l.x0() + l.x1()) / 2.0;
+    (centre(a) - centre(b)).abs() <= a.size && wb >= 0.66 * wa && wa >= 0.66 * wb
 }
 
 /// Whether `next`, the first frame of a page, continues `prev`, the last frame of the page

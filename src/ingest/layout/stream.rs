@@ -22,6 +22,7 @@
 //!    LibreOffice centres a merged label on its whole merge as if the table did not break.
 
 use super::runs::{Run, split_runs};
+pub use super::wrap::join_wrapped_headers;
 use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -95,104 +96,6 @@ pub fn lines_of(text: &str) -> Vec<Line> {
 /// columns (一级指标, 二级指标, 三级指标, 指标值, 指标性质).
 pub fn is_header(l: &Line) -> bool {
     l.runs.len() >= 3 && l.runs.iter().filter(|r| r.text.contains("指标")).count() >= 2
-}
-
-/// A header text that is whole: a header cell ends with the name of what its column holds.
-fn complete_header(t: &str) -> bool {
-    ["指标", "值", "工作", "单位", "性质", "权重", "内容"]
-        .iter()
-        .any(|e| t.ends_with(e))
-}
-
-/// A line that may hold pieces of a header row's wrapped texts: short texts with no digits and
-/// no value marks.
-fn header_piece_line(l: &Line) -> bool {
-    !l.runs.is_empty()
-        && !is_header(l)
-        && l.runs.iter().all(|r| {
-            r.text.chars().count() <= 6
-                && !r.text.chars().any(|c| {
-                    c.is_ascii_digit()
-                        || matches!(
-                            c,
-                            '%' | '％' | '≥' | '≤' | '=' | '＝' | '<' | '>' | '＜' | '＞'
-                        )
-                })
-        })
-}
-
-/// Whether two runs share some character positions (or touch).
-fn overlaps(a: &Run, b: &Run) -> bool {
-    a.x0 <= b.x1 && b.x0 <= a.x1
-}
-
-/// Join a header row wrapped over several lines into its header line. A narrow column wraps
-/// its header text: pdftotext then puts the header's one-line texts on a line between the
-/// wrapped texts' first and last pieces (`半年指标 全年指标` above `一级指标 二级指标 三级指标`,
-/// `值 值` below), and the reader would take the pieces for rows. A line right above or below a
-/// header line, on its page, is made of header pieces when every text on it is short, holds no
-/// value, and lies over a piece on the other side of the header line, or under a header text
-/// that is not whole (`三级指` over `标`). The pieces are joined top to bottom into one run
-/// spanning them all, on the header line; their lines become blank.
-pub fn join_wrapped_headers(lines: &mut [Line]) {
-    for i in 0..lines.len() {
-        if !is_header(&lines[i]) {
-            continue;
-        }
-        let page = lines[i].page;
-        let cand = |k: usize, lines: &[Line]| {
-            lines
-                .get(k)
-                .is_some_and(|l| l.page == page && header_piece_line(l))
-        };
-        let above = i.checked_sub(1).filter(|&k| cand(k, lines));
-        let below = Some(i + 1).filter(|&k| cand(k, lines));
-        let pieces = |k: Option<usize>| k.map(|k| lines[k].runs.clone()).unwrap_or_default();
-        let (up, down) = (pieces(above), pieces(below));
-        let head = &lines[i].runs;
-        let pairs = |r: &Run, other: &[Run]| {
-            other.iter().any(|o| overlaps(r, o))
-                || head
-                    .iter()
-                    .any(|h| overlaps(r, h) && !complete_header(&h.text))
-        };
-        let up_ok = !up.is_empty() && up.iter().all(|r| pairs(r, &down));
-        let down_ok = !down.is_empty() && down.iter().all(|r| pairs(r, &up));
-        if !up_ok && !down_ok {
-            continue;
-        }
-        let up = if up_ok { up } else { Vec::new() };
-        let down = if down_ok { down } else { Vec::new() };
-        // Groups of overlapping pieces, in line order within each group.
-        // A whole header text on the header line takes no piece (`一级指标`).
-        let mut groups: Vec<(Run, bool)> = Vec::new();
-        let n_up = up.len();
-        for (k, r) in up.iter().chain(head.iter()).chain(down.iter()).enumerate() {
-            let on_head = k >= n_up && k < n_up + head.len();
-            let whole = on_head && complete_header(&r.text);
-            let hit = groups
-                .iter()
-                .position(|(g, w)| overlaps(g, r) && !*w && !whole);
-            match hit {
-                Some(g) => {
-                    let g = &mut groups[g].0;
-                    join_wrapped(&mut g.text, &r.text);
-                    g.x0 = g.x0.min(r.x0);
-                    g.x1 = g.x1.max(r.x1);
-                }
-                None => groups.push((r.clone(), whole)),
-            }
-        }
-        let mut groups: Vec<Run> = groups.into_iter().map(|(g, _)| g).collect();
-        groups.sort_by_key(|g| g.x0);
-        lines[i].runs = groups;
-        for k in [above.filter(|_| up_ok), below.filter(|_| down_ok)]
-            .into_iter()
-            .flatten()
-        {
-            lines[k].runs.clear();
-        }
-    }
 }
 
 /// Column clusters of left edges: `(first x0, last x0)` per column, left to right. A new

@@ -67,11 +67,61 @@ pub fn lines(glyphs: &[&Glyph], split_gap: f64) -> Vec<Line> {
     }
     groups
         .into_iter()
+        .flat_map(split_overprint)
         .map(|mut gl| {
             gl.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             line_from(&gl, split_gap)
         })
         .collect()
+}
+
+/// One baseline group → the lines it really holds. Text that overflows a short cell is drawn
+/// over the text of the cell below, a fraction of a point off its baseline (LibreOffice centres
+/// a wrapped `下达地方或/单位` in a row too short for it, and `单位` lands on `下达中央预`):
+/// glyphs of two texts on top of each other are two lines, not one. The group is split into its
+/// exact baselines, and baselines whose glyphs do not collide are put back together (a digit
+/// sits a little lower than the CJK glyphs around it, and that is still one line).
+fn split_overprint(group: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
+    // `group` is sorted by baseline.
+    let mut subs: Vec<Vec<&Glyph>> = Vec::new();
+    let mut cur = f64::NAN;
+    for g in group {
+        match subs.last_mut() {
+            Some(s) if (g.base - cur).abs() <= 0.05 * g.size.max(1.0) => s.push(g),
+            _ => {
+                subs.push(vec![g]);
+                cur = g.base;
+            }
+        }
+    }
+    if subs.len() < 2 {
+        return subs;
+    }
+    let mut out: Vec<Vec<&Glyph>> = Vec::new();
+    for mut s in subs {
+        s.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        // The nearest baseline first: `subs` come in baseline order.
+        match out.iter_mut().rev().find(|o| !collide(o, &s)) {
+            Some(o) => {
+                o.extend(s);
+                o.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            }
+            None => out.push(s),
+        }
+    }
+    out
+}
+
+/// Do two x-sorted glyph sets hold different glyphs on top of each other? The same glyph drawn
+/// twice a hair apart is fake bold, not a collision.
+fn collide(a: &[&Glyph], b: &[&Glyph]) -> bool {
+    b.iter().any(|gb| {
+        let from = a.partition_point(|ga| ga.x1 <= gb.x0);
+        a[from..].iter().take_while(|ga| ga.x0 < gb.x1).any(|ga| {
+            let overlap = ga.x1.min(gb.x1) - ga.x0.max(gb.x0);
+            ga.ch != gb.ch && overlap > 0.3 * ga.size.min(gb.size).max(1.0)
+        })
+    })
 }
 
 fn line_from(gl: &[&Glyph], split_gap: f64) -> Line {
@@ -156,6 +206,20 @@ mod tests {
         assert_eq!(ls[0].runs[0].text, "一级指标");
         assert_eq!(ls[0].runs[1].text, "二级指标");
         assert_eq!(ls[1].text(), "年度 target");
+    }
+
+    #[test]
+    fn overprinted_texts_are_two_lines() {
+        // Geometry of a LibreOffice PDF: `单位` (end of a wrapped label overflowing its row)
+        // drawn 0.6 pt above `下达中央预`, the first line of the label of the row below.
+        let mut g = text_glyphs("单位", 68.5, 158.1, 7.9);
+        g.extend(text_glyphs("下达中央预", 56.7, 158.7, 7.9));
+        // A digit a hair below the CJK baseline is the same line.
+        g.extend(text_glyphs("1", 120.0, 159.2, 7.9));
+        let refs: Vec<&Glyph> = g.iter().collect();
+        let ls = lines(&refs, f64::INFINITY);
+        let texts: Vec<String> = ls.iter().map(|l| l.text()).collect();
+        assert_eq!(texts, ["单位", "下达中央预 1"]);
     }
 
     #[test]

@@ -10,8 +10,9 @@
 //! edge, and copies that appear on both pages are kept once.
 
 use super::glyphs::Glyph;
-use super::lattice::{Frame, SNAP, cluster, regions};
+use super::lattice::{Frame, Region, SNAP, cluster, regions};
 use super::lines::{Line, join_lines, lines};
+use super::overflow;
 use crate::ingest::grid::{Cell, Row, SourcePos};
 
 /// One page's share of a table.
@@ -101,19 +102,17 @@ pub fn build(parts: &[Part]) -> Option<Built> {
     let (regs, owner) = regions(nrows, ncols, open_right, open_below);
 
     // Text of each region, by part (page), as lines.
-    let mut reg_glyphs: Vec<Vec<Vec<&Glyph>>> = vec![vec![Vec::new(); parts.len()]; regs.len()];
-    let col_of = |x: f64| xs.partition_point(|&b| b <= x).clamp(1, ncols) - 1;
+    let mut reg_lines: Vec<Vec<Vec<Line>>> = vec![vec![Vec::new(); parts.len()]; regs.len()];
     for (k, p) in parts.iter().enumerate() {
-        let rows = &grows[first_row[k]..first_row[k + 1]];
-        if rows.is_empty() {
-            continue;
-        }
-        for &g in &p.glyphs {
-            let y = g.mid_y();
-            let ri = rows.partition_point(|r| r.bot <= y).min(rows.len() - 1);
-            let r = first_row[k] + ri;
-            let c = col_of(g.mid_x());
-            reg_glyphs[owner[r * ncols + c]][k].push(g);
+        let cells = PartCells {
+            regs: &regs,
+            owner: &owner,
+            grows: &grows,
+            rows: first_row[k]..first_row[k + 1],
+            xs: &xs,
+        };
+        for pl in place_lines(p, &cells) {
+            reg_lines[pl.region][k].push(pl.line);
         }
     }
     let mut reg_extra: Vec<Vec<Vec<Line>>> = vec![vec![Vec::new(); parts.len()]; regs.len()];
@@ -143,7 +142,7 @@ pub fn build(parts: &[Part]) -> Option<Built> {
         }
     }
     let texts: Vec<String> = (0..regs.len())
-        .map(|id| region_text(&reg_glyphs[id], &reg_extra[id]))
+        .map(|id| region_text(&reg_lines[id], &reg_extra[id]))
         .collect();
 
     // Repeated header rows at the top of a continuation page: drop the rows equal to the first
@@ -274,6 +273,78 @@ pub fn build(parts: &[Part]) -> Option<Built> {
     })
 }
 
+/// The cell model of one page of a table, for settling overflowing text.
+struct PartCells<'x> {
+    regs: &'x [Region],
+    owner: &'x [usize],
+    grows: &'x [GRow],
+    /// This page's rows.
+    rows: std::ops::Range<usize>,
+    xs: &'x [f64],
+}
+
+impl PartCells<'_> {
+    fn ncols(&self) -> usize {
+        self.xs.len() - 1
+    }
+
+    fn col_of(&self, x: f64) -> usize {
+        self.xs.partition_point(|&b| b <= x).clamp(1, self.ncols()) - 1
+    }
+
+    /// The region owning the cell at row `r` of this page and the column at `x`.
+    fn at(&self, r: usize, x: f64) -> Option<usize> {
+        self.rows
+            .contains(&r)
+            .then(|| self.owner[r * self.ncols() + self.col_of(x)])
+    }
+}
+
+impl overflow::Cells for PartCells<'_> {
+    fn bounds(&self, region: usize) -> (f64, f64) {
+        let g = &self.regs[region];
+        let first = g.row.max(self.rows.start);
+        let last = (g.row + g.rows).min(self.rows.end).max(first + 1) - 1;
+        (self.grows[first].top, self.grows[last].bot)
+    }
+
+    fn across(&self, region: usize, above: bool, x: f64) -> Option<usize> {
+        let g = &self.regs[region];
+        let x = x.clamp(self.xs[g.col], self.xs[g.col + g.cols]);
+        if above {
+            self.at(g.row.checked_sub(1)?, x)
+        } else {
+            self.at(g.row + g.rows, x)
+        }
+    }
+}
+
+/// The glyphs of one page of a table → text lines, each in the region it belongs to: placed by
+/// its glyphs' middles, then overflowing lines settled back into their cells.
+fn place_lines(p: &Part, cells: &PartCells) -> Vec<overflow::Placed> {
+    let rows = &cells.grows[cells.rows.clone()];
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let mut by_region: std::collections::BTreeMap<usize, Vec<&Glyph>> = Default::default();
+    for &g in &p.glyphs {
+        let y = g.mid_y();
+        let r = cells.rows.start + rows.partition_point(|r| r.bot <= y).min(rows.len() - 1);
+        let id = cells.owner[r * cells.ncols() + cells.col_of(g.mid_x())];
+        by_region.entry(id).or_default().push(g);
+    }
+    let mut placed: Vec<overflow::Placed> = by_region
+        .into_iter()
+        .flat_map(|(region, gs)| {
+            lines(&gs, f64::INFINITY)
+                .into_iter()
+                .map(move |line| overflow::Placed { line, region })
+        })
+        .collect();
+    overflow::settle(&mut placed, cells);
+    placed
+}
+
 fn pos_page(page: u32) -> SourcePos {
     SourcePos {
         page: Some(page),
@@ -289,11 +360,11 @@ fn line_column(xs: &[f64], l: &Line) -> Option<usize> {
 
 /// The text of one region: its lines page by page, a line already seen on an earlier page
 /// (LibreOffice's second copy of a cut merged cell) kept once.
-fn region_text(by_part: &[Vec<&Glyph>], extra: &[Vec<Line>]) -> String {
+fn region_text(by_part: &[Vec<Line>], extra: &[Vec<Line>]) -> String {
     let mut seen: Vec<String> = Vec::new();
     let mut out: Vec<String> = Vec::new();
-    for (k, gs) in by_part.iter().enumerate() {
-        let mut ls = lines(gs, f64::INFINITY);
+    for (k, ls) in by_part.iter().enumerate() {
+        let mut ls = ls.clone();
         ls.extend(extra[k].iter().cloned());
         if ls.is_empty() {
             continue;
