@@ -108,6 +108,9 @@ fn pipe_form(filled: &[&str]) -> Form {
 /// text after the last pipe is one more cell. A leading pipe opens the row and closes nothing.
 pub fn split_pipes(line: &str) -> Vec<Option<String>> {
     let t = line.trim();
+    if !t.is_empty() && t.chars().all(|c| c == '|') {
+        return vec![None; t.len()];
+    }
     let t = t.strip_prefix('|').filter(|_| t.len() > 1).unwrap_or(t);
     let mut parts: Vec<&str> = t.split('|').collect();
     if parts.last().is_some_and(|p| p.trim().is_empty()) {
@@ -343,7 +346,7 @@ mod tests {
     #[test]
     fn wrapped_cells_and_titles_join() {
         let g = read(
-            "说明一段。\n某专项(畜禽\n资源化项目)2022年\n投资计划绩效目标表\n项目资金\n(万元) |\n年度资金总额: |\n1000.00 |\n||\n",
+            "说明一段。\n某专项(畜禽\n资源化项目)2022年\n投资计划绩效目标表\n|\n项目资金\n(万元) |\n年度资金总额: |\n1000.00 |\n||\n",
             Form::CellsPerLine,
         );
         let texts: Vec<String> = g
@@ -362,12 +365,13 @@ mod tests {
             vec![
                 "说明一段。",
                 "某专项(畜禽资源化项目)2022年投资计划绩效目标表",
+                "",
                 "项目资金\n(万元)",
                 "年度资金总额:",
                 "1000.00",
                 "|"
             ]
         );
-        assert_eq!(g.rows[2].pos.line, Some(5));
+        assert_eq!(g.rows[3].pos.line, Some(6));
     }
 }

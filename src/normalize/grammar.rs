@@ -121,6 +121,7 @@ fn table_start(toks: &[Tok]) -> Option<usize> {
         } else if vocab::field_label(&c.text).is_some()
             || vocab::is_funds_block_label(&c.text)
             || header_len(toks, i).is_some()
+            || line_header_len(toks, i).is_some()
         {
             return Some(last_title.unwrap_or(i));
         }
@@ -148,6 +149,31 @@ pub fn header_len(toks: &[Tok], i: usize) -> Option<usize> {
     let names = roles.iter().filter(|r| r.is_label()).count();
     let values = roles.iter().filter(|r| r.is_valueish()).count();
     (names >= 1 && values >= 1 && names + values >= 2).then_some(j - i)
+}
+
+/// The number of cells of a header line starting at `i` in the line forms: the whole line,
+/// when nearly all its cells are header words (a block label first and a column the vocabulary
+/// does not know, `指标标准或依据`, may be among them), with a name and a value column.
+pub fn line_header_len(toks: &[Tok], i: usize) -> Option<usize> {
+    if i > 0 && !matches!(toks.get(i - 1), Some(Tok::End)) {
+        return None;
+    }
+    let cells: Vec<&Cell> = toks[i..]
+        .iter()
+        .take_while(|t| !matches!(t, Tok::End))
+        .filter_map(Tok::cell)
+        .collect();
+    let roles: Vec<vocab::Role> = cells
+        .iter()
+        .filter_map(|c| vocab::header_role(&c.text))
+        .collect();
+    let names = roles.iter().filter(|r| r.is_label()).count();
+    let values = roles.iter().filter(|r| r.is_valueish()).count();
+    let n = toks[i..]
+        .iter()
+        .take_while(|t| !matches!(t, Tok::End))
+        .count();
+    (names >= 1 && values >= 1 && roles.len() >= 2 && roles.len() + 2 >= cells.len()).then_some(n)
 }
 
 /// `指标`, `指标名称`-like: a short cell naming the indicator column.
@@ -213,7 +239,12 @@ impl Builder<'_> {
                 self.i += 1;
                 continue;
             };
-            if let Some(n) = header_len(self.toks, self.i) {
+            let header = if self.mode == Mode::Stream {
+                header_len(self.toks, self.i)
+            } else {
+                line_header_len(self.toks, self.i)
+            };
+            if let Some(n) = header {
                 self.indicators(n, pending_label.take());
                 in_funds = None;
                 continue;
@@ -305,20 +336,46 @@ impl Builder<'_> {
             .collect();
         self.i += n;
         let (outer, header) = match (outer, header.split_first()) {
-            (None, Some((h, rest))) if vocab::header_role(&h.text) == Some(vocab::Role::Outer) => {
+            // A first cell that names no column of the rows (`绩效指标`, `年度绩效目标(90分)`)
+            // before the 一级/二级 column is the block label.
+            (None, Some((h, rest)))
+                if Slot::of(&h.text) == Slot::Other
+                    && rest
+                        .first()
+                        .is_some_and(|c| matches!(Slot::of(&c.text), Slot::L1 | Slot::L2)) =>
+            {
                 (Some(h.clone()), rest.to_vec())
             }
             (o, _) => (o, header),
         };
-        let slots: Vec<Slot> = header.iter().map(|c| Slot::of(&c.text)).collect();
-        let mut hrow = vec![outer];
+        let slots = header_slots(&header);
+        // The block label keeps a column of its own, as in the workbook (merged down the block).
+        let lead = usize::from(outer.is_some());
+        let mut hrow: Vec<Option<Cell>> = outer.into_iter().map(Some).collect();
         hrow.extend(header.into_iter().map(Some));
         self.rows.push(row(hrow));
-        let mut p = RowParser::new(self.toks, self.i, self.mode, slots);
+        if matches!(self.toks.get(self.i), Some(Tok::End)) {
+            self.i += 1;
+        }
+        let mut p = RowParser::new(self.toks, self.i, self.mode, slots, lead);
         p.sub_header(&mut self.rows);
         p.rows(&mut self.rows);
         self.i = p.at();
     }
+}
+
+/// The column roles of a header. A column the vocabulary does not know left of the name
+/// column, in a header with no 一级 column (`指标类型 | 指标名称 | 指标值`), holds the level names.
+fn header_slots(header: &[Cell]) -> Vec<Slot> {
+    let mut slots: Vec<Slot> = header.iter().map(|c| Slot::of(&c.text)).collect();
+    if !slots.contains(&Slot::L1)
+        && slots.first() == Some(&Slot::Other)
+        && slots.get(1).is_some_and(|s| s.is_label())
+        && vocab::header_role(&header[0].text).is_none()
+    {
+        slots[0] = Slot::L1;
+    }
+    slots
 }
 
 /// Single-space words of a line outside the indicators: a word ending in a colon is a label,

@@ -9,7 +9,7 @@
 //! operator column taking only operators and a unit column only units.
 
 use super::canon::key;
-use super::grammar::{Tok, header_len, is_footer, is_title_text};
+use super::grammar::{Tok, header_len, is_footer, is_title_text, line_header_len};
 use super::value;
 use super::vocab::{self, Role};
 use crate::ingest::{Cell, Row};
@@ -53,7 +53,7 @@ impl Slot {
         }
     }
 
-    fn is_label(self) -> bool {
+    pub fn is_label(self) -> bool {
         matches!(self, Slot::L1 | Slot::L2 | Slot::Kw | Slot::L3)
     }
 }
@@ -70,6 +70,7 @@ pub fn is_stop(toks: &[Tok], at: usize) -> bool {
         || is_footer(&c.text)
         || c.text.contains(['□', '■', '☑', '☐'])
         || header_len(toks, at).is_some()
+        || line_header_len(toks, at).is_some()
 }
 
 /// A cell that reads as a target value rather than a name.
@@ -103,10 +104,18 @@ pub struct RowParser<'a> {
     /// A row with no value: kept only if another row follows (not the block's trailing junk).
     pending: Option<Row>,
     first_out: usize,
+    /// Columns left of the header's first (the block label's).
+    lead: usize,
 }
 
 impl<'a> RowParser<'a> {
-    pub fn new(toks: &'a [Tok], i: usize, mode: Mode, slots: Vec<Slot>) -> RowParser<'a> {
+    pub fn new(
+        toks: &'a [Tok],
+        i: usize,
+        mode: Mode,
+        slots: Vec<Slot>,
+        lead: usize,
+    ) -> RowParser<'a> {
         RowParser {
             toks,
             i,
@@ -118,6 +127,7 @@ impl<'a> RowParser<'a> {
             cur: [None, None],
             pending: None,
             first_out: 0,
+            lead,
         }
     }
 
@@ -194,7 +204,7 @@ impl<'a> RowParser<'a> {
         let n = cells.len();
         self.slots
             .splice(v..v + 1, std::iter::repeat_n(Slot::Value, n));
-        let mut row_cells = vec![None; 1 + v];
+        let mut row_cells = vec![None; self.lead + v];
         row_cells.extend(cells.into_iter().map(Some));
         out.push(make_row(row_cells));
         self.i = j;
@@ -208,8 +218,8 @@ impl<'a> RowParser<'a> {
                 .cells
                 .iter()
                 .enumerate()
-                .skip(1)
-                .all(|(k, c)| c.is_none() || self.slots[k - 1].is_label());
+                .skip(self.lead)
+                .all(|(k, c)| c.is_none() || self.slots[k - self.lead].is_label());
             if let Some(p) = self.pending.take() {
                 out.push(p);
             }
@@ -279,7 +289,7 @@ impl<'a> RowParser<'a> {
             && let Some(col) = self.slots.iter().position(|s| *s == slot)
         {
             for r in out.iter_mut().skip(self.first_out) {
-                if let Some(x) = r.cells.get_mut(col + 1)
+                if let Some(x) = r.cells.get_mut(col + self.lead)
                     && x.is_none()
                 {
                     *x = Some(c.clone());
@@ -291,6 +301,7 @@ impl<'a> RowParser<'a> {
 
     /// One indicator row, or `None` at the end of the block.
     fn one_row(&mut self, out: &mut [Row]) -> Option<Row> {
+        let start = self.i;
         if !self.prefix(out) {
             return None;
         }
@@ -309,7 +320,20 @@ impl<'a> RowParser<'a> {
         if self.mode != Mode::Stream {
             self.continuation(&mut vals);
         }
-        let mut cells = vec![None];
+        // A row that read nothing (no name column, no value here) would loop forever.
+        if self.i == start {
+            return None;
+        }
+        // Check boxes are a form field (`优秀□ 良好□`), never a target: the block has ended.
+        if vals
+            .iter()
+            .flatten()
+            .any(|c| c.text.contains(['□', '■', '☑', '☐']))
+        {
+            self.i = start;
+            return None;
+        }
+        let mut cells = vec![None; self.lead];
         for (k, s) in self.slots.iter().enumerate() {
             cells.push(match s {
                 Slot::L1 => self.cur[0].clone(),
