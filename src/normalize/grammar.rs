@@ -135,7 +135,16 @@ fn table_start(toks: &[Tok]) -> Option<usize> {
 pub fn header_len(toks: &[Tok], i: usize) -> Option<usize> {
     let mut roles = Vec::new();
     let mut j = i;
-    while let Some(Tok::Cell(c)) = toks.get(j) {
+    let mut end = i;
+    // Bare `|` between header words are the covered cells of a merged header cell.
+    while let Some(t) = toks.get(j) {
+        let Tok::Cell(c) = t else {
+            if matches!(t, Tok::Empty) && !roles.is_empty() {
+                j += 1;
+                continue;
+            }
+            break;
+        };
         match vocab::header_role(&c.text) {
             Some(r) => roles.push(r),
             None if roles.iter().all(|r| *r == vocab::Role::Outer) && is_bare_name(&c.text) => {
@@ -145,10 +154,11 @@ pub fn header_len(toks: &[Tok], i: usize) -> Option<usize> {
             None => break,
         }
         j += 1;
+        end = j;
     }
     let names = roles.iter().filter(|r| r.is_label()).count();
     let values = roles.iter().filter(|r| r.is_valueish()).count();
-    (names >= 1 && values >= 1 && names + values >= 2).then_some(j - i)
+    (names >= 1 && values >= 1 && names + values >= 2).then_some(end - i)
 }
 
 /// The number of cells of a header line starting at `i` in the line forms: the whole line,

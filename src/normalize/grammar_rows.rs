@@ -370,6 +370,8 @@ impl<'a> RowParser<'a> {
     /// The value columns of the row, in order, from the stream.
     fn fill_values(&mut self, vals: &mut [Option<Cell>]) {
         let mut last = None;
+        #[allow(clippy::needless_range_loop)]
+        // `k` indexes `slots` and `vals` alike, and the loop `continue`s without consuming
         for k in 0..self.slots.len() {
             let slot = self.slots[k];
             if slot.is_label() {
