@@ -7,6 +7,7 @@ pub mod layout;
 pub mod pdf;
 pub mod sheet;
 pub mod text;
+pub mod textforms;
 
 use crate::error::IngestError;
 pub use grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};

@@ -3,7 +3,8 @@
 //! Decoding comes first (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK), detected
 //! with chardetng unless `--encoding` names one. Then the form of the text is told apart:
 //! tab-separated (one table row per line, one field per column, as the seed) or anything else,
-//! which goes to the layout reader for space-aligned, Markdown and HTML tables.
+//! which goes to `textforms` for pipes, one cell per line, single spaces and blank-line cells,
+//! and to the layout reader for space-aligned, Markdown and HTML tables.
 
 use super::{Cell, Grid, Ingested, ReadOptions, ReaderWarning, Row, SourcePos};
 use crate::error::IngestError;
@@ -119,6 +120,8 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         vec![tab_grid(&text)]
     } else if let Some(g) = csv_grid(&text) {
         vec![g]
+    } else if let Some(form) = structured_form(&text) {
+        vec![super::textforms::read(&text, form)]
     } else {
         super::layout::read_text(&text)?
     };
@@ -182,6 +185,16 @@ fn decode_warnings(bytes: &[u8], text: &str, encoding: &str) -> Vec<ReaderWarnin
         }
     }
     out
+}
+
+/// A text form read by `textforms`, unless the text is HTML or Markdown (the layout reader's).
+fn structured_form(text: &str) -> Option<super::textforms::Form> {
+    if super::layout::markup::looks_like_html(text)
+        || super::layout::markup::looks_like_markdown(text)
+    {
+        return None;
+    }
+    super::textforms::detect(text)
 }
 
 /// Tab-separated when a good share of the non-blank lines carry tabs.

@@ -9,6 +9,8 @@
 pub mod canon;
 pub mod diag;
 pub mod funds;
+pub mod grammar;
+pub mod grammar_rows;
 pub mod header;
 pub mod indicators;
 pub mod shift;
@@ -46,6 +48,11 @@ pub fn normalize(grids: &[Grid]) -> Vec<Table> {
 pub fn normalize_all(grids: &[Grid]) -> Normalized {
     let mut out = Normalized::default();
     for grid in grids {
+        // Text read as a stream of cells: rows rebuilt by the table's grammar first.
+        let rebuilt = grammar::is_stream(grid)
+            .then(|| grammar::rebuild(grid))
+            .flatten();
+        let grid = rebuilt.as_ref().unwrap_or(grid);
         let width = grid.width();
         for part in split_tables(&grid.rows) {
             let mut t = build_table(part, width, max_shift(&grid.extraction.method));
