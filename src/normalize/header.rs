@@ -54,18 +54,34 @@ fn distinct_cells(row: &Row) -> Vec<(usize, &str, u32)> {
 pub fn is_pair_row(row: &Row) -> bool {
     let cells = distinct_cells(row);
     let body = match cells.first() {
-        Some((_, _, span)) if *span > 1 && cells.len() >= 3 => &cells[1..],
+        Some((_, _, span)) if *span > 1 && opens_pairs(&cells[1..]) => &cells[1..],
         _ => &cells[..],
     };
     match body {
         [] => false,
         [(_, t, _)] => inline_pair(t).is_some_and(|(l, _)| strong_label(&l) || money_label(&l)),
         [(_, first, _), rest @ ..] => {
-            is_label_like(first)
+            (is_label_like(first) || inline_lines(first))
                 && !rest.iter().all(|(_, t, _)| vocab::is_level2_name(t))
                 && !(vocab::is_level1_name(first) && rest.iter().any(|(_, t, _)| level2_lead(t)))
         }
     }
+}
+
+/// Whether the cells right of a label merged down the left read as pairs of their own (so the
+/// label is a section name): two cells or more, or one `label：text` cell.
+fn opens_pairs(rest: &[(usize, &str, u32)]) -> bool {
+    match rest {
+        [] => false,
+        [(_, t, _)] => inline_pair(t).is_some_and(|(_, v)| !v.is_empty()) || inline_lines(t),
+        _ => true,
+    }
+}
+
+/// A cell of several `label：amount` lines (`公共财政拨款:683\n政府性基金拨款:`).
+fn inline_lines(t: &str) -> bool {
+    let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines.len() >= 2 && lines.iter().all(|l| inline_pair(l).is_some())
 }
 
 /// A cell that opens with a 二级 name and a colon (`质量指标:…`), as a headerless indicator row.
@@ -78,7 +94,7 @@ pub fn level2_lead(t: &str) -> bool {
 pub fn read(row: &Row, parents: &[(usize, String)]) -> Pairs {
     let mut out = Pairs::default();
     let mut cells = distinct_cells(row);
-    if cells.first().is_some_and(|(_, _, span)| *span > 1) && cells.len() >= 3 {
+    if cells.first().is_some_and(|(_, _, span)| *span > 1) && opens_pairs(&cells[1..]) {
         out.section = Some(canonical(cells[0].1));
         cells.remove(0);
     }
@@ -118,7 +134,8 @@ fn start_pair(out: &mut Pairs, text: &str, parent: Option<String>, col: usize) -
     let complete = lines.len() >= 2 || inline.iter().any(|(_, v)| !v.is_empty());
     if !inline.is_empty() && inline.len() == lines.len() && complete {
         for (label, value) in inline {
-            out.items.push(classify(parent.clone(), label, &value, true));
+            out.items
+                .push(classify(parent.clone(), label, &value, true));
         }
         out.last_col = Some(col);
         return None;
@@ -202,7 +219,11 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
         Some((_, _, span)) if *span > 1 && cells.len() >= 2 => (&cells[1..], ()),
         _ => (&cells[..], ()),
     };
-    if cells.len() < 2 || !cells.iter().all(|(_, t, _)| is_label_like(t) && !t.contains([':', '：'])) {
+    if cells.len() < 2
+        || !cells
+            .iter()
+            .all(|(_, t, _)| is_label_like(t) && !t.contains([':', '：']))
+    {
         return None;
     }
     let below = |c: usize| {
@@ -211,10 +232,12 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
             .and_then(|x| x.as_ref())
             .is_some_and(|x| inline_pair(x.text.lines().next().unwrap_or("")).is_some())
     };
-    cells
-        .iter()
-        .all(|(c, _, _)| below(*c))
-        .then(|| cells.iter().map(|(c, t, _)| (*c, canon::label(t))).collect())
+    cells.iter().all(|(c, _, _)| below(*c)).then(|| {
+        cells
+            .iter()
+            .map(|(c, t, _)| (*c, canon::label(t)))
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -244,7 +267,10 @@ mod tests {
 
     #[test]
     fn two_pairs_to_a_row_never_swallow_the_next_label() {
-        let p = read(&row(&["项目名称", "某某经费", "", "项目分类", "运转类"]), &[]);
+        let p = read(
+            &row(&["项目名称", "某某经费", "", "项目分类", "运转类"]),
+            &[],
+        );
         assert_eq!(
             fields(&p),
             vec![
@@ -266,7 +292,13 @@ mod tests {
     #[test]
     fn amounts_among_pairs_are_funds() {
         let p = read(
-            &row(&["项目金额", "164万元", "其中:当年市级财政资金", "", "132万元"]),
+            &row(&[
+                "项目金额",
+                "164万元",
+                "其中:当年市级财政资金",
+                "",
+                "132万元",
+            ]),
             &[],
         );
         assert_eq!(

@@ -112,7 +112,11 @@ pub fn implicit_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
             spans.push(span(c1, c2 - 1, Role::Level1));
             spans.push(span(*c2, c3 - 1, Role::Level2));
             spans.push(span(*c3, c4 - 1, Role::Level3));
-            spans.push(span(*c4, width.max(c4 + 1) - 1, Role::Value("指标值".into())));
+            spans.push(span(
+                *c4,
+                width.max(c4 + 1) - 1,
+                Role::Value("指标值".into()),
+            ));
         }
         _ => return None,
     }
@@ -219,7 +223,10 @@ impl Block {
     /// A 二级 cell that holds its target too (`质量指标:学校的教育教学秩序良好…`, a table with no
     /// 三级 column): the name before the colon, the target after it into the first empty value
     /// column. Returns the two columns and texts.
-    fn split_level2_lead(&self, texts: &mut [Option<&str>]) -> Option<(usize, usize, String, String)> {
+    fn split_level2_lead(
+        &self,
+        texts: &mut [Option<&str>],
+    ) -> Option<(usize, usize, String, String)> {
         if self.spans.iter().any(|s| s.role == Role::Level3) {
             return None;
         }
@@ -665,7 +672,8 @@ fn unit_in_name(name: &str) -> Option<String> {
     let u = &inner[open + '（'.len_utf8()..];
     let n = u.chars().count();
     ((1..=value::MAX_UNIT_CHARS).contains(&n)
-        && !u.chars().any(|c| c.is_ascii_digit() || c == '、'))
+        && !u.chars().any(|c| c.is_ascii_digit() || c == '、')
+        && !super::vocab::is_name_note(u))
     .then(|| u.to_string())
 }
 
@@ -777,7 +785,7 @@ impl BlockSet {
                     s.start <= *c
                         && *c <= s.end
                         && matches!(s.role, Role::Value(_) | Role::Extra(_) | Role::Attr(_))
-                }) && !value::is_strong_value(t)
+                }) && (!value::is_strong_value(t) || is_column_name(t))
                     && !value::is_operator_cell(t)
             });
             if !ok {
@@ -809,9 +817,7 @@ impl BlockSet {
                             Role::Value(_) => Role::Value(format!("{parent}（{sub}）")),
                             // Grades of a standard (优 | 良 | 中 | 差) are the targets of a
                             // block that has no value column of its own.
-                            Role::Attr(_) if has_value => {
-                                Role::Attr(format!("{parent}（{sub}）"))
-                            }
+                            Role::Attr(_) if has_value => Role::Attr(format!("{parent}（{sub}）")),
                             Role::Attr(_) => Role::Value(format!("{parent}（{sub}）")),
                             _ => Role::Extra(format!("{parent}（{sub}）")),
                         },
@@ -862,4 +868,11 @@ impl BlockSet {
             out.append(inds);
         }
     }
+}
+
+/// A sub-header text that names a value column even though it reads like a date
+/// (`2021年实际实现值`, `预期2022年实现值`): it ends the way value column names end.
+fn is_column_name(t: &str) -> bool {
+    let k = canon::key(t);
+    k.ends_with('值') || k.ends_with("目标")
 }
