@@ -792,65 +792,6 @@ pub fn is_note_label(label: &str) -> bool {
     W.contains(&k)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_synonyms() {
-        assert_eq!(header_role("一级指标"), Some(Role::Level1));
-        assert_eq!(header_role("三级指标"), Some(Role::Level3));
-        assert_eq!(header_role("重点工作"), Some(Role::KeyWork));
-        assert_eq!(
-            header_role("半年指标值"),
-            Some(Role::Value("半年指标值".into()))
-        );
-        assert_eq!(
-            header_role("指标值(包含数字及文字描述)"),
-            Some(Role::Value("指标值（包含数字及文字描述）".into()))
-        );
-        assert_eq!(header_role("度量单位"), Some(Role::Unit));
-        assert_eq!(header_role("指标性质"), Some(Role::Op));
-        assert_eq!(header_role("指标权重"), Some(Role::Weight));
-        assert_eq!(header_role("权重（%）"), Some(Role::Weight));
-        assert_eq!(header_role("分值"), Some(Role::Score));
-        assert_eq!(header_role("指标解释"), Some(Role::Attr("指标解释".into())));
-        assert_eq!(header_role("指标"), Some(Role::Level3));
-        assert_eq!(header_role("指标类型"), Some(Role::Level1));
-        assert_eq!(header_role("年度绩效指标"), Some(Role::Outer));
-        assert_eq!(header_role("预算编制科学性"), None);
-    }
-
-    #[test]
-    fn labels() {
-        assert!(field_label("部门(单位)名称").unwrap().is_name);
-        assert!(is_funds_block_label("部门整体资金(万元)"));
-        assert!(is_funds_block_label("项目资金（万元）"));
-        assert!(!is_funds_block_label("其他资金"));
-        assert!(is_amount_header("全年预算数"));
-        assert!(is_amount_header("预算金额（万元）"));
-        assert!(!is_amount_header("财政拨款"));
-        assert!(is_level1_name("产出指标(40-50)分"));
-        assert!(is_level2_name("可持续影响指标"));
-        assert_eq!(
-            split_note("产出指标（40-50）分"),
-            ("产出指标".into(), Some("（40-50）分".into()))
-        );
-        assert_eq!(
-            split_note("效益指标（必填硬性指标）"),
-            ("效益指标".into(), Some("（必填硬性指标）".into()))
-        );
-        assert_eq!(
-            split_note("满意度指标（选填）"),
-            ("满意度指标".into(), Some("（选填）".into()))
-        );
-        assert_eq!(split_note("办公室（研究室、机关党委）").1, None);
-        assert_eq!(split_note("造林面积（亩）").1, None);
-        assert!(is_note_label("填报单位（盖章）"));
-        assert!(!is_note_label("目标1"));
-    }
-}
-
 /// Words of a direction column (指标方向性), also found in operator columns.
 const DIRECTION_WORDS: &[&str] = &[
     "正向",
@@ -932,4 +873,63 @@ const NAME_NOTE_OPENERS: &[&str] = &["含", "不含", "包括", "包含", "按",
 
 pub fn is_name_note(text: &str) -> bool {
     NAME_NOTE_OPENERS.iter().any(|w| text.starts_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_synonyms() {
+        assert_eq!(header_role("一级指标"), Some(Role::Level1));
+        assert_eq!(header_role("三级指标"), Some(Role::Level3));
+        assert_eq!(header_role("重点工作"), Some(Role::KeyWork));
+        assert_eq!(
+            header_role("半年指标值"),
+            Some(Role::Value("半年指标值".into()))
+        );
+        assert_eq!(
+            header_role("指标值(包含数字及文字描述)"),
+            Some(Role::Value("指标值（包含数字及文字描述）".into()))
+        );
+        assert_eq!(header_role("度量单位"), Some(Role::Unit));
+        assert_eq!(header_role("指标性质"), Some(Role::Op));
+        assert_eq!(header_role("指标权重"), Some(Role::Weight));
+        assert_eq!(header_role("权重（%）"), Some(Role::Weight));
+        assert_eq!(header_role("分值"), Some(Role::Score));
+        assert_eq!(header_role("指标解释"), Some(Role::Attr("指标解释".into())));
+        assert_eq!(header_role("指标"), Some(Role::Level3));
+        assert_eq!(header_role("指标类型"), Some(Role::Level1));
+        assert_eq!(header_role("年度绩效指标"), Some(Role::Outer));
+        assert_eq!(header_role("预算编制科学性"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert!(field_label("部门(单位)名称").unwrap().is_name);
+        assert!(is_funds_block_label("部门整体资金(万元)"));
+        assert!(is_funds_block_label("项目资金（万元）"));
+        assert!(!is_funds_block_label("其他资金"));
+        assert!(is_amount_header("全年预算数"));
+        assert!(is_amount_header("预算金额（万元）"));
+        assert!(!is_amount_header("财政拨款"));
+        assert!(is_level1_name("产出指标(40-50)分"));
+        assert!(is_level2_name("可持续影响指标"));
+        assert_eq!(
+            split_note("产出指标（40-50）分"),
+            ("产出指标".into(), Some("（40-50）分".into()))
+        );
+        assert_eq!(
+            split_note("效益指标（必填硬性指标）"),
+            ("效益指标".into(), Some("（必填硬性指标）".into()))
+        );
+        assert_eq!(
+            split_note("满意度指标（选填）"),
+            ("满意度指标".into(), Some("（选填）".into()))
+        );
+        assert_eq!(split_note("办公室（研究室、机关党委）").1, None);
+        assert_eq!(split_note("造林面积（亩）").1, None);
+        assert!(is_note_label("填报单位（盖章）"));
+        assert!(!is_note_label("目标1"));
+    }
 }
