@@ -33,6 +33,11 @@ pub struct InputArgs {
     /// Text encoding of text inputs.
     #[arg(long, default_value = "auto")]
     pub encoding: String,
+    /// Read the cells of hidden rows and columns of a workbook as ordinary cells (by default
+    /// they are left out, as in the workbook's print: a hidden code column fills `code`, other
+    /// hidden cells are quoted in `hidden_cell` diagnostics).
+    #[arg(long = "include-hidden")]
+    pub include_hidden: bool,
     /// Largest input file read, in bytes (`K`, `M`, `G` suffixes: powers of 1024; default
     /// 256M). Checked before the file is read.
     #[arg(long = "max-file-size", value_name = "SIZE")]

@@ -29,11 +29,12 @@ pub struct Source {
     pub pages: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     DepartmentOverall,
     Project,
+    #[default]
     Unknown,
 }
 
@@ -47,7 +48,7 @@ impl TableKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Table {
     pub kind: TableKind,
     pub title: Option<String>,

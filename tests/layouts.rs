@@ -87,10 +87,7 @@ fn one_value_column_per_recipient() {
     let t = only_table("layouts/per_recipient_values.xlsx");
     assert_eq!(t.indicators.len(), 3);
     let i = find(&t, "改造农村公路里程");
-    assert_eq!(
-        columns(i),
-        ["指标值（望亭镇）", "指标值（东渚街道）", "指标值（通安镇）"]
-    );
+    assert_eq!(columns(i), ["望亭镇", "东渚街道", "通安镇"]);
     assert_eq!(i.values[2].number, Some(5.0));
     assert_eq!(find(&t, "工程完工时间").level2.as_deref(), Some("时效指标"));
     assert!(
@@ -117,9 +114,38 @@ fn graded_standards_are_values() {
     assert_eq!(find(&t, "家长满意度").level1.as_deref(), Some("满意度指标"));
 }
 
+/// A workbook whose hidden column D holds part of the table (二级指标, the project's name):
+/// printed, it would lose them; `--include-hidden` reads them as ordinary cells.
+fn messy_sheet_with_hidden() -> Table {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/layouts/messy_sheet.xlsx");
+    let mut opts = ConvertOptions::default();
+    opts.read.include_hidden = true;
+    let d = convert_file(&p, &opts).unwrap();
+    d.tables.into_iter().next().unwrap()
+}
+
+#[test]
+fn hidden_cells_are_left_out_by_default_and_quoted() {
+    let d = convert("layouts/messy_sheet.xlsx");
+    let t = &d.tables[0];
+    // Column D is hidden: as in the workbook's print, the 项目名称 text is not there.
+    assert_ne!(t.name.as_deref(), Some("城乡造林绿化工程"));
+    let quoted: Vec<&str> = d
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == "hidden_cell")
+        .map(|x| x.message.as_str())
+        .collect();
+    assert!(
+        quoted.iter().any(|m| m.contains("城乡造林绿化工程")),
+        "{quoted:?}"
+    );
+    assert!(quoted.iter().any(|m| m.contains("数量指标")), "{quoted:?}");
+}
+
 #[test]
 fn messy_sheet_reads_right() {
-    let t = only_table("layouts/messy_sheet.xlsx");
+    let t = messy_sheet_with_hidden();
     // Starts at C5, with 填报单位 and the unit note on one line around the table.
     assert_eq!(t.year, Some(2025));
     assert_eq!(t.unit.as_deref(), Some("万元"));

@@ -59,7 +59,11 @@ fn collect(v: &serde_json::Value, strings: &mut Vec<String>, numbers: &mut Vec<f
 fn as_number(s: &str) -> Option<f64> {
     let t = s.replace([',', '，'], "");
     let t = t.trim_end_matches(['%', '％']).trim();
-    let t = t.strip_suffix("万元").or(t.strip_suffix('元')).unwrap_or(t);
+    let t = t
+        .strip_suffix("万元")
+        .or(t.strip_suffix('万'))
+        .or(t.strip_suffix('元'))
+        .unwrap_or(t);
     t.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
@@ -86,8 +90,9 @@ fn consumed_note(n: &str, hay: &str, numbers: &[f64]) -> bool {
 
 /// A cell the normalizer split in parts (`填报单位：某站` into a label and a text,
 /// `产出指标(40-50)分` into a level name and a note): every part is in the output. Parts are
-/// two characters or more; a `:` between them may go.
-fn split_and_kept(n: &str, hay: &str) -> bool {
+/// two characters or more (or one before a `:`, a label such as `注`), or an amount; a `:`
+/// between them may go.
+fn split_and_kept(n: &str, hay: &str, numbers: &[f64]) -> bool {
     let c: Vec<char> = n.chars().collect();
     if c.len() > 80 {
         return false;
@@ -102,9 +107,15 @@ fn split_and_kept(n: &str, hay: &str) -> bool {
         if c[i] == ':' {
             ok[i + 1] = true;
         }
-        for j in i + 2..=c.len() {
+        for j in i + 1..=c.len() {
             let piece: String = c[i..j].iter().collect();
-            if hay.contains(&piece) {
+            let label = j == i + 1 && c.get(j) == Some(&':');
+            if (j >= i + 2 || label) && hay.contains(&piece) {
+                ok[j] = true;
+            }
+            if j == c.len()
+                && as_number(&piece).is_some_and(|x| numbers.iter().any(|y| (x - y).abs() < 1e-6))
+            {
                 ok[j] = true;
             }
         }
@@ -176,7 +187,7 @@ fn every_source_cell_reaches_the_output() {
                         || hay.contains(&n)
                         || structural(text)
                         || consumed_note(&n, &hay, &numbers)
-                        || split_and_kept(&n, &hay)
+                        || split_and_kept(&n, &hay, &numbers)
                         || as_number(text)
                             .is_some_and(|x| numbers.iter().any(|y| (x - y).abs() < 1e-6));
                     if !found {

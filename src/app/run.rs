@@ -49,6 +49,7 @@ fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
         read: ReadOptions {
             encoding,
             limits: limits(a)?,
+            include_hidden: a.include_hidden,
         },
     })
 }

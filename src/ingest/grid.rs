@@ -91,6 +91,9 @@ pub struct Extraction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     pub rows: Vec<Row>,
+    /// Cells of hidden rows and columns of a workbook, left out of `rows` as printing leaves
+    /// them out (unless the user asks to read them); the normalizer still places each one.
+    pub hidden: Vec<Cell>,
     /// Sheet name, where the grid is one sheet of a workbook.
     pub sheet: Option<String>,
     pub extraction: Extraction,
@@ -100,6 +103,7 @@ impl Grid {
     pub fn new(method: &str) -> Grid {
         Grid {
             rows: Vec::new(),
+            hidden: Vec::new(),
             sheet: None,
             extraction: Extraction {
                 method: method.to_string(),

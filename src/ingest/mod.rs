@@ -60,6 +60,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// How much one input may cost; see `Limits`.
     pub limits: Limits,
+    /// Read the cells of hidden rows and columns of a workbook as ordinary cells.
+    pub include_hidden: bool,
 }
 
 /// What one input may cost, so a hostile or broken file ends in a clear `IngestError::Limit`

@@ -243,11 +243,21 @@ pub fn read(
                 };
                 out.warnings.push(ReaderWarning {
                     code: code.into(),
-                    message: format!(
-                        "sheet {:?}: {what} {list} {are} hidden in the workbook; {their} cells \
-                         are read like the others",
-                        sheet.name
-                    ),
+                    message: if opts.include_hidden {
+                        format!(
+                            "sheet {:?}: {what} {list} {are} hidden in the workbook; {their} cells \
+                             are read like the others (--include-hidden)",
+                            sheet.name
+                        )
+                    } else {
+                        format!(
+                            "sheet {:?}: {what} {list} {are} hidden in the workbook and left out \
+                             of the table, as in its print; a code column fills the indicators' \
+                             code, other cells are quoted as hidden_cell (--include-hidden reads \
+                             them)",
+                            sheet.name
+                        )
+                    },
                     pos: SourcePos {
                         sheet: Some(sheet.name.clone()),
                         ..SourcePos::default()
@@ -255,8 +265,12 @@ pub fn read(
                 });
             }
         }
-        out.grids
-            .push(build_grid(sheet, &mut slots, limits.max_slots)?);
+        out.grids.push(build_grid(
+            sheet,
+            &mut slots,
+            limits.max_slots,
+            opts.include_hidden,
+        )?);
     }
     Ok(out)
 }
@@ -265,13 +279,28 @@ pub fn read(
 /// starting at C5 keeps two empty columns), fully empty rows omitted but row numbers kept in
 /// `pos`, merged regions as spans on their top-left cell. Cells hidden under a merge (values
 /// Excel keeps but does not show) are dropped: a person does not see them.
-fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Grid, IngestError> {
+fn build_grid(
+    sheet: RawSheet,
+    slots: &mut usize,
+    max_slots: usize,
+    include_hidden: bool,
+) -> Result<Grid, IngestError> {
     let RawSheet {
         name,
         mut cells,
         merges,
+        hidden_rows,
+        hidden_cols,
         ..
     } = sheet;
+    let (hidden_rows, hidden_cols) = if include_hidden {
+        (Vec::new(), Vec::new())
+    } else {
+        (hidden_rows, hidden_cols)
+    };
+    let is_hidden = |r: u32, c: u32| {
+        hidden_rows.binary_search(&r).is_ok() || hidden_cols.binary_search(&c).is_ok()
+    };
     cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
     let merges = merges.unwrap_or_default();
     let spans: HashMap<(u32, u32), (u32, u32)> = merges
@@ -326,6 +355,10 @@ fn build_grid(sheet: RawSheet, slots: &mut usize, max_slots: usize) -> Result<Gr
             if let Some(&(rs, cs)) = spans.get(&(row, *col)) {
                 cell.row_span = rs;
                 cell.col_span = cs;
+            }
+            if is_hidden(row, *col) {
+                grid.hidden.push(cell);
+                continue;
             }
             out.cells[*col as usize] = Some(cell);
         }

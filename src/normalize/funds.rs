@@ -274,8 +274,10 @@ impl FundsBlock {
             labels.push((col, d.text));
         }
         if labels.is_empty() {
-            if !values.is_empty() {
-                diags.warn("unplaced_cell", "amounts with no label", &row.pos);
+            // Amounts with no label (its label cell hidden, or lost by extraction): quoted, so
+            // nothing is lost.
+            for (_, t) in cells.iter().filter(|(_, t)| parse_amount(t).is_some()) {
+                diags.unplaced(t, &row.pos);
             }
             return;
         }

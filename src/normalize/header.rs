@@ -59,7 +59,11 @@ pub fn is_pair_row(row: &Row) -> bool {
     };
     match body {
         [] => false,
-        [(_, t, _)] => inline_pair(t).is_some_and(|(l, _)| strong_label(&l) || money_label(&l)),
+        // One cell: `label：text` of a known or money label, or a `label：` left empty.
+        [(_, t, _)] => {
+            strong_label(t)
+                || inline_pair(t).is_some_and(|(l, _)| strong_label(&l) || money_label(&l))
+        }
         [(_, first, _), rest @ ..] => {
             (is_label_like(first) || inline_lines(first))
                 && !rest.iter().all(|(_, t, _)| vocab::is_level2_name(t))

@@ -160,7 +160,18 @@ fn left_of_levels(filled: &[(usize, &str, u32)], roles: &mut [Option<Role>]) {
         return;
     };
     for (i, role) in roles.iter_mut().enumerate().take(first_level) {
-        if matches!(role, Some(Role::Outer)) {
+        // A code or other attribute column may stand first (指标编码 | 一级指标 | …).
+        if matches!(
+            role,
+            Some(
+                Role::Outer
+                    | Role::Code
+                    | Role::Weight
+                    | Role::Score
+                    | Role::Direction
+                    | Role::Attr(_)
+            )
+        ) {
             continue;
         }
         *role = Some(super::vocab::context_role(filled[i].1).unwrap_or(Role::Outer));
@@ -814,7 +825,9 @@ impl BlockSet {
                     let role = match header_role(&sub) {
                         Some(Role::Value(n)) => Role::Value(n),
                         _ => match s.role {
-                            Role::Value(_) => Role::Value(format!("{parent}（{sub}）")),
+                            // One column per recipient (指标值 over 甲镇 | 乙镇): the recipient
+                            // names the column.
+                            Role::Value(_) => Role::Value(sub.clone()),
                             // Grades of a standard (优 | 良 | 中 | 差) are the targets of a
                             // block that has no value column of its own.
                             Role::Attr(_) if has_value => Role::Attr(format!("{parent}（{sub}）")),

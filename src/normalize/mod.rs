@@ -8,6 +8,7 @@
 
 pub mod canon;
 pub mod diag;
+pub mod flat;
 pub mod funds;
 pub mod grammar;
 pub mod grammar_rows;
@@ -48,6 +49,7 @@ pub fn normalize(grids: &[Grid]) -> Vec<Table> {
 pub fn normalize_all(grids: &[Grid]) -> Normalized {
     let mut out = Normalized::default();
     for grid in grids {
+        let before = out.tables.len();
         // Text read as a stream of cells: rows rebuilt by the table's grammar first.
         let rebuilt = grammar::is_stream(grid)
             .then(|| grammar::rebuild(grid))
@@ -59,11 +61,11 @@ pub fn normalize_all(grids: &[Grid]) -> Normalized {
             t.source.sheet = grid.sheet.clone();
             t.source.method = Some(grid.extraction.method.clone());
             t.source.confidence = Some(grid.extraction.confidence);
-            let is_table = !t.indicators.is_empty()
-                || !t.funds.items.is_empty()
-                || t.title.as_deref().is_some_and(is_title);
+            // A table is its indicators: a title or funds with none is not a table read, and
+            // says so (no_table) rather than passing as an empty success.
+            let is_table = !t.indicators.is_empty();
             if is_table {
-                out.tables.push(t);
+                out.tables.extend(flat::split_projects(t));
             } else if part.iter().any(|r| !r.is_empty()) {
                 let texts: Vec<String> = part
                     .iter()
@@ -91,6 +93,11 @@ pub fn normalize_all(grids: &[Grid]) -> Normalized {
                 });
             }
         }
+        flat::place_hidden(
+            &grid.hidden,
+            &mut out.tables[before..],
+            &mut out.diagnostics,
+        );
     }
     out
 }
@@ -134,6 +141,7 @@ fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut seen_content = false;
+    let mut name_seen: Vec<Option<String>> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         match single_text(row) {
             Some(t) if is_title(t) => {
@@ -148,10 +156,22 @@ fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
                     parts.push(&rows[start..cut]);
                     start = cut;
                     seen_content = false;
+                    name_seen.clear();
                 }
             }
             Some(_) => {}
             None => {
+                // Tables stacked with no title between them: the second opens where the name
+                // label of the first comes again (项目名称 | 甲 … 项目名称 | 乙).
+                let name = name_label_of(row);
+                if name.is_some() && name_seen.contains(&name) && i > start {
+                    parts.push(&rows[start..i]);
+                    start = i;
+                    name_seen.clear();
+                }
+                if name.is_some() {
+                    name_seen.push(name);
+                }
                 if !row.is_empty() {
                     seen_content = true;
                 }
@@ -160,6 +180,14 @@ fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
     }
     parts.push(&rows[start..]);
     parts
+}
+
+/// The name label a row opens with (项目名称, 单位名称), as its key.
+fn name_label_of(row: &Row) -> Option<String> {
+    let (_, first) = row.filled().next()?;
+    vocab::field_label(&first.text)
+        .filter(|l| l.is_name)
+        .map(|l| key(l.label))
 }
 
 #[derive(PartialEq)]
@@ -345,6 +373,20 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             continue;
         }
 
+        // A note under the table (注：…) is a field of its own.
+        if vocab::is_footer_text(first_text)
+            && row.filled().count() == 1
+            && let Some((l, t)) = canonical(first_text)
+                .split_once('：')
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+        {
+            state = State::Fields;
+            fields.push(Field {
+                label: canon::label(&l),
+                text: t.trim().to_string(),
+            });
+            continue;
+        }
         let under_section = section_until.is_some_and(|end| ri < end);
         if let Some(p) = header::parent_labels(row, rows.get(ri + 1)) {
             parents = p;

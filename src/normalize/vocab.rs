@@ -757,6 +757,7 @@ pub fn split_note(label: &str) -> (String, Option<String>) {
             .filter(|c| !matches!(c, '(' | ')' | '（' | '）'))
             .collect();
         let is_note = note.ends_with('分')
+            || inner.trim_end().ends_with('分')
             || HINTS.iter().any(|h| inner.contains(h))
             || inner
                 .chars()

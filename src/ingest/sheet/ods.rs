@@ -1057,7 +1057,12 @@ mod tests {
             ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
             ("content.xml", &content),
         ]);
-        let ing = super::super::read(&ods, InputFormat::Ods, &ReadOptions::default()).unwrap();
+        // Hidden rows read as ordinary cells here: this test is about spans and formats.
+        let opts = ReadOptions {
+            include_hidden: true,
+            ..ReadOptions::default()
+        };
+        let ing = super::super::read(&ods, InputFormat::Ods, &opts).unwrap();
         let codes: Vec<_> = ing.warnings.iter().map(|w| w.code.as_str()).collect();
         assert_eq!(codes, ["hidden_rows"]);
         let g = &ing.grids[0];
