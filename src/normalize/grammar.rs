@@ -105,6 +105,12 @@ fn continues_list(prev: &str, next: &str) -> bool {
     }
 }
 
+/// A sentence rather than a label: it ends a sentence, or is longer than any label.
+fn is_prose(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(['。', '；', ';']) || t.chars().count() > 30
+}
+
 /// The method a rebuilt grid reports: the form the text was in.
 fn reported_method(method: &str) -> &str {
     if method == "pipes_end" {
@@ -338,6 +344,16 @@ impl Builder<'_> {
                 v.text.push_str(&c.text);
                 continue;
             }
+            // Prose after a field's text carries it on (a wrapped cell's next line).
+            if is_prose(&c.text)
+                && self
+                    .rows
+                    .last()
+                    .is_some_and(|r| r.cells.len() == 2 && r.cells.iter().all(Option::is_some))
+            {
+                self.rows.push(row(vec![None, Some(c)]));
+                continue;
+            }
             let next = self.value_after();
             if in_funds.is_some()
                 && let Some(Some(a)) = &next
@@ -403,14 +419,29 @@ impl Builder<'_> {
 
     /// The indicator block whose header starts here (`n` header cells).
     fn indicators(&mut self, n: usize, outer: Option<Cell>) {
-        let header: Vec<Cell> = (0..n)
-            .filter_map(|k| self.peek_cell(self.i + k).cloned())
-            .collect();
+        // Bare `|` between header words are covered cells of a merged header cell: the rows
+        // write them too, as empty cells before the next column.
+        let mut gaps = Vec::new();
+        let mut header: Vec<Cell> = Vec::new();
+        let mut gap = 0;
+        for t in &self.toks[self.i..self.i + n] {
+            match t {
+                Tok::Cell(c) => {
+                    header.push(c.clone());
+                    gaps.push(gap);
+                    gap = 0;
+                }
+                _ => gap += 1,
+            }
+        }
         self.i += n;
         let (outer, header) = match (outer, header.split_first()) {
             // A first cell that names no column of the rows (`绩效指标`, `年度绩效目标(90分)`)
             // before the 一级/二级 column is the block label.
-            (None, Some((h, rest))) if is_block_label(h, rest) => (Some(h.clone()), rest.to_vec()),
+            (None, Some((h, rest))) if is_block_label(h, rest) => {
+                gaps.remove(0);
+                (Some(h.clone()), rest.to_vec())
+            }
             (o, _) => (o, header),
         };
         let slots = header_slots(&header);
@@ -423,6 +454,7 @@ impl Builder<'_> {
             self.i += 1;
         }
         let mut p = RowParser::new(self.toks, self.i, self.mode, slots, lead);
+        p.set_gaps(gaps);
         p.sub_header(&mut self.rows);
         p.rows(&mut self.rows);
         self.i = p.at();
