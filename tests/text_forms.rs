@@ -82,17 +82,85 @@ fn blank_lines(tsv: &str) -> String {
     out
 }
 
-/// The sample/form pairs that read back exactly today; the test fails if one regresses and
-/// prints the others' counts. Known gaps: one cell per line with the empty cells kept in place
-/// (a bare `|` for every covered cell of a merge) misplaces values, and key-work and
-/// department-overall tables lose rows in every form.
-const MUST_READ_BACK: &[(&str, &str)] = &[
-    ("c01_lianyungang_falv_yuanzhu_2024.tsv.txt", "pipes_end"),
-    ("c01_lianyungang_falv_yuanzhu_2024.tsv.txt", "blank_lines"),
-    ("c02_yancheng_qixiang_yujing_2023.tsv.txt", "cells_per_line"),
-    ("c02_yancheng_qixiang_yujing_2023.tsv.txt", "pipes_end"),
-    ("c02_yancheng_qixiang_yujing_2023.tsv.txt", "blank_lines"),
-    ("d01_yangzhou_hedao_qingyu_2025.tsv.txt", "pipes_end"),
+/// Every sample/form pair with the indicators it reads back today (of the tabs' count): a pair
+/// at its full count must read back exactly; the others must not fall below their count (a
+/// ratchet: raise a count when a fix lands). Known gaps: key-work tables (a01, a02) and
+/// 二级 names merged over covered cells in one cell per line (b01, d02, t01) lose rows.
+const READ_BACK: &[(&str, &str, usize)] = &[
+    ("a01_zhenjiang_shuiwu_2026.tsv.txt", "cells_per_line", 15),
+    ("a01_zhenjiang_shuiwu_2026.tsv.txt", "pipes_end", 30),
+    ("a01_zhenjiang_shuiwu_2026.tsv.txt", "blank_lines", 29),
+    ("a02_taizhou_sifa_2026.tsv.txt", "cells_per_line", 26),
+    ("a02_taizhou_sifa_2026.tsv.txt", "pipes_end", 29),
+    ("a02_taizhou_sifa_2026.tsv.txt", "blank_lines", 26),
+    ("b01_huaian_tiyu_2022.tsv.txt", "cells_per_line", 8),
+    ("b01_huaian_tiyu_2022.tsv.txt", "pipes_end", 14),
+    ("b01_huaian_tiyu_2022.tsv.txt", "blank_lines", 14),
+    ("b02_suqian_danganguan_2023.tsv.txt", "cells_per_line", 14),
+    ("b02_suqian_danganguan_2023.tsv.txt", "pipes_end", 14),
+    ("b02_suqian_danganguan_2023.tsv.txt", "blank_lines", 14),
+    (
+        "c01_lianyungang_falv_yuanzhu_2024.tsv.txt",
+        "cells_per_line",
+        12,
+    ),
+    ("c01_lianyungang_falv_yuanzhu_2024.tsv.txt", "pipes_end", 12),
+    (
+        "c01_lianyungang_falv_yuanzhu_2024.tsv.txt",
+        "blank_lines",
+        12,
+    ),
+    (
+        "c02_yancheng_qixiang_yujing_2023.tsv.txt",
+        "cells_per_line",
+        13,
+    ),
+    ("c02_yancheng_qixiang_yujing_2023.tsv.txt", "pipes_end", 13),
+    (
+        "c02_yancheng_qixiang_yujing_2023.tsv.txt",
+        "blank_lines",
+        13,
+    ),
+    (
+        "d01_yangzhou_hedao_qingyu_2025.tsv.txt",
+        "cells_per_line",
+        12,
+    ),
+    ("d01_yangzhou_hedao_qingyu_2025.tsv.txt", "pipes_end", 12),
+    ("d01_yangzhou_hedao_qingyu_2025.tsv.txt", "blank_lines", 10),
+    (
+        "d02_zhenjiang_quanmin_jianshen_2026.tsv.txt",
+        "cells_per_line",
+        6,
+    ),
+    (
+        "d02_zhenjiang_quanmin_jianshen_2026.tsv.txt",
+        "pipes_end",
+        12,
+    ),
+    (
+        "d02_zhenjiang_quanmin_jianshen_2026.tsv.txt",
+        "blank_lines",
+        10,
+    ),
+    (
+        "t01_lianyungang_danganguan_2026.tsv.txt",
+        "cells_per_line",
+        0,
+    ),
+    ("t01_lianyungang_danganguan_2026.tsv.txt", "pipes_end", 10),
+    ("t01_lianyungang_danganguan_2026.tsv.txt", "blank_lines", 10),
+    (
+        "t02_suqian_jiaozheng_pingtai_2024.tsv.txt",
+        "cells_per_line",
+        11,
+    ),
+    ("t02_suqian_jiaozheng_pingtai_2024.tsv.txt", "pipes_end", 10),
+    (
+        "t02_suqian_jiaozheng_pingtai_2024.tsv.txt",
+        "blank_lines",
+        10,
+    ),
 ];
 
 fn tab_samples() -> Vec<std::path::PathBuf> {
@@ -129,9 +197,19 @@ fn tab_samples_read_back_in_the_stream_forms() {
                 want.len(),
                 got.len()
             ));
-            let must = MUST_READ_BACK.contains(&(name_of.as_str(), name));
-            if must && got != want {
-                failed.push(format!("{name_of} {name}"));
+            let floor = READ_BACK
+                .iter()
+                .find(|(s, f, _)| *s == name_of && *f == name)
+                .map(|(_, _, n)| *n);
+            match floor {
+                None => failed.push(format!("{name_of} {name}: no entry in READ_BACK")),
+                Some(n) if n == want.len() && got != want => {
+                    failed.push(format!("{name_of} {name}: no longer reads back exactly"))
+                }
+                Some(n) if same < n => {
+                    failed.push(format!("{name_of} {name}: {same} < {n} read back"))
+                }
+                Some(_) => {}
             }
         }
     }

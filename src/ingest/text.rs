@@ -116,12 +116,15 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         return Err(IngestError::Empty);
     }
     let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
+    let mut warnings = Vec::new();
     let grids = if is_tab_separated(&text) {
         vec![tab_grid(&text)]
     } else if let Some(g) = csv_grid(&text) {
         vec![g]
     } else if let Some(form) = structured_form(&text) {
-        vec![super::textforms::read(&text, form)]
+        let (grid, cut) = super::textforms::read_checked(&text, form);
+        warnings.extend(cut);
+        vec![grid]
     } else {
         super::layout::read_text(&text)?
     };
@@ -132,7 +135,10 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         grids,
         encoding: Some(encoding.to_string()),
         pages: None,
-        warnings: decode_warnings(bytes, &text, encoding),
+        warnings: {
+            warnings.extend(decode_warnings(bytes, &text, encoding));
+            warnings
+        },
     })
 }
 

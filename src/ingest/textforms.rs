@@ -15,7 +15,7 @@
 //! `None` for a bare `|`), with `Extraction.method` naming the form: rebuilding the table's
 //! rows needs its vocabulary, which only the normalizer knows (`normalize::grammar`).
 
-use super::{Cell, Grid, Row, SourcePos};
+use super::{Cell, Grid, ReaderWarning, Row, SourcePos};
 
 /// The forms read here. `PipesEnd` is handed on as method `pipes_end` (a stream, rebuilt by the
 /// normalizer and reported as `pipes`); `Pipes` is an ordinary grid.
@@ -146,13 +146,77 @@ fn row_of(cells: Vec<Option<String>>, line: usize) -> Row {
 
 /// Read `text` in `form` into a grid whose method names the form.
 pub fn read(text: &str, form: Form) -> Grid {
+    read_checked(text, form).0
+}
+
+/// Read `text` in `form`, leaving out a last row the text cuts off (see `cut_tail`), with a
+/// warning that says so.
+pub fn read_checked(text: &str, form: Form) -> (Grid, Option<ReaderWarning>) {
     let mut grid = Grid::new(form.method());
     grid.rows = match form {
         Form::Pipes | Form::PipesEnd | Form::CellsPerLine => pipe_rows(text, form),
         Form::Spaces => space_rows(text),
         Form::BlankLines => paragraph_rows(text),
     };
-    grid
+    let warning = cut_tail(text, form).and_then(|why| {
+        let row = grid.rows.pop()?;
+        let shown: Vec<&str> = row
+            .cells
+            .iter()
+            .flatten()
+            .map(|c| c.text.as_str())
+            .collect();
+        Some(ReaderWarning {
+            code: "cut_row".into(),
+            message: format!(
+                "the text ends inside a row ({why}): `{}` looks cut off and was left out",
+                shown.join(" | ")
+            ),
+            pos: row.pos,
+        })
+    });
+    (grid, warning)
+}
+
+/// Why the last row of `text` is cut off, if it is: a page copied only in part ends without a
+/// line break, inside a row. In the pipe forms a complete row line has as many cells (empty
+/// ones included) as most lines, and a cell per line ends in `|`; a last paragraph is cut when
+/// it stops mid-word (not after a full stop, a number, `%` or a bracket).
+fn cut_tail(text: &str, form: Form) -> Option<&'static str> {
+    if text.ends_with(['\n', '\r']) {
+        return None;
+    }
+    let last = text.lines().rev().find(|l| !l.trim().is_empty())?.trim();
+    match form {
+        Form::CellsPerLine | Form::Pipes | Form::PipesEnd if !last.contains('|') => {
+            Some("a cell without its closing `|`")
+        }
+        Form::Pipes | Form::PipesEnd => {
+            let width = modal_width(text)?;
+            (split_pipes(last).len() < width && !last.ends_with("||"))
+                .then_some("fewer cells than the table's rows")
+        }
+        Form::BlankLines => {
+            let c = last.chars().last()?;
+            (c.is_alphabetic() && !c.is_ascii()).then_some("a text stopping mid-sentence")
+        }
+        _ => None,
+    }
+}
+
+/// The most common number of cells of the piped lines with two cells or more.
+fn modal_width(text: &str) -> Option<usize> {
+    let mut counts = std::collections::HashMap::new();
+    for l in text.lines().filter(|l| l.contains('|')).take(SAMPLE_LINES) {
+        let n = split_pipes(l).len();
+        if n >= 2 {
+            *counts.entry(n).or_insert(0usize) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(n, c)| (*c, *n))
+        .map(|(n, _)| n)
 }
 
 /// Piped lines as rows. Lines before the first piped line are prose or page chrome: one row

@@ -10,6 +10,8 @@
 //! normalizer like any other: one row per field, funds rows, a header row, one row per
 //! indicator with one cell per column.
 
+mod blocks;
+
 use super::canon::key;
 use super::grammar_rows::{Mode, RowParser, Slot};
 use super::vocab;
@@ -53,7 +55,9 @@ fn tokens(grid: &Grid, mode: Mode) -> Vec<Tok> {
                 });
                 continue;
             }
-            out.extend(row.cells.iter().flatten().cloned().map(Tok::Cell));
+            for c in row.cells.iter().flatten() {
+                split_title(c, &mut out);
+            }
             if row.cells.len() > filled {
                 out.push(Tok::End);
             }
@@ -63,6 +67,48 @@ fn tokens(grid: &Grid, mode: Mode) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// A cell onto the stream; a paragraph whose first line is a title (`…绩效目标申报表` over
+/// `2017 年度)`) is one cell per line.
+fn split_title(c: &Cell, out: &mut Vec<Tok>) {
+    let first = c.text.lines().next().unwrap_or("");
+    if c.text.contains('\n') && is_title_text(first) {
+        for l in c.text.lines().filter(|l| !l.trim().is_empty()) {
+            out.push(Tok::Cell(Cell::new(l.trim().to_string(), c.pos.clone())));
+        }
+    } else {
+        out.push(Tok::Cell(c.clone()));
+    }
+}
+
+/// Whether `next` carries on an enumeration that the last line of `prev` is part of
+/// (`目标2:…` then `目标3…`, `2.…` then `3.…`): the same lead, the next number.
+fn continues_list(prev: &str, next: &str) -> bool {
+    let Some(last) = prev.lines().last() else {
+        return false;
+    };
+    let number = |t: &str| -> Option<(String, u32)> {
+        let lead: String = t.chars().take_while(|c| !c.is_ascii_digit()).collect();
+        if lead.chars().count() > 4 {
+            return None;
+        }
+        let digits: String = t[lead.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        Some((lead, digits.parse().ok()?))
+    };
+    match (number(last.trim()), number(next.trim())) {
+        (Some((a, n)), Some((b, m))) => a == b && m == n + 1,
+        _ => false,
+    }
+}
+
+/// A sentence rather than a label: it ends a sentence, or is longer than any label.
+fn is_prose(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(['。', '；', ';']) || t.chars().count() > 30
 }
 
 /// The method a rebuilt grid reports: the form the text was in.
@@ -266,6 +312,17 @@ impl Builder<'_> {
                 self.line();
                 continue;
             }
+            if let Some((outer, k)) = blocks::implicit_start(self.toks, self.i) {
+                self.i = blocks::implicit_rows(self.toks, outer, k, &mut self.rows);
+                in_funds = None;
+                continue;
+            }
+            if let Some((rows, j)) = blocks::side_funds(self.toks, self.i, &mut self.rows) {
+                self.rows.extend(rows);
+                self.i = j;
+                in_funds = None;
+                continue;
+            }
             self.i += 1;
             if is_title_text(&c.text) || is_banner_line(&c.text) || is_note_cell(&c.text) {
                 self.rows.push(row(vec![Some(c)]));
@@ -274,6 +331,27 @@ impl Builder<'_> {
             if vocab::is_funds_block_label(&c.text) {
                 in_funds = Some(c);
                 funds_started = false;
+                continue;
+            }
+            if let Some(Some(v)) = self
+                .rows
+                .last_mut()
+                .filter(|r| r.cells.len() == 2)
+                .and_then(|r| r.cells.last_mut())
+                && continues_list(&v.text, &c.text)
+            {
+                v.text.push('\n');
+                v.text.push_str(&c.text);
+                continue;
+            }
+            // Prose after a field's text carries it on (a wrapped cell's next line).
+            if is_prose(&c.text)
+                && self
+                    .rows
+                    .last()
+                    .is_some_and(|r| r.cells.len() == 2 && r.cells.iter().all(Option::is_some))
+            {
+                self.rows.push(row(vec![None, Some(c)]));
                 continue;
             }
             let next = self.value_after();
@@ -341,19 +419,27 @@ impl Builder<'_> {
 
     /// The indicator block whose header starts here (`n` header cells).
     fn indicators(&mut self, n: usize, outer: Option<Cell>) {
-        let header: Vec<Cell> = (0..n)
-            .filter_map(|k| self.peek_cell(self.i + k).cloned())
-            .collect();
+        // Bare `|` between header words are covered cells of a merged header cell: the rows
+        // write them too, as empty cells before the next column.
+        let mut gaps = Vec::new();
+        let mut header: Vec<Cell> = Vec::new();
+        let mut gap = 0;
+        for t in &self.toks[self.i..self.i + n] {
+            match t {
+                Tok::Cell(c) => {
+                    header.push(c.clone());
+                    gaps.push(gap);
+                    gap = 0;
+                }
+                _ => gap += 1,
+            }
+        }
         self.i += n;
         let (outer, header) = match (outer, header.split_first()) {
             // A first cell that names no column of the rows (`绩效指标`, `年度绩效目标(90分)`)
             // before the 一级/二级 column is the block label.
-            (None, Some((h, rest)))
-                if Slot::of(&h.text) == Slot::Other
-                    && rest
-                        .first()
-                        .is_some_and(|c| matches!(Slot::of(&c.text), Slot::L1 | Slot::L2)) =>
-            {
+            (None, Some((h, rest))) if is_block_label(h, rest) => {
+                gaps.remove(0);
                 (Some(h.clone()), rest.to_vec())
             }
             (o, _) => (o, header),
@@ -368,10 +454,27 @@ impl Builder<'_> {
             self.i += 1;
         }
         let mut p = RowParser::new(self.toks, self.i, self.mode, slots, lead);
+        p.set_gaps(gaps);
         p.sub_header(&mut self.rows);
         p.rows(&mut self.rows);
         self.i = p.at();
     }
+}
+
+/// Whether the first header cell `h` is the block label (`绩效指标`, `年度绩效目标(90分)`)
+/// merged down the block rather than a column of the rows: it names no column, and the level
+/// columns follow it (or, in a table without 一级/二级, the name column, where `h` is an outer
+/// label of the vocabulary).
+fn is_block_label(h: &Cell, rest: &[Cell]) -> bool {
+    let Some(next) = rest.first() else {
+        return false;
+    };
+    Slot::of(&h.text) == Slot::Other
+        && match Slot::of(&next.text) {
+            Slot::L1 | Slot::L2 => true,
+            Slot::L3 => vocab::header_role(&h.text) == Some(vocab::Role::Outer),
+            _ => false,
+        }
 }
 
 /// The column roles of a header. A column the vocabulary does not know left of the name
@@ -448,6 +551,17 @@ mod tests {
         assert!(is_banner_line("(2025年度)"));
         assert!(is_banner_line("2017 年度)"));
         assert!(is_note_cell("单位:万元"));
+    }
+
+    #[test]
+    fn enumerations_carry_on() {
+        assert!(continues_list(
+            "目标1:把教学放在首位。\n目标2:保障在职人员。",
+            "目标3改善办学条件"
+        ));
+        assert!(continues_list("1.完成培训。", "2.提高质量。"));
+        assert!(!continues_list("目标2:保障在职人员。", "目标2改善"));
+        assert!(!continues_list("按时完成。", "部门整体支出"));
     }
 
     #[test]

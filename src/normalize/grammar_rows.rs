@@ -106,6 +106,8 @@ pub struct RowParser<'a> {
     first_out: usize,
     /// Columns left of the header's first (the block label's).
     lead: usize,
+    /// Covered cells (bare `|`) the header has before each column.
+    gaps: Vec<usize>,
 }
 
 impl<'a> RowParser<'a> {
@@ -128,6 +130,24 @@ impl<'a> RowParser<'a> {
             pending: None,
             first_out: 0,
             lead,
+            gaps: Vec::new(),
+        }
+    }
+
+    /// The covered cells before each column, as the header showed them.
+    pub fn set_gaps(&mut self, gaps: Vec<usize>) {
+        self.gaps = gaps;
+    }
+
+    /// Skip the covered cells a row writes before column `k` (stream forms only).
+    fn skip_gap(&mut self, k: usize) {
+        if self.mode != Mode::Stream {
+            return;
+        }
+        for _ in 0..self.gaps.get(k).copied().unwrap_or(0) {
+            if matches!(self.toks.get(self.i), Some(Tok::Empty)) {
+                self.i += 1;
+            }
         }
     }
 
@@ -377,6 +397,7 @@ impl<'a> RowParser<'a> {
             if slot.is_label() {
                 continue;
             }
+            self.skip_gap(k);
             match self.toks.get(self.i) {
                 None => break,
                 Some(Tok::End) => break,
