@@ -2,6 +2,7 @@
 //! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself:
 //! markup first (its marks are unambiguous), aligned text otherwise.
 
+mod chains;
 pub mod markup;
 pub mod runs;
 pub mod stream;

@@ -21,8 +21,9 @@
 //!    *virtual* lines (each page's first row following the previous page's last row), since
 //!    LibreOffice centres a merged label on its whole merge as if the table did not break.
 
+use super::chains::{Piece, continues, cut_chain};
 use super::runs::{Run, split_runs};
-pub use super::wrap::join_wrapped_headers;
+pub use super::wrap::{join_wrapped_headers, two_row_headers};
 use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -93,9 +94,25 @@ pub fn lines_of(text: &str) -> Vec<Line> {
 }
 
 /// A header row of an indicator block: at least three runs, two of them naming `…指标`
-/// columns (一级指标, 二级指标, 三级指标, 指标值, 指标性质).
+/// columns (一级指标, 二级指标, 三级指标, 指标值, 指标性质), one of them a column name proper
+/// (opening with 指标, or a level name `…级指标`), and no target value. A data row of dense
+/// rows holds level names too (`效益指标  社会效益指标  效果良好`), but never a column name.
 pub fn is_header(l: &Line) -> bool {
-    l.runs.len() >= 3 && l.runs.iter().filter(|r| r.text.contains("指标")).count() >= 2
+    l.runs.len() >= 3
+        && l.runs.iter().filter(|r| r.text.contains("指标")).count() >= 2
+        && l.runs
+            .iter()
+            .any(|r| r.text.starts_with("指标") || r.text.contains("级指标"))
+        && !l.runs.iter().any(|r| value_like(&r.text))
+}
+
+/// A target value or a number: opens with a sign or a digit, or ends with a percent sign.
+pub fn value_like(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || super::runs::is_op(c))
+        || t.ends_with('%')
+        || t.ends_with('％')
 }
 
 /// Column clusters of left edges: `(first x0, last x0)` per column, left to right. A new
@@ -314,6 +331,8 @@ struct Label {
     last: u32,
     /// The real line of its first piece (`first` and `last` may be virtual lines).
     line: u32,
+    /// Its lines' texts, while the segment's labels are read.
+    pieces: Vec<Piece>,
 }
 
 /// Build the rows of one segment. `lines` are the segment's lines (blank ones included),
@@ -322,16 +341,22 @@ struct Label {
 fn segment_rows(
     lines: &[&Line],
     header: Option<&Line>,
+    sub: Option<&Line>,
     kind: Kind,
     block_width: Option<usize>,
     leaves: Option<usize>,
 ) -> SegOut {
-    let mut xs: Vec<usize> = lines
+    // A sub-header row heads columns of its own, even ones left empty below it.
+    let col_lines: Vec<&Line> = lines.iter().copied().chain(sub).collect();
+    let mut xs: Vec<usize> = col_lines
         .iter()
         .flat_map(|l| l.runs.iter().map(|r| r.x0))
         .collect();
-    let cols = merge_centred(clusters(&mut xs), lines.iter().flat_map(|l| l.runs.iter()));
-    let cols = merge_disjoint(cols, lines);
+    let cols = merge_centred(
+        clusters(&mut xs),
+        col_lines.iter().flat_map(|l| l.runs.iter()),
+    );
+    let cols = merge_disjoint(cols, &col_lines);
     let cols = if kind == Kind::Upper {
         merge_lone(cols, lines)
     } else {
@@ -372,6 +397,10 @@ fn segment_rows(
     let mut max_x1 = vec![0usize; ncols];
     let mut blocks = vec![0usize; ncols];
     let mut last_line: Vec<Option<u32>> = vec![None; ncols];
+    // Dense rows (no blank line between rows) make one block of a whole column: there each
+    // line is an entry of its own, unless it goes on with a piece the line above wrapped.
+    let mut entries = vec![0usize; ncols];
+    let mut wrapped: Vec<Option<u32>> = vec![None; ncols];
     for l in lines {
         for r in &l.runs {
             let c = col(r).min(ncols - 1);
@@ -380,8 +409,16 @@ fn segment_rows(
             if last_line[c].is_none_or(|p| l.no > p + 1) {
                 blocks[c] += 1;
             }
+            if wrapped[c] != Some(l.no) && !continues(&r.text) {
+                entries[c] += 1;
+            }
+            let edge = cols.get(c + 1).map_or(usize::MAX, |n| n.0);
+            wrapped[c] = (r.x1 + 2 >= edge).then_some(l.no + 1);
             last_line[c] = Some(l.no);
         }
+    }
+    for (b, e) in blocks.iter_mut().zip(&entries) {
+        *b = (*b).max(*e);
     }
     let most = blocks.iter().copied().max().unwrap_or(0);
     // The leaf columns start at the leftmost column with nearly as many entries as the most.
@@ -527,10 +564,13 @@ fn segment_rows(
             }
         }
         for r in &leaf_runs {
+            // A number, or a short value (`25人次`, `100%`), never wraps: a line of dense rows
+            // under it starts the next row.
             let number = r
                 .text
                 .chars()
-                .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-'));
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-'))
+                || (value_like(&r.text) && r.text.chars().count() <= 6);
             ends.insert(cell_col(r), (r.x1, r.width(), number));
         }
         if !joins {
@@ -577,6 +617,7 @@ fn segment_rows(
                         if let Some(lb) = labels.get_mut(li) {
                             join_wrapped(&mut lb.text, &r.text);
                             lb.last = l.no;
+                            lb.pieces.push(piece(l.no, r));
                         }
                         true
                     } else {
@@ -592,6 +633,7 @@ fn segment_rows(
                     first: l.no,
                     last: l.no,
                     line: l.no,
+                    pieces: vec![piece(l.no, r)],
                 });
             }
             if let Some(idx) = if joined {
@@ -603,6 +645,10 @@ fn segment_rows(
             }
         }
     }
+
+    // Dense rows: the labels of rows on consecutive lines are apart.
+    let row_span: Vec<(u32, u32)> = rows.iter().map(|r| (r.top, r.bottom)).collect();
+    let labels = cut_labels(labels, &row_span, &limit);
 
     // Empty groups: a label alone on its line between blank lines, in the label column next to
     // the leaves, with leaf rows below it, is a row of its own (an empty 二级 group).
@@ -661,23 +707,13 @@ fn segment_rows(
 
     // The header row: each header run to the column whose extent holds its centre.
     let mut lead = 0usize;
-    let head = header.map(|h| {
-        let mut extent: Vec<(usize, usize)> = cols.iter().map(|c| (c.0, c.1 + 1)).collect();
-        for l in lines {
-            for r in &l.runs {
-                let c = col(r);
-                if let Some(e) = extent.get_mut(c) {
-                    e.1 = e.1.max(r.x1);
-                }
-            }
+    let mut extent: Vec<(usize, usize)> = cols.iter().map(|c| (c.0, c.1 + 1)).collect();
+    for r in col_lines.iter().flat_map(|l| l.runs.iter()) {
+        if let Some(e) = extent.get_mut(col(r)) {
+            e.1 = e.1.max(r.x1);
         }
-        let mut row = SegRow {
-            top: h.no,
-            bottom: h.no,
-            page: h.page,
-            cells: BTreeMap::new(),
-            empty_for: None,
-        };
+    }
+    let head = header.map(|h| {
         // A header with more texts than the page has columns, whose first texts stand left of
         // every column, heads columns that have no text on this page (a 一级 label drawn on the
         // next page, at the centre of its merge): each such text gets an empty column of its
@@ -686,26 +722,9 @@ fn segment_rows(
         if h.runs.len() > ncols {
             lead = h.runs.iter().take_while(|r| r.center() < first).count();
         }
-        let mut used = 0usize;
-        for (k, r) in h.runs.iter().enumerate() {
-            let mid = r.center();
-            let mut c = if k < lead {
-                k
-            } else {
-                lead + extent
-                    .iter()
-                    .position(|e| (e.0 as f64) <= mid && mid <= e.1 as f64)
-                    .unwrap_or_else(|| column_of(&cols, r.x0))
-            };
-            // Two header runs never share a column: the later one moves right.
-            if row.cells.contains_key(&c) || (c < used && !row.cells.is_empty()) {
-                c = used;
-            }
-            used = c + 1;
-            put(&mut row.cells, c, &r.text, h.no);
-        }
-        row
+        header_row(h, &extent, &cols, lead, lead)
     });
+    let sub = sub.map(|s| header_row(s, &extent, &cols, lead, 0));
 
     let width = if shift > 0 {
         block_width.unwrap_or(ncols)
@@ -728,11 +747,92 @@ fn segment_rows(
         rows,
         labels: unplaced,
         head: None,
+        sub: None,
         width,
         leaves: ncols - leaf.min(ncols),
     };
     out.shift_right(lead);
     out.head = head;
+    out.sub = sub;
+    out
+}
+
+/// A header line's row: each text to the column whose extent holds its centre (the first
+/// `lead_runs` texts to the empty columns `lead` put left of the page's columns). Two texts
+/// never share a column: the later one moves right.
+fn header_row(
+    h: &Line,
+    extent: &[(usize, usize)],
+    cols: &[(usize, usize)],
+    lead: usize,
+    lead_runs: usize,
+) -> SegRow {
+    let mut row = SegRow {
+        top: h.no,
+        bottom: h.no,
+        page: h.page,
+        cells: BTreeMap::new(),
+        empty_for: None,
+    };
+    let mut used = 0usize;
+    for (k, r) in h.runs.iter().enumerate() {
+        let mid = r.center();
+        let mut c = if k < lead_runs {
+            k
+        } else {
+            lead + extent
+                .iter()
+                .position(|e| (e.0 as f64) <= mid && mid <= e.1 as f64)
+                .unwrap_or_else(|| column_of(cols, r.x0))
+        };
+        if row.cells.contains_key(&c) || (c < used && !row.cells.is_empty()) {
+            c = used;
+        }
+        used = c + 1;
+        put(&mut row.cells, c, &r.text, h.no);
+    }
+    row
+}
+
+fn piece(line: u32, r: &Run) -> Piece {
+    Piece {
+        line,
+        text: r.text.clone(),
+        x1: r.x1,
+    }
+}
+
+/// Cut each label whose pieces are centred on several rows of their own (`chains`) into one
+/// label per row. `limit` is each column's right limit.
+fn cut_labels(labels: Vec<Label>, rows: &[(u32, u32)], limit: &[usize]) -> Vec<Label> {
+    let mut out = Vec::with_capacity(labels.len());
+    for lb in labels {
+        let edge = limit.get(lb.col).copied().unwrap_or(usize::MAX);
+        let Some(starts) = cut_chain(&lb.pieces, rows, edge) else {
+            out.push(lb);
+            continue;
+        };
+        let mut ends: Vec<usize> = starts.iter().skip(1).copied().collect();
+        ends.push(lb.pieces.len());
+        for (&s, e) in starts.iter().zip(ends) {
+            let group = lb.pieces.get(s..e).unwrap_or_default();
+            let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                continue;
+            };
+            let mut text = String::new();
+            for p in group {
+                join_wrapped(&mut text, &p.text);
+            }
+            out.push(Label {
+                col: lb.col,
+                text,
+                first: first.line,
+                last: last.line,
+                line: first.line,
+                pieces: group.to_vec(),
+            });
+        }
+    }
     out
 }
 
@@ -741,6 +841,8 @@ struct SegOut {
     rows: Vec<SegRow>,
     labels: Vec<Label>,
     head: Option<SegRow>,
+    /// The second header row of a two-row header (sub-headers under a spanning header).
+    sub: Option<SegRow>,
     width: usize,
     leaves: usize,
 }
@@ -748,7 +850,12 @@ struct SegOut {
 impl SegOut {
     /// Move every cell and label `by` columns right.
     fn shift_right(&mut self, by: usize) {
-        for r in self.rows.iter_mut().chain(self.head.iter_mut()) {
+        for r in self
+            .rows
+            .iter_mut()
+            .chain(self.head.iter_mut())
+            .chain(self.sub.iter_mut())
+        {
             r.cells = std::mem::take(&mut r.cells)
                 .into_iter()
                 .map(|(c, v)| (c + by, v))
@@ -820,6 +927,7 @@ fn place_block(segs: &mut [SegOut], centred: bool) {
                 first,
                 last,
                 line: lb.line,
+                pieces: Vec::new(),
             });
             label_seg.push(k);
         }
@@ -1024,6 +1132,19 @@ fn backtrack(dp: &[Stage]) -> Vec<usize> {
     out
 }
 
+/// Whether line `i` ends the indicator block whose texts start at `left` or further right:
+/// after a blank line, a line of several texts starting left of all of the block's texts is
+/// no row of it (a sign-off footer `财政资金管理科室(盖章) 年 月 日` under the table). Its
+/// texts would otherwise join the block's columns and pull them together.
+fn ends_block(lines: &[Line], i: usize, left: usize) -> bool {
+    let blank_before = i
+        .checked_sub(1)
+        .and_then(|k| lines.get(k))
+        .is_some_and(|l| l.runs.is_empty());
+    let l = &lines[i];
+    blank_before && l.runs.len() >= 2 && l.runs.first().is_some_and(|r| r.x0 + 1 < left)
+}
+
 /// Whether the text looks like `pdftotext -layout` output: runs aligned in columns.
 pub fn looks_like_layout(lines: &[Line]) -> bool {
     lines.iter().filter(|l| l.runs.len() >= 2).count() >= 2
@@ -1033,6 +1154,7 @@ pub fn looks_like_layout(lines: &[Line]) -> bool {
 pub fn read(text: &str) -> Vec<Grid> {
     let mut lines = lines_of(text);
     join_wrapped_headers(&mut lines);
+    let subs = two_row_headers(&mut lines);
     let mut grid = Grid::new("stream");
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();
@@ -1058,12 +1180,26 @@ pub fn read(text: &str) -> Vec<Grid> {
     // Segments.
     let mut segs: Vec<(usize, usize, Option<usize>)> = Vec::new(); // [start, end), header idx
     let mut start = body;
+    // The leftmost text of the running indicator block, and the segments after its end.
+    let mut block_left: Option<usize> = None;
+    let mut tails: Vec<usize> = Vec::new();
     for i in body..lines.len() {
         let new_page = i > start && lines[i].page != lines[i - 1].page;
         let header = is_header(&lines[i]);
-        if i > start && (new_page || header) {
+        let tail = !header && block_left.is_some_and(|x| ends_block(&lines, i, x));
+        if i > start && (new_page || header || tail) {
             segs.push((start, i, None));
             start = i;
+        }
+        if tail {
+            tails.push(i);
+            block_left = None;
+        }
+        if header {
+            block_left = Some(usize::MAX);
+        }
+        if let (Some(x), Some(r)) = (block_left.as_mut(), lines[i].runs.first()) {
+            *x = (*x).min(r.x0);
         }
         if header {
             if let Some(last) = segs.last_mut().filter(|s| s.0 == i) {
@@ -1088,6 +1224,11 @@ pub fn read(text: &str) -> Vec<Grid> {
     let mut outs: Vec<SegOut> = Vec::new();
     let mut block_starts: Vec<usize> = Vec::new();
     for (s, e, h) in segs {
+        let tail = tails.contains(&s);
+        if tail {
+            in_block = false;
+            block_starts.push(outs.len());
+        }
         let kind = if h.is_some() {
             Kind::Header
         } else if in_block {
@@ -1095,13 +1236,15 @@ pub fn read(text: &str) -> Vec<Grid> {
         } else {
             Kind::Upper
         };
+        let sub = h.map(|i| i + 1).filter(|i| subs.contains(i));
         let body_lines: Vec<&Line> = lines[s..e]
             .iter()
-            .filter(|l| Some(l.no as usize - 1) != h)
+            .filter(|l| Some(l.no as usize - 1) != h && Some(l.no as usize - 1) != sub)
             .collect();
         let out = segment_rows(
             &body_lines,
             h.and_then(|i| lines.get(i)),
+            sub.and_then(|i| lines.get(i)),
             kind,
             block_width,
             block_leaves,
@@ -1157,7 +1300,7 @@ pub fn read(text: &str) -> Vec<Grid> {
         }
     }
     for out in outs {
-        for r in out.head.into_iter().chain(out.rows) {
+        for r in out.head.into_iter().chain(out.sub).chain(out.rows) {
             let page_break = r.page != last_page;
             last_page = r.page;
             pending_break |= page_break;
