@@ -3,8 +3,11 @@
 //! markup first (its marks are unambiguous), aligned text otherwise.
 
 mod chains;
+mod columns;
 pub mod markup;
+mod place;
 pub mod runs;
+mod segment;
 pub mod stream;
 pub mod wrap;
 
