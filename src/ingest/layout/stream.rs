@@ -139,8 +139,10 @@ pub fn looks_like_layout(lines: &[Line]) -> bool {
 /// Layout text → grids.
 pub fn read(text: &str) -> Vec<Grid> {
     let mut lines = lines_of(text);
-    join_wrapped_headers(&mut lines);
+    // Two-row headers first: their spanning text would otherwise be taken for a wrapped
+    // piece of the header line.
     let subs = two_row_headers(&mut lines);
+    join_wrapped_headers(&mut lines);
     let mut grid = Grid::new("stream");
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();

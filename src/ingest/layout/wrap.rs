@@ -137,18 +137,35 @@ pub fn two_row_headers(lines: &mut [Line]) -> Vec<usize> {
         let head = &lines[i].runs;
         let same_page = above.page == lines[i].page && below.page == lines[i].page;
         let clear = |r: &Run| !head.iter().any(|h| overlaps(r, h));
+        // Each sub-header under the spanning text nearest its centre; a spanning text is
+        // centred over its sub-headers (two or more), which lie clear of the header line.
+        let owner = |b: &Run| {
+            above
+                .runs
+                .iter()
+                .enumerate()
+                .min_by(|x, y| {
+                    (x.1.center() - b.center())
+                        .abs()
+                        .total_cmp(&(y.1.center() - b.center()).abs())
+                })
+                .map(|(k, _)| k)
+        };
         let spans = !above.runs.is_empty()
             && !is_header(above)
-            && above.runs.iter().all(|r| {
+            && above.runs.iter().enumerate().all(|(k, r)| {
+                let under: Vec<&Run> = below.runs.iter().filter(|b| owner(b) == Some(k)).collect();
+                let lo = under.iter().map(|b| b.x0).min().unwrap_or(usize::MAX);
+                let hi = under.iter().map(|b| b.x1).max().unwrap_or(0);
                 clear(r)
                     && header_like(&r.text)
-                    && below.runs.iter().filter(|b| overlaps(r, b)).count() >= 2
+                    && under.len() >= 2
+                    && (lo as f64) <= r.center()
+                    && r.center() <= hi as f64
             });
         let subs_ok = below.runs.len() >= 2
             && !is_header(below)
-            && below.runs.iter().all(|b| {
-                clear(b) && header_like(&b.text) && above.runs.iter().any(|r| overlaps(r, b))
-            });
+            && below.runs.iter().all(|b| clear(b) && header_like(&b.text));
         if !(same_page && spans && subs_ok) {
             continue;
         }
@@ -188,5 +205,9 @@ mod tests {
         let t = "                            指标值\n 一级指标  二级指标  三级指标\n                      ≥95%  100%\n";
         let mut lines = lines_of(t);
         assert!(two_row_headers(&mut lines).is_empty());
+        // a short spanning text between its sub-headers, touching neither (own workbook)
+        let t = "                                               指标值\n        一级指标      二级指标       三级指标                              备注\n                                        上年实际值     本年目标值\n";
+        let mut lines = lines_of(t);
+        assert_eq!(two_row_headers(&mut lines), vec![2]);
     }
 }
