@@ -2,8 +2,12 @@
 //! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself:
 //! markup first (its marks are unambiguous), aligned text otherwise.
 
+mod chains;
+mod columns;
 pub mod markup;
+mod place;
 pub mod runs;
+mod segment;
 pub mod stream;
 pub mod wrap;
 

@@ -34,7 +34,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// A comparison sign that opens a target value (`≥95%`, `=100%`, `＜5`).
-fn is_op(c: char) -> bool {
+pub fn is_op(c: char) -> bool {
     matches!(
         c,
         '≥' | '≤' | '=' | '<' | '>' | '＝' | '＜' | '＞' | '≧' | '≦'

@@ -104,3 +104,110 @@ pub fn join_wrapped_headers(lines: &mut [Line]) {
         }
     }
 }
+
+/// Whether a text may be a column header: not a target value (no sign, no percent) and not a
+/// bare number.
+fn header_like(t: &str) -> bool {
+    let value_mark = t.chars().any(|c| {
+        matches!(
+            c,
+            '%' | '％' | '≥' | '≤' | '=' | '＝' | '<' | '>' | '＜' | '＞'
+        )
+    });
+    let number = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'));
+    !value_mark && !number
+}
+
+/// Two-row indicator headers: a header cell spanning two columns on the upper header row
+/// (`指标值`) over two sub-headers (`2021年实际实现值 预期2022年实现值`), beside header cells
+/// spanning both rows. LibreOffice centres each cell on its rows, so the spanning text stands on
+/// the line above the header line and the sub-headers on the line below, both clear of the
+/// header line's texts. The spanning texts join the header line (as the workbook's upper header
+/// row holds them); the sub-header line is returned, by index, to be read as a second header
+/// row rather than as data.
+pub fn two_row_headers(lines: &mut [Line]) -> Vec<usize> {
+    let mut subs = Vec::new();
+    for i in 1..lines.len().saturating_sub(1) {
+        if !is_header(&lines[i]) {
+            continue;
+        }
+        let (above, below) = (&lines[i - 1], &lines[i + 1]);
+        let head = &lines[i].runs;
+        let same_page = above.page == lines[i].page && below.page == lines[i].page;
+        let clear = |r: &Run| !head.iter().any(|h| overlaps(r, h));
+        // Each sub-header under the spanning text nearest its centre; a spanning text is
+        // centred over its sub-headers (two or more), which lie clear of the header line.
+        let owner = |b: &Run| {
+            above
+                .runs
+                .iter()
+                .enumerate()
+                .min_by(|x, y| {
+                    (x.1.center() - b.center())
+                        .abs()
+                        .total_cmp(&(y.1.center() - b.center()).abs())
+                })
+                .map(|(k, _)| k)
+        };
+        let spans = !above.runs.is_empty()
+            && !is_header(above)
+            && above.runs.iter().enumerate().all(|(k, r)| {
+                let under: Vec<&Run> = below.runs.iter().filter(|b| owner(b) == Some(k)).collect();
+                let lo = under.iter().map(|b| b.x0).min().unwrap_or(usize::MAX);
+                let hi = under.iter().map(|b| b.x1).max().unwrap_or(0);
+                clear(r)
+                    && header_like(&r.text)
+                    && under.len() >= 2
+                    && (lo as f64) <= r.center()
+                    && r.center() <= hi as f64
+            });
+        let subs_ok = below.runs.len() >= 2
+            && !is_header(below)
+            && below.runs.iter().all(|b| clear(b) && header_like(&b.text));
+        if !(same_page && spans && subs_ok) {
+            continue;
+        }
+        let mut runs = std::mem::take(&mut lines[i - 1].runs);
+        runs.extend(lines[i].runs.iter().cloned());
+        runs.sort_by_key(|r| r.x0);
+        lines[i].runs = runs;
+        subs.push(i + 1);
+    }
+    subs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::layout::stream::lines_of;
+
+    #[test]
+    fn a_header_over_two_sub_headers_is_a_second_header_row() {
+        // real 01 (Hubei): 指标值 over 2021年实际实现值 | 预期2022年实现值
+        let t = "                                                                  指标值\n            一级指标       二级指标                   三级指标                                指标标准或依据\n                                                         2021年实际实现值 预期2022年实现值\n                                 主体班培训人次                              280人次\n";
+        let mut lines = lines_of(t);
+        assert_eq!(two_row_headers(&mut lines), vec![2]);
+        assert!(lines[0].runs.is_empty());
+        let head: Vec<&str> = lines[1].runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            head,
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标值",
+                "指标标准或依据"
+            ]
+        );
+        // a value line under a header is data
+        let t = "                            指标值\n 一级指标  二级指标  三级指标\n                      ≥95%  100%\n";
+        let mut lines = lines_of(t);
+        assert!(two_row_headers(&mut lines).is_empty());
+        // a short spanning text between its sub-headers, touching neither (own workbook)
+        let t = "                                               指标值\n        一级指标      二级指标       三级指标                              备注\n                                        上年实际值     本年目标值\n";
+        let mut lines = lines_of(t);
+        assert_eq!(two_row_headers(&mut lines), vec![2]);
+    }
+}
