@@ -659,6 +659,15 @@ fn standard_input_and_a_folder_to_standard_output() {
         })
         .collect();
     assert_eq!(ids.len(), 3);
+    // -o ALL.json / ALL.jsonl with a folder: the same, into one file.
+    let all = dir.path().join("all.json");
+    ok(&perfnorm(&["convert", s(&inp), "-o", s(&all), "-q"]));
+    assert_eq!(json(&all), docs);
+    let all = dir.path().join("all.jsonl");
+    ok(&perfnorm(&["convert", s(&inp), "-o", s(&all), "-q"]));
+    assert_eq!(std::fs::read_to_string(&all).unwrap(), text);
+    let run = perfnorm(&["convert", s(&inp), "-o", s(&dir.path().join("all.xlsx"))]);
+    assert_eq!(run.status.code(), Some(2));
     // A folder holding one file is still an array, so scripts see one shape.
     let one = dir.path().join("one");
     std::fs::create_dir_all(&one).unwrap();

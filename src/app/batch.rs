@@ -92,6 +92,9 @@ pub enum Dest {
     File(PathBuf),
     /// `-d DIR`: per-file outputs mirroring the input tree, the CSV set and `report.json`.
     Dir(PathBuf),
+    /// `-o FILE` with several inputs or a folder: every input's output in one file, as on
+    /// standard output (a JSON array of documents, or JSON Lines), written atomically.
+    Combined(PathBuf),
 }
 
 /// Settings of a run, resolved from the flags.
@@ -525,7 +528,7 @@ fn display(p: &Path) -> String {
 /// The path of `job`'s output in `format`, or None for standard output.
 fn target(dest: &Dest, per_file: &[OutFormat], job: &Job, f: OutFormat) -> Option<PathBuf> {
     match dest {
-        Dest::Stdout => None,
+        Dest::Stdout | Dest::Combined(_) => None,
         Dest::File(o) if per_file.len() == 1 => Some(o.clone()),
         Dest::File(o) => Some(o.with_extension(f.ext())),
         Dest::Dir(d) => {
@@ -543,7 +546,7 @@ fn set_place(dest: &Dest) -> Option<(PathBuf, String)> {
     match dest {
         Dest::Stdout => None,
         Dest::Dir(d) => Some((d.clone(), String::new())),
-        Dest::File(o) => {
+        Dest::File(o) | Dest::Combined(o) => {
             let dir = o
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -699,9 +702,32 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     // and no thread waits for a whole batch to finish (one slow PDF delays only its own slot).
     let window = (threads * 8).max(8);
     let mut out = Stdout {
-        array: s.stdout_array && s.dest == Dest::Stdout && per_file == [OutFormat::Json],
+        array: s.stdout_array
+            && matches!(s.dest, Dest::Stdout | Dest::Combined(_))
+            && per_file == [OutFormat::Json],
         written: 0,
+        file: None,
     };
+    if let Dest::Combined(path) = &s.dest {
+        if s.no_clobber && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::write(
+                path,
+                WriteError::Other("the file already exists; not overwritten (--no-clobber)".into()),
+            ));
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let (tmp, f) = std::fs::create_dir_all(dir)
+            .and_then(|_| write::temp_file(dir, &name))
+            .map_err(|e| Error::write(path, WriteError::Io(e)))?;
+        out.file = Some((tmp, path.clone(), std::io::BufWriter::new(f)));
+    }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let gate = (Mutex::new(0usize), Condvar::new());
@@ -775,7 +801,10 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     if let Err(e) = out.finish()
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("perfnorm: stdout: {e}");
+        match &s.dest {
+            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", display(p)),
+            _ => eprintln!("perfnorm: stdout: {e}"),
+        }
         status = 1;
     }
     sets.finish()?;
@@ -800,18 +829,28 @@ enum Flow {
     Stop(i32),
 }
 
-/// Standard output as the run writes it: the outputs as they come, or (`Settings::
-/// stdout_array`) the JSON documents as the elements of one JSON array.
+/// Standard output (or the one file of `Dest::Combined`) as the run writes it: the outputs
+/// as they come, or (`Settings::stdout_array`) the JSON documents as the elements of one JSON
+/// array.
 struct Stdout {
     array: bool,
     /// Documents written so far.
     written: usize,
+    /// `Dest::Combined`: the temporary file, the final path and the open file.
+    file: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
 }
 
 impl Stdout {
     /// Write one file's standard output bytes.
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut lock;
+        let out: &mut dyn Write = match &mut self.file {
+            Some((_, _, f)) => f,
+            None => {
+                lock = std::io::stdout().lock();
+                &mut lock
+            }
+        };
         if self.array {
             let doc = bytes.strip_suffix(b"\n").unwrap_or(bytes);
             out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
@@ -823,14 +862,40 @@ impl Stdout {
         out.flush()
     }
 
-    /// Close the array (an empty one when no document was written).
+    /// Close the array (an empty one when no document was written) and move the combined
+    /// file into place.
     fn finish(&mut self) -> std::io::Result<()> {
-        if !self.array {
-            return Ok(());
+        let end: &[u8] = match (self.array, self.written) {
+            (false, _) => b"",
+            (true, 0) => b"[]\n",
+            (true, _) => b"\n]\n",
+        };
+        match self.file.take() {
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(end)?;
+                out.flush()
+            }
+            Some((tmp, path, mut f)) => {
+                let done = f
+                    .write_all(end)
+                    .and_then(|_| f.flush())
+                    .and_then(|_| std::fs::rename(&tmp, &path));
+                if done.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                done
+            }
         }
-        let mut out = std::io::stdout().lock();
-        out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
-        out.flush()
+    }
+}
+
+impl Drop for Stdout {
+    /// A run that stops early leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Some((tmp, _, _)) = &self.file {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
 }
 

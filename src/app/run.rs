@@ -241,10 +241,21 @@ fn convert(a: ConvertArgs) -> i32 {
         (None, None) => Dest::Stdout,
     };
     let several = a.inputs.len() > 1 || any_folder;
-    if jobs.len() > 1 && matches!(dest, Dest::File(_)) && formats.iter().any(|f| !f.is_set()) {
+    let per_file: Vec<OutFormat> = formats.iter().copied().filter(|f| !f.is_set()).collect();
+    // Several inputs into one file: a JSON array of documents (-o all.json), or JSON Lines
+    // (-o all.jsonl), as they would go to standard output.
+    let dest = match dest {
+        Dest::File(o)
+            if several && matches!(per_file[..], [OutFormat::Json] | [OutFormat::Jsonl]) =>
+        {
+            Dest::Combined(o)
+        }
+        d => d,
+    };
+    if jobs.len() > 1 && matches!(dest, Dest::File(_)) && !per_file.is_empty() {
         return usage(Error::Usage(
-            "-o takes one input; use -d OUT_DIR for several, or -o - for one JSON array of \
-             documents on standard output"
+            "-o takes one input in this format; use -d OUT_DIR for several, or -o ALL.json \
+             (one JSON array of documents) or -o ALL.jsonl (JSON Lines)"
                 .into(),
         ));
     }

@@ -118,8 +118,7 @@ fn start_pair(out: &mut Pairs, text: &str, parent: Option<String>, col: usize) -
     let complete = lines.len() >= 2 || inline.iter().any(|(_, v)| !v.is_empty());
     if !inline.is_empty() && inline.len() == lines.len() && complete {
         for (label, value) in inline {
-            out.items
-                .push(classify(parent.clone(), label, &value, true));
+            out.items.push(classify(parent.clone(), label, &value, true));
         }
         out.last_col = Some(col);
         return None;
@@ -203,11 +202,7 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
         Some((_, _, span)) if *span > 1 && cells.len() >= 2 => (&cells[1..], ()),
         _ => (&cells[..], ()),
     };
-    if cells.len() < 2
-        || !cells
-            .iter()
-            .all(|(_, t, _)| is_label_like(t) && !t.contains([':', '：']))
-    {
+    if cells.len() < 2 || !cells.iter().all(|(_, t, _)| is_label_like(t) && !t.contains([':', '：'])) {
         return None;
     }
     let below = |c: usize| {
@@ -216,12 +211,10 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
             .and_then(|x| x.as_ref())
             .is_some_and(|x| inline_pair(x.text.lines().next().unwrap_or("")).is_some())
     };
-    cells.iter().all(|(c, _, _)| below(*c)).then(|| {
-        cells
-            .iter()
-            .map(|(c, t, _)| (*c, canon::label(t)))
-            .collect()
-    })
+    cells
+        .iter()
+        .all(|(c, _, _)| below(*c))
+        .then(|| cells.iter().map(|(c, t, _)| (*c, canon::label(t))).collect())
 }
 
 #[cfg(test)]
@@ -251,10 +244,7 @@ mod tests {
 
     #[test]
     fn two_pairs_to_a_row_never_swallow_the_next_label() {
-        let p = read(
-            &row(&["项目名称", "某某经费", "", "项目分类", "运转类"]),
-            &[],
-        );
+        let p = read(&row(&["项目名称", "某某经费", "", "项目分类", "运转类"]), &[]);
         assert_eq!(
             fields(&p),
             vec![
@@ -276,13 +266,7 @@ mod tests {
     #[test]
     fn amounts_among_pairs_are_funds() {
         let p = read(
-            &row(&[
-                "项目金额",
-                "164万元",
-                "其中:当年市级财政资金",
-                "",
-                "132万元",
-            ]),
+            &row(&["项目金额", "164万元", "其中:当年市级财政资金", "", "132万元"]),
             &[],
         );
         assert_eq!(

@@ -112,11 +112,7 @@ pub fn implicit_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
             spans.push(span(c1, c2 - 1, Role::Level1));
             spans.push(span(*c2, c3 - 1, Role::Level2));
             spans.push(span(*c3, c4 - 1, Role::Level3));
-            spans.push(span(
-                *c4,
-                width.max(c4 + 1) - 1,
-                Role::Value("指标值".into()),
-            ));
+            spans.push(span(*c4, width.max(c4 + 1) - 1, Role::Value("指标值".into())));
         }
         _ => return None,
     }
@@ -223,10 +219,7 @@ impl Block {
     /// A 二级 cell that holds its target too (`质量指标:学校的教育教学秩序良好…`, a table with no
     /// 三级 column): the name before the colon, the target after it into the first empty value
     /// column. Returns the two columns and texts.
-    fn split_level2_lead(
-        &self,
-        texts: &mut [Option<&str>],
-    ) -> Option<(usize, usize, String, String)> {
+    fn split_level2_lead(&self, texts: &mut [Option<&str>]) -> Option<(usize, usize, String, String)> {
         if self.spans.iter().any(|s| s.role == Role::Level3) {
             return None;
         }
@@ -816,7 +809,9 @@ impl BlockSet {
                             Role::Value(_) => Role::Value(format!("{parent}（{sub}）")),
                             // Grades of a standard (优 | 良 | 中 | 差) are the targets of a
                             // block that has no value column of its own.
-                            Role::Attr(_) if has_value => Role::Attr(format!("{parent}（{sub}）")),
+                            Role::Attr(_) if has_value => {
+                                Role::Attr(format!("{parent}（{sub}）"))
+                            }
                             Role::Attr(_) => Role::Value(format!("{parent}（{sub}）")),
                             _ => Role::Extra(format!("{parent}（{sub}）")),
                         },

@@ -119,10 +119,7 @@ fn single_text(row: &Row) -> Option<&str> {
 fn is_title(text: &str) -> bool {
     let k = key(text);
     // A note after the title (`…绩效目标表(一级项目)`) does not make it something else.
-    let k = match k
-        .strip_suffix(')')
-        .and_then(|x| x.rfind('(').map(|i| &x[..i]))
-    {
+    let k = match k.strip_suffix(')').and_then(|x| x.rfind('(').map(|i| &x[..i])) {
         Some(head) if head.ends_with("表") => head,
         _ => k.as_str(),
     };
@@ -351,11 +348,7 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             continue;
         }
         let known = vocab::field_label(first_text).is_some();
-        if known
-            || (state != State::Funds
-                && (first_col == 0 || under_section)
-                && header::is_pair_row(row))
-        {
+        if known || (state != State::Funds && (first_col == 0 || under_section) && header::is_pair_row(row)) {
             state = State::Fields;
             if let Some(first) = row.filled().next().map(|(_, c)| c)
                 && first.row_span > 1
@@ -364,12 +357,7 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             }
             let pairs = header::read(row, if under_section { &parents } else { &[] });
             if let Some(s) = pairs.section {
-                diags.push(
-                    Severity::Info,
-                    "section_label",
-                    format!("section label {s}"),
-                    &row.pos,
-                );
+                diags.push(Severity::Info, "section_label", format!("section label {s}"), &row.pos);
             }
             for item in pairs.items {
                 match item {

@@ -102,24 +102,10 @@ const VALUE: &[&str] = &[
     "标准值",
 ];
 const EXTRA: &[&str] = &["实际完成值", "完成值", "优", "良", "中", "差"];
-const WEIGHT: &[&str] = &[
-    "指标权重",
-    "权重",
-    "权重(%)",
-    "指标权重(%)",
-    "权重分值",
-    "权数",
-];
+const WEIGHT: &[&str] = &["指标权重", "权重", "权重(%)", "指标权重(%)", "权重分值", "权数"];
 const SCORE: &[&str] = &["分值", "指标分值", "分数", "标准分值", "评分分值"];
 const DIRECTION: &[&str] = &["指标方向性", "方向", "指标导向", "方向性"];
-const CODE: &[&str] = &[
-    "指标编码",
-    "编码",
-    "指标代码",
-    "指标编号",
-    "编号",
-    "指标序号",
-];
+const CODE: &[&str] = &["指标编码", "编码", "指标代码", "指标编号", "编号", "指标序号"];
 const ATTR: &[&str] = &[
     "绩效标准",
     "评分标准",
@@ -601,21 +587,13 @@ const LEVEL1_WORDS: &[&str] = &["产出", "效益", "效果", "完成", "满意�
 /// Words that make a `…指标` a 二级 name (环境效益指标, 可持续性发展影响指标,
 /// 服务对象或受益者满意度指标).
 const LEVEL2_WORDS: &[&str] = &[
-    "数量",
-    "质量",
-    "时效",
-    "进度",
-    "经济",
-    "社会",
-    "生态",
-    "环境",
-    "可持续",
-    "满意",
-    "影响",
+    "数量", "质量", "时效", "进度", "经济", "社会", "生态", "环境", "可持续", "满意", "影响",
 ];
 
 fn named_like(k: &str, words: &[&str], max_chars: usize) -> bool {
-    k.ends_with("指标") && k.chars().count() <= max_chars && words.iter().any(|w| k.contains(w))
+    k.ends_with("指标")
+        && k.chars().count() <= max_chars
+        && words.iter().any(|w| k.contains(w))
 }
 
 fn level2_like(k: &str) -> bool {
@@ -782,7 +760,10 @@ mod tests {
         assert_eq!(header_role("指标权重"), Some(Role::Weight));
         assert_eq!(header_role("权重（%）"), Some(Role::Weight));
         assert_eq!(header_role("分值"), Some(Role::Score));
-        assert_eq!(header_role("指标解释"), Some(Role::Attr("指标解释".into())));
+        assert_eq!(
+            header_role("指标解释"),
+            Some(Role::Attr("指标解释".into()))
+        );
         assert_eq!(header_role("指标"), Some(Role::Level3));
         assert_eq!(header_role("指标类型"), Some(Role::Level1));
         assert_eq!(header_role("年度绩效指标"), Some(Role::Outer));
@@ -853,8 +834,8 @@ pub fn is_label_prefix(text: &str) -> bool {
 /// 公共财政拨款), so that an amount beside it is a funds line; and words that make it a rate or
 /// a category instead (年度预算执行率, 财政资金预算分类).
 const MONEY_WORDS: &[&str] = &[
-    "资金", "预算", "金额", "投资", "拨款", "经费", "总额", "支出", "收入", "补助", "结转", "结余",
-    "财政", "合计",
+    "资金", "预算", "金额", "投资", "拨款", "经费", "总额", "支出", "收入", "补助", "结转",
+    "结余", "财政", "合计",
 ];
 const NOT_MONEY_WORDS: &[&str] = &[
     "率", "分类", "科目", "代码", "编码", "权重", "分值", "名称", "来源", "性质", "用途", "单位",
@@ -868,22 +849,8 @@ pub fn is_money_label(text: &str) -> bool {
 /// Labels of the rows around a table that are not indicators: approval rows, signatures and
 /// dates, notes (财政部门审核意见, 填表人, 注：…).
 const FOOTER_WORDS: &[&str] = &[
-    "审核意见",
-    "审批意见",
-    "批复意见",
-    "填表人",
-    "填报人",
-    "经办人",
-    "联系电话",
-    "填报日期",
-    "填表日期",
-    "审核人",
-    "负责人签字",
-    "盖章",
-    "注:",
-    "注：",
-    "说明:",
-    "备注:",
+    "审核意见", "审批意见", "批复意见", "填表人", "填报人", "经办人", "联系电话", "填报日期",
+    "填表日期", "审核人", "负责人签字", "盖章", "注:", "注：", "说明:", "备注:",
 ];
 
 pub fn is_footer_text(text: &str) -> bool {

@@ -1,6 +1,7 @@
 //! XLSX writer, for people: sheet `表格` re-draws each table in its canonical form (the form
 //! departments publish, with 一级/二级 labels merged again and every repair applied), and the
-//! sheets `表清单`, `指标`, `资金`, `字段`, `诊断` hold the tidy tables of the CSV writer.
+//! sheets `指标`, `指标属性`, `资金`, `字段`, `诊断`, `表清单` hold the tidy tables (`tidy`), as the
+//! CSV and Parquet writers do.
 //!
 //! The `表格` sheet is laid out so that perfnorm reads it back into the same model: a title row,
 //! a year line, a unit note, one row per field, the funds block under its own amount header row,
