@@ -735,3 +735,19 @@ fn help_and_limit_messages_match_the_code() {
     assert_eq!(run.status.code(), Some(1));
     assert!(stderr(&run).contains("--max-cells"), "{}", stderr(&run));
 }
+
+#[test]
+fn the_table_sheet_prints_on_a4_landscape() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("seed.xlsx");
+    ok(&perfnorm(&["convert", SEED, "-o", s(&x)]));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&x).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains(r#"paperSize="9""#), "A4: {xml:.300}");
+    assert!(xml.contains(r#"orientation="landscape""#));
+}

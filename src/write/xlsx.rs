@@ -173,6 +173,8 @@ fn draw_tables(ws: &mut Worksheet, tables: &[Table]) -> Result<(), WriteError> {
         ws.set_freeze_panes(f, 0).map_err(xerr)?;
     }
     ws.set_landscape();
+    // A4 (paper size 9), as Chinese government forms are printed; not Excel's default Letter.
+    ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
