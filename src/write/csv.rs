@@ -1,5 +1,6 @@
 //! CSV writer: the tidy table set `tables.csv`, `fields.csv`, `funds.csv`, `indicators.csv`,
-//! `attributes.csv`, `diagnostics.csv` covering every converted input of a run, ready for a warehouse `COPY`.
+//! `attributes.csv`, `diagnostics.csv` covering every converted input of a run, ready for a
+//! warehouse `COPY`.
 //!
 //! One set serves a whole run: documents are appended as they finish and the files are moved
 //! into place together by `finish`, so a reader never sees half a set. The tables, their
