@@ -17,9 +17,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Convert tables (PDF, XLSX/XLS/XLSB/ODS, extracted text) to JSON, CSV, XLSX or JSON Lines.
+    /// Convert tables (PDF, XLSX/XLS/XLSB/ODS, extracted text) to JSON, JSON Lines, CSV, XLSX or
+    /// Parquet.
     Convert(ConvertArgs),
-    /// Parse and validate; print every diagnostic, one line each; exit 1 if any error.
+    /// Lint: parse and validate files and folders, print every diagnostic (one a line, text or
+    /// JSON) and a summary; exit 1 on errors (and warnings with --strict).
     Check(CheckArgs),
     /// Print the JSON Schema of the JSON output.
     Schema,
@@ -48,7 +50,7 @@ pub struct InputArgs {
     /// Most bytes the parts of a zip workbook (xlsx, xlsb, ods) may inflate to (default 1G).
     #[arg(long = "max-decompressed-size", value_name = "SIZE")]
     pub max_decompressed_size: Option<String>,
-    /// Most non-empty cells of one workbook (default 2000000).
+    /// Most non-empty cells of one workbook (default 500000).
     #[arg(long = "max-cells", value_name = "N")]
     pub max_cells: Option<String>,
     /// Most pages of one PDF read; the rest are left out with a warning (default 2000).
@@ -61,17 +63,19 @@ pub struct InputArgs {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Input files or directories.
+    /// Input files or directories (`-`: standard input; give --from when its content does
+    /// not tell the format).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Output file (`-` for stdout). Only with one input.
+    /// Output file (`-` for stdout). Only with one input; several inputs or a folder to
+    /// stdout give one JSON array of documents (-t json) or JSON Lines (-t jsonl).
     #[arg(short = 'o', long, conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Output directory: one output per input, mirroring the input tree.
     #[arg(short = 'd', long = "out-dir")]
     pub out_dir: Option<PathBuf>,
-    /// Output formats, comma-separated: json, jsonl, csv, xlsx (default: from -o's extension,
-    /// else json).
+    /// Output formats, comma-separated: json, jsonl, csv, xlsx, parquet (default: from -o's
+    /// extension, else json). csv and parquet are sets of files, one per tidy table.
     #[arg(short = 't', long = "to", value_delimiter = ',')]
     pub to: Vec<String>,
     #[command(flatten)]
@@ -115,8 +119,23 @@ pub struct ConvertArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Input files or directories (`-`: standard input).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Exit 1 on warnings too (default: only on errors and inputs that fail).
+    #[arg(long)]
+    pub strict: bool,
+    /// Output: `text` (one diagnostic a line, `file: location: severity: code: message`) or
+    /// `json` (one JSON object a line: file, table_id, location, severity, code, message; a
+    /// last line `{"summary": …}`).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// Folders: check only files whose path below the folder matches (repeatable).
+    #[arg(long = "glob", value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// Folders: leave out files whose path below the folder matches (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }

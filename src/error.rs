@@ -40,6 +40,8 @@ pub enum WriteError {
     Csv(#[from] csv::Error),
     #[error("cannot write XLSX: {0}")]
     Xlsx(String),
+    #[error("cannot write Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
     #[error("{0}")]
     Other(String),
 }

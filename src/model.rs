@@ -27,6 +27,11 @@ pub struct Source {
     pub encoding: Option<String>,
     /// Pages (PDF inputs only).
     pub pages: Option<u32>,
+    /// The input's path below the folder it was found in (its file name when it was named
+    /// directly; `stdin` for standard input), as its outputs are named. Table ids are derived
+    /// from it and `sha256`, so the same bytes at two paths give different ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

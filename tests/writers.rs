@@ -17,7 +17,14 @@ const GOLDEN_SAMPLES: &[&str] = &[
     "samples/b01_huaian_tiyu_2022.xlsx",
     "samples/d01_yangzhou_hedao_qingyu_2025.tsv.txt",
 ];
-const CSV_FILES: &[&str] = &["tables", "fields", "funds", "indicators", "diagnostics"];
+const CSV_FILES: &[&str] = &[
+    "tables",
+    "fields",
+    "funds",
+    "indicators",
+    "attributes",
+    "diagnostics",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -190,7 +197,7 @@ fn workbook_text_is_never_a_formula_and_numbers_are_numbers() {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["表格", "指标", "资金", "字段", "诊断", "表清单"]
+        ["表格", "指标", "指标属性", "资金", "字段", "诊断", "表清单"]
     );
     let t = wb.worksheet_range("表格").unwrap();
     assert!(
@@ -308,10 +315,12 @@ fn csv_set_loads_into_sqlite_and_joins() {
     for i in inputs {
         let p = out.join(format!("{}.json", name_of(i)));
         let doc: Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
-        let sha = doc["source"]["sha256"].as_str().unwrap();
         for (k, t) in doc["tables"].as_array().unwrap().iter().enumerate() {
             let n = t["indicators"].as_array().unwrap().len() as i64;
-            expected.push((format!("{}-{}", &sha[..16], k + 1), n));
+            // The JSON carries the CSV's id: 16 hex digits and the table's position.
+            let id = t["table_id"].as_str().unwrap().to_string();
+            assert!(id.ends_with(&format!("-{}", k + 1)), "{id}");
+            expected.push((id, n));
         }
     }
     expected.sort();

@@ -126,6 +126,7 @@ proptest! {
                 sha256: "0".repeat(64),
                 encoding: None,
                 pages: None,
+                relative_path: None,
             },
             tables,
             diagnostics: vec![],

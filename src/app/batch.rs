@@ -12,7 +12,7 @@ use super::{ConvertOptions, Watchdog, convert_hashed, read_input};
 use crate::error::{Error, WriteError};
 use crate::ingest::InputFormat;
 use crate::model::{Document, Severity};
-use crate::write::{self, csv::CsvOptions, csv::CsvSet};
+use crate::write::{self, csv::CsvOptions, csv::CsvSet, parquet::ParquetSet};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -33,6 +33,7 @@ pub enum OutFormat {
     Jsonl,
     Csv,
     Xlsx,
+    Parquet,
 }
 
 impl OutFormat {
@@ -42,6 +43,7 @@ impl OutFormat {
             "jsonl" | "ndjson" => Some(OutFormat::Jsonl),
             "csv" => Some(OutFormat::Csv),
             "xlsx" => Some(OutFormat::Xlsx),
+            "parquet" | "pq" => Some(OutFormat::Parquet),
             _ => None,
         }
     }
@@ -51,7 +53,13 @@ impl OutFormat {
             OutFormat::Jsonl => "jsonl",
             OutFormat::Csv => "csv",
             OutFormat::Xlsx => "xlsx",
+            OutFormat::Parquet => "parquet",
         }
+    }
+    /// Whether the format is a set of files covering the whole run (CSV, Parquet), rather
+    /// than one output per input.
+    pub fn is_set(self) -> bool {
+        matches!(self, OutFormat::Csv | OutFormat::Parquet)
     }
     /// The bytes of one document in a per-file format (CSV is a set: see `CsvSet`).
     pub fn render(self, doc: &Document) -> Result<Vec<u8>, WriteError> {
@@ -59,9 +67,10 @@ impl OutFormat {
             OutFormat::Json => write::json::to_bytes(doc),
             OutFormat::Jsonl => write::json::to_jsonl(doc),
             OutFormat::Xlsx => write::xlsx::to_bytes(doc),
-            OutFormat::Csv => Err(WriteError::Other(
-                "CSV is written as a set of files, not per document".into(),
-            )),
+            OutFormat::Csv | OutFormat::Parquet => Err(WriteError::Other(format!(
+                "{} is written as a set of files, not per document",
+                self.ext()
+            ))),
         }
     }
 }
@@ -83,6 +92,9 @@ pub enum Dest {
     File(PathBuf),
     /// `-d DIR`: per-file outputs mirroring the input tree, the CSV set and `report.json`.
     Dir(PathBuf),
+    /// `-o FILE` with several inputs or a folder: every input's output in one file, as on
+    /// standard output (a JSON array of documents, or JSON Lines), written atomically.
+    Combined(PathBuf),
 }
 
 /// Settings of a run, resolved from the flags.
@@ -99,6 +111,11 @@ pub struct Settings {
     pub no_clobber: bool,
     /// Hidden files the folder walk left out: counted as skipped, listed in `report.json`.
     pub hidden: Vec<Job>,
+    /// Paths the folder walk could not take: listed in `report.json`; those that lose input
+    /// make the exit status 1.
+    pub skipped: Vec<Skipped>,
+    /// Several inputs or a folder to standard output in JSON: one JSON array of documents.
+    pub stdout_array: bool,
     pub convert: ConvertOptions,
 }
 
@@ -111,7 +128,7 @@ pub fn collect(
     excludes: &[String],
     skip: Option<&Path>,
 ) -> Result<Vec<Job>, Error> {
-    collect_with_hidden(inputs, globs, excludes, skip).map(|(jobs, _)| jobs)
+    collect_all(inputs, globs, excludes, skip).map(|c| c.jobs)
 }
 
 /// `collect`, and beside the jobs the hidden files the walk left out (readable extensions
@@ -123,19 +140,74 @@ pub fn collect_with_hidden(
     excludes: &[String],
     skip: Option<&Path>,
 ) -> Result<(Vec<Job>, Vec<Job>), Error> {
+    collect_all(inputs, globs, excludes, skip).map(|c| (c.jobs, c.hidden))
+}
+
+/// A path the folder walk did not take, and why; listed in `report.json` (`skipped`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+    /// Whether the skip loses input (an unreadable folder, a special file, a broken
+    /// symlink): then the run's exit status is 1. A symlink loop loses nothing (its folder
+    /// is walked already).
+    pub failed: bool,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The files to convert, in order.
+    pub jobs: Vec<Job>,
+    /// Hidden files left out.
+    pub hidden: Vec<Job>,
+    /// Paths that could not be walked or read (unreadable folders, FIFOs, devices, sockets,
+    /// broken symlinks, symlink loops).
+    pub skipped: Vec<Skipped>,
+    /// Whether a folder was among the inputs.
+    pub any_folder: bool,
+}
+
+/// The name standard input gets below the output folder (`-` as an input).
+pub const STDIN_NAME: &str = "stdin";
+
+/// `collect`, with everything the walk left out: hidden files and skipped paths. Symlinked
+/// folders are followed; one that leads back to a folder being walked (a loop) is skipped.
+pub fn collect_all(
+    inputs: &[PathBuf],
+    globs: &[String],
+    excludes: &[String],
+    skip: Option<&Path>,
+) -> Result<Collected, Error> {
     let include = globset(globs)?;
     let exclude = globset(excludes)?;
     let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
     let many_roots = inputs.len() > 1;
-    let mut jobs = Vec::new();
-    let mut hidden_jobs = Vec::new();
+    let mut c = Collected::default();
+    if inputs.iter().filter(|i| i.as_os_str() == "-").count() > 1 {
+        return Err(Error::Usage(
+            "standard input (`-`) can be given only once".into(),
+        ));
+    }
     for input in inputs {
-        if input.is_dir() {
-            let mut files = Vec::new();
-            let mut hidden = Vec::new();
-            walk(input, skip.as_deref(), false, &mut files, &mut hidden);
-            files.sort();
-            hidden.sort();
+        if input.as_os_str() == "-" {
+            c.jobs.push(Job {
+                input: input.clone(),
+                rel: PathBuf::from(STDIN_NAME),
+            });
+        } else if input.is_dir() {
+            c.any_folder = true;
+            let mut w = Walk {
+                skip: skip.as_deref(),
+                files: Vec::new(),
+                hidden: Vec::new(),
+                skipped: Vec::new(),
+                ancestors: Vec::new(),
+            };
+            w.walk(input, false);
+            w.files.sort();
+            w.hidden.sort();
+            c.skipped.append(&mut w.skipped);
             // With several inputs each folder keeps its own name, so two trees never mix.
             let prefix = if many_roots {
                 input
@@ -146,10 +218,11 @@ pub fn collect_with_hidden(
             } else {
                 PathBuf::new()
             };
-            for (f, is_hidden) in files
+            for (f, is_hidden) in w
+                .files
                 .into_iter()
                 .map(|f| (f, false))
-                .chain(hidden.into_iter().map(|f| (f, true)))
+                .chain(w.hidden.into_iter().map(|f| (f, true)))
             {
                 let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
                 let key = below.to_string_lossy().replace('\\', "/");
@@ -163,9 +236,9 @@ pub fn collect_with_hidden(
                     input: f,
                 };
                 if is_hidden {
-                    hidden_jobs.push(job);
+                    c.hidden.push(job);
                 } else {
-                    jobs.push(job);
+                    c.jobs.push(job);
                 }
             }
         } else {
@@ -174,7 +247,7 @@ pub fn collect_with_hidden(
                 .file_name()
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("input"));
-            jobs.push(Job {
+            c.jobs.push(Job {
                 input: input.clone(),
                 rel: name,
             });
@@ -183,7 +256,7 @@ pub fn collect_with_hidden(
     // Two inputs with one output name (x/a.pdf and y/a.pdf named as files): the later ones get
     // `~2`, `~3`, … so no output overwrites another.
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    for j in &mut jobs {
+    for j in &mut c.jobs {
         if !seen.insert(j.rel.clone()) {
             let base = j.rel.clone().into_os_string();
             let mut n = 2;
@@ -199,7 +272,7 @@ pub fn collect_with_hidden(
             }
         }
     }
-    Ok((jobs, hidden_jobs))
+    Ok(c)
 }
 
 fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
@@ -215,37 +288,146 @@ fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
         .map_err(|e| Error::Usage(format!("bad glob: {e}")))
 }
 
-/// Walk `dir`: readable files into `out`, those that are hidden (a name starting with `.`, or
-/// inside such a folder) into `hidden`. `in_hidden`: `dir` itself is below a hidden folder.
-fn walk(
-    dir: &Path,
-    skip: Option<&Path>,
-    in_hidden: bool,
-    out: &mut Vec<PathBuf>,
-    hidden: &mut Vec<PathBuf>,
-) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let path = e.path();
-        let name = e.file_name();
-        let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            // Never read our own outputs back as inputs (tables.csv is a readable extension).
-            if skip.is_some_and(|s| std::fs::canonicalize(&path).ok().as_deref() == Some(s)) {
-                continue;
+/// The state of one folder walk.
+struct Walk<'a> {
+    /// The output folder (canonical), never walked.
+    skip: Option<&'a Path>,
+    files: Vec<PathBuf>,
+    hidden: Vec<PathBuf>,
+    skipped: Vec<Skipped>,
+    /// The canonical folders from the root down to the one being walked: a symlink to one of
+    /// them is a loop.
+    ancestors: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn skip_path(&mut self, path: &Path, reason: String, failed: bool) {
+        self.skipped.push(Skipped {
+            path: display(path),
+            reason,
+            failed,
+        });
+    }
+
+    /// Walk `dir`: readable files into `files`, those that are hidden (a name starting with
+    /// `.`, or inside such a folder) into `hidden`, what cannot be read into `skipped`.
+    /// `in_hidden`: `dir` itself is below a hidden folder.
+    fn walk(&mut self, dir: &Path, in_hidden: bool) {
+        let canon = match std::fs::canonicalize(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                self.skip_path(dir, format!("cannot read the folder: {e}"), true);
+                return;
             }
-            walk(&path, skip, is_hidden, out, hidden);
-        } else if (ft.is_file() || ft.is_symlink()) && path.is_file() && readable(&path) {
-            if is_hidden {
-                hidden.push(path);
-            } else {
-                out.push(path);
+        };
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.skip_path(dir, format!("cannot read the folder: {e}"), true);
+                return;
+            }
+        };
+        self.ancestors.push(canon);
+        let mut entries = Vec::new();
+        for e in rd {
+            match e {
+                Ok(e) => entries.push(e),
+                Err(e) => self.skip_path(
+                    dir,
+                    format!("cannot read an entry of the folder: {e}"),
+                    true,
+                ),
             }
         }
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let path = e.path();
+            let name = e.file_name();
+            let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
+            let Ok(ft) = e.file_type() else {
+                self.skip_path(&path, "cannot tell what it is".into(), true);
+                continue;
+            };
+            // What the entry is, following a symlink.
+            let (meta, link) = if ft.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(m) => (m, true),
+                    Err(err) => {
+                        if !is_hidden {
+                            self.skip_path(&path, format!("broken symlink: {err}"), true);
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                match e.metadata() {
+                    Ok(m) => (m, false),
+                    Err(err) => {
+                        self.skip_path(&path, format!("cannot read it: {err}"), true);
+                        continue;
+                    }
+                }
+            };
+            if meta.is_dir() {
+                let real = std::fs::canonicalize(&path).ok();
+                // Never read our own outputs back as inputs (tables.csv is a readable
+                // extension).
+                if self.skip.is_some() && real.as_deref() == self.skip {
+                    continue;
+                }
+                if link
+                    && let Some(r) = &real
+                    && self.ancestors.contains(r)
+                {
+                    self.skip_path(
+                        &path,
+                        format!(
+                            "symlink loop: it leads back to {}, which is being walked",
+                            r.display()
+                        ),
+                        false,
+                    );
+                    continue;
+                }
+                self.walk(&path, is_hidden);
+            } else if meta.is_file() {
+                if readable(&path) {
+                    if is_hidden {
+                        self.hidden.push(path);
+                    } else {
+                        self.files.push(path);
+                    }
+                }
+            } else if !is_hidden {
+                self.skip_path(
+                    &path,
+                    format!("not a regular file ({})", special(&meta)),
+                    true,
+                );
+            }
+        }
+        self.ancestors.pop();
     }
+}
+
+/// What a special file is, for the report.
+fn special(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let ft = meta.file_type();
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }
 
 fn readable(p: &Path) -> bool {
@@ -302,6 +484,10 @@ pub struct Report {
     /// The hidden files left out (`skipped_hidden`), in order.
     #[serde(default)]
     pub hidden: Vec<String>,
+    /// Paths the folder walk did not take (unreadable folders, special files, broken
+    /// symlinks, symlink loops), with the reason.
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -342,7 +528,7 @@ fn display(p: &Path) -> String {
 /// The path of `job`'s output in `format`, or None for standard output.
 fn target(dest: &Dest, per_file: &[OutFormat], job: &Job, f: OutFormat) -> Option<PathBuf> {
     match dest {
-        Dest::Stdout => None,
+        Dest::Stdout | Dest::Combined(_) => None,
         Dest::File(o) if per_file.len() == 1 => Some(o.clone()),
         Dest::File(o) => Some(o.with_extension(f.ext())),
         Dest::Dir(d) => {
@@ -354,12 +540,13 @@ fn target(dest: &Dest, per_file: &[OutFormat], job: &Job, f: OutFormat) -> Optio
     }
 }
 
-/// Where the CSV set goes: the output folder, or beside `-o x.csv` as `x.tables.csv`, ….
-fn csv_place(dest: &Dest) -> Option<(PathBuf, String)> {
+/// Where a set (CSV, Parquet) goes: the output folder, or beside `-o x.csv` as
+/// `x.tables.csv`, ….
+fn set_place(dest: &Dest) -> Option<(PathBuf, String)> {
     match dest {
         Dest::Stdout => None,
         Dest::Dir(d) => Some((d.clone(), String::new())),
-        Dest::File(o) => {
+        Dest::File(o) | Dest::Combined(o) => {
             let dir = o
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -374,52 +561,100 @@ fn csv_place(dest: &Dest) -> Option<(PathBuf, String)> {
     }
 }
 
-/// The first file of the CSV set in `dir` that exists already.
-fn csv_exists(dir: &Path, prefix: &str) -> Option<PathBuf> {
-    write::csv::TABLES
+/// The first file of the set with extension `ext` in `dir` that exists already.
+fn set_exists(dir: &Path, prefix: &str, ext: &str) -> Option<PathBuf> {
+    write::tidy::TABLES
         .iter()
-        .map(|(name, _)| dir.join(format!("{prefix}{name}.csv")))
+        .map(|t| dir.join(format!("{prefix}{}.{ext}", t.name())))
         .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// The sets of the run (CSV, Parquet), each covering every converted input.
+#[derive(Default)]
+struct Sets {
+    csv: Option<CsvSet>,
+    parquet: Option<ParquetSet>,
+}
+
+impl Sets {
+    fn append(&mut self, doc: &Document) -> Result<(), Error> {
+        if let Some(set) = self.csv.as_mut() {
+            set.append(doc)
+                .map_err(|e| Error::write(set.dir().to_path_buf(), e))?;
+        }
+        if let Some(set) = self.parquet.as_mut() {
+            set.append(doc)
+                .map_err(|e| Error::write(set.dir().to_path_buf(), e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        if let Some(set) = self.csv {
+            let dir = set.dir().to_path_buf();
+            set.finish().map_err(|e| Error::write(dir, e))?;
+        }
+        if let Some(set) = self.parquet {
+            let dir = set.dir().to_path_buf();
+            set.finish().map_err(|e| Error::write(dir, e))?;
+        }
+        Ok(())
+    }
 }
 
 /// Run the conversion of `jobs`; returns the exit status (0 all converted, 1 any failed).
 pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
-    let per_file: Vec<OutFormat> = s
-        .formats
-        .iter()
-        .copied()
-        .filter(|f| *f != OutFormat::Csv)
-        .collect();
+    let per_file: Vec<OutFormat> = s.formats.iter().copied().filter(|f| !f.is_set()).collect();
     let want_csv = s.formats.contains(&OutFormat::Csv);
-    let mut clobber_failure = None;
-    let mut csv = match (want_csv, csv_place(&s.dest)) {
-        (false, _) => None,
-        (true, None) => {
-            return Err(Error::Usage(
-                "CSV is a set of five files: give -d OUT_DIR or -o NAME.csv".into(),
-            ));
+    let want_parquet = s.formats.contains(&OutFormat::Parquet);
+    let mut clobber_failures = Vec::new();
+    let mut sets = Sets::default();
+    for (f, wanted) in [
+        (OutFormat::Csv, want_csv),
+        (OutFormat::Parquet, want_parquet),
+    ] {
+        if !wanted {
+            continue;
         }
-        (true, Some((dir, prefix))) if s.no_clobber && csv_exists(&dir, &prefix).is_some() => {
-            // The set is written whole or not at all: one existing file keeps all five out.
-            let path = csv_exists(&dir, &prefix).unwrap_or_default();
-            let reason = "the file already exists; not overwritten (--no-clobber); the CSV set \
-                          is not written"
-                .to_string();
+        let Some((dir, prefix)) = set_place(&s.dest) else {
+            return Err(Error::Usage(format!(
+                "{} is a set of {} files, one per table: give -d OUT_DIR or -o NAME.{}",
+                f.ext().to_uppercase(),
+                write::tidy::COUNT,
+                f.ext()
+            )));
+        };
+        if s.no_clobber
+            && let Some(path) = set_exists(&dir, &prefix, f.ext())
+        {
+            // The set is written whole or not at all: one existing file keeps it all out.
+            let reason = format!(
+                "the file already exists; not overwritten (--no-clobber); the {} set is not \
+                 written",
+                f.ext().to_uppercase()
+            );
             eprintln!("perfnorm: {}: {reason}", display(&path));
-            clobber_failure = Some(Failure {
+            clobber_failures.push(Failure {
                 file: display(&path),
                 reason,
             });
-            None
+            continue;
         }
-        (true, Some((dir, prefix))) => {
-            let opts = CsvOptions {
-                prefix,
-                ..s.csv.clone()
-            };
-            Some(CsvSet::create(&dir, opts).map_err(|e| Error::write(&dir, e))?)
+        match f {
+            OutFormat::Csv => {
+                let opts = CsvOptions {
+                    prefix,
+                    ..s.csv.clone()
+                };
+                sets.csv = Some(CsvSet::create(&dir, opts).map_err(|e| Error::write(&dir, e))?);
+            }
+            _ => {
+                sets.parquet =
+                    Some(ParquetSet::create(&dir, &prefix).map_err(|e| Error::write(&dir, e))?);
+            }
         }
-    };
+    }
+    let want_sets = want_csv || want_parquet;
     // The output folder, canonical: every per-file output must land below it.
     let root = match &s.dest {
         Dest::Dir(d) => Some(
@@ -444,11 +679,20 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         files: jobs.len(),
         skipped_hidden: s.hidden.len(),
         hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
+        skipped: s.skipped.clone(),
         ..Report::default()
     };
     let mut status = 0;
-    if let Some(f) = clobber_failure {
-        report.failures.push(f);
+    for k in &s.skipped {
+        if !s.quiet || k.failed {
+            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+        }
+        if k.failed {
+            status = 1;
+        }
+    }
+    if !clobber_failures.is_empty() {
+        report.failures.append(&mut clobber_failures);
         status = 1;
     }
     let started = std::time::Instant::now();
@@ -457,6 +701,33 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     // So memory holds at most `window` documents, the CSV order never depends on the threads,
     // and no thread waits for a whole batch to finish (one slow PDF delays only its own slot).
     let window = (threads * 8).max(8);
+    let mut out = Stdout {
+        array: s.stdout_array
+            && matches!(s.dest, Dest::Stdout | Dest::Combined(_))
+            && per_file == [OutFormat::Json],
+        written: 0,
+        file: None,
+    };
+    if let Dest::Combined(path) = &s.dest {
+        if s.no_clobber && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::write(
+                path,
+                WriteError::Other("the file already exists; not overwritten (--no-clobber)".into()),
+            ));
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let (tmp, f) = std::fs::create_dir_all(dir)
+            .and_then(|_| write::temp_file(dir, &name))
+            .map_err(|e| Error::write(path, WriteError::Io(e)))?;
+        out.file = Some((tmp, path.clone(), std::io::BufWriter::new(f)));
+    }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let gate = (Mutex::new(0usize), Condvar::new());
@@ -484,7 +755,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                     if let Some(b) = bar {
                         b.set_message(display(&job.rel));
                     }
-                    let o = convert_one(job, s, per_file, want_csv, previous, root);
+                    let o = convert_one(job, s, per_file, want_sets, previous, root);
                     if let Some(b) = bar {
                         b.inc(1);
                     }
@@ -501,7 +772,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             pending.insert(i, o);
             while let Some(o) = pending.remove(&handed) {
                 handed += 1;
-                match absorb(o, &mut report, csv.as_mut(), &bar) {
+                match absorb(o, &mut report, &mut sets, &mut out, &bar) {
                     Ok(Flow::Go(st)) => status = status.max(st),
                     Ok(Flow::Stop(st)) => {
                         status = status.max(st);
@@ -527,10 +798,16 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     if stop.load(Ordering::SeqCst) && report.inputs.len() < report.files {
         return Ok(status);
     }
-    if let Some(set) = csv {
-        let dir = set.dir().to_path_buf();
-        set.finish().map_err(|e| Error::write(dir, e))?;
+    if let Err(e) = out.finish()
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        match &s.dest {
+            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", display(p)),
+            _ => eprintln!("perfnorm: stdout: {e}"),
+        }
+        status = 1;
     }
+    sets.finish()?;
     if let Dest::Dir(d) = &s.dest {
         let path = d.join("report.json");
         let mut bytes = serde_json::to_vec_pretty(&report)
@@ -552,30 +829,97 @@ enum Flow {
     Stop(i32),
 }
 
+/// Standard output (or the one file of `Dest::Combined`) as the run writes it: the outputs
+/// as they come, or (`Settings::stdout_array`) the JSON documents as the elements of one JSON
+/// array.
+struct Stdout {
+    array: bool,
+    /// Documents written so far.
+    written: usize,
+    /// `Dest::Combined`: the temporary file, the final path and the open file.
+    file: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl Stdout {
+    /// Write one file's standard output bytes.
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut lock;
+        let out: &mut dyn Write = match &mut self.file {
+            Some((_, _, f)) => f,
+            None => {
+                lock = std::io::stdout().lock();
+                &mut lock
+            }
+        };
+        if self.array {
+            let doc = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+            out.write_all(doc)?;
+        } else {
+            out.write_all(bytes)?;
+        }
+        self.written += 1;
+        out.flush()
+    }
+
+    /// Close the array (an empty one when no document was written) and move the combined
+    /// file into place.
+    fn finish(&mut self) -> std::io::Result<()> {
+        let end: &[u8] = match (self.array, self.written) {
+            (false, _) => b"",
+            (true, 0) => b"[]\n",
+            (true, _) => b"\n]\n",
+        };
+        match self.file.take() {
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(end)?;
+                out.flush()
+            }
+            Some((tmp, path, mut f)) => {
+                let done = f
+                    .write_all(end)
+                    .and_then(|_| f.flush())
+                    .and_then(|_| std::fs::rename(&tmp, &path));
+                if done.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                done
+            }
+        }
+    }
+}
+
+impl Drop for Stdout {
+    /// A run that stops early leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Some((tmp, _, _)) = &self.file {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
 /// Hand one file's results to standard output, the CSV set and the report, in input order.
 fn absorb(
     mut o: Outcome,
     report: &mut Report,
-    csv: Option<&mut CsvSet>,
+    sets: &mut Sets,
+    stdout: &mut Stdout,
     bar: &Option<indicatif::ProgressBar>,
 ) -> Result<Flow, Error> {
     let mut status = 0;
-    if !o.stdout.is_empty() {
-        let mut out = std::io::stdout().lock();
-        if let Err(e) = out.write_all(&o.stdout).and_then(|_| out.flush()) {
-            // A closed pipe (`| head`) ends the run quietly.
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(Flow::Stop(0));
-            }
-            eprintln!("perfnorm: stdout: {e}");
-            return Ok(Flow::Stop(1));
-        }
-    }
-    if let (Some(set), Some(doc)) = (csv, o.doc.take())
-        && let Err(e) = set.append(&doc)
+    if !o.stdout.is_empty()
+        && let Err(e) = stdout.write(&o.stdout)
     {
-        let dir = set.dir().to_path_buf();
-        return Err(Error::write(dir, e));
+        // A closed pipe (`| head`) ends the run quietly.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(Flow::Stop(0));
+        }
+        eprintln!("perfnorm: stdout: {e}");
+        return Ok(Flow::Stop(1));
+    }
+    if let Some(doc) = o.doc.take() {
+        sets.append(&doc)?;
     }
     match o.record.status.as_str() {
         "converted" => report.converted += 1,
@@ -647,6 +991,13 @@ fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
             format!(", {} hidden skipped", r.skipped_hidden)
         } else {
             String::new()
+        } + &if r.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} paths not walked (see report.json: skipped)",
+                r.skipped.len()
+            )
         },
         r.tables,
         r.indicators,
@@ -691,7 +1042,7 @@ fn convert_one(
     job: &Job,
     s: &Settings,
     per_file: &[OutFormat],
-    want_csv: bool,
+    want_sets: bool,
     previous: &HashMap<String, String>,
     root: Option<&Path>,
 ) -> Outcome {
@@ -747,11 +1098,11 @@ fn convert_one(
             .and_then(|p| std::fs::read(p).ok())
             .and_then(|b| serde_json::from_slice::<Document>(&b).ok())
             .filter(|d| d.source.sha256 == sha);
-        if !want_csv || old.is_some() {
+        if !want_sets || old.is_some() {
             o.record.status = "skipped".into();
             if let Some(d) = old {
                 tally(&mut o, &d);
-                o.doc = want_csv.then_some(d);
+                o.doc = want_sets.then_some(d);
             }
             return o;
         }
@@ -762,7 +1113,11 @@ fn convert_one(
         dog.run(move || convert_hashed(&input, &bytes, sha, &opts))
     };
     let doc = match converted {
-        Ok(d) => d,
+        Ok(mut d) => {
+            // Table ids hash the path below the input folder: copies at two paths differ.
+            d.source.relative_path = Some(display(&job.rel));
+            d
+        }
         Err(e) => {
             o.failure = Some(reason(&e));
             return o;
@@ -807,7 +1162,7 @@ fn convert_one(
             eprintln!("perfnorm: {file}: warnings with --strict");
         }
     }
-    if want_csv {
+    if want_sets {
         o.doc = Some(doc);
     }
     o

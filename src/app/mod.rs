@@ -44,7 +44,8 @@ pub fn convert_hashed(
         None => ingest::detect(bytes, ext)
             .ok_or_else(|| Error::ingest(file, IngestError::UnknownFormat))?,
     };
-    let ingested = ingest::read(bytes, format, &opts.read).map_err(|e| Error::ingest(file, e))?;
+    let ingested = ingest::read(bytes, format, &opts.read)
+        .map_err(|e| Error::ingest(file, name_the_flag(e)))?;
     // A workbook perfnorm wrote holds, beside its 表格 sheet, tidy sheets whose rows are no
     // table: skip them (only when they start with perfnorm's own `table_id` header, so a
     // department's sheet that happens to be named 指标 is still read).
@@ -83,16 +84,48 @@ pub fn convert_hashed(
             sha256,
             encoding: ingested.encoding,
             pages: ingested.pages,
+            relative_path: file.file_name().map(|n| n.to_string_lossy().into_owned()),
         },
         tables,
         diagnostics,
     })
 }
 
+/// A limit error from a reader, with the flag that raises the limit when its message does not
+/// name one already (`limit exceeded: the workbook has more than 500000 non-empty cells
+/// (raise it with --max-cells N)`).
+fn name_the_flag(e: IngestError) -> IngestError {
+    let IngestError::Limit(msg) = e else {
+        return e;
+    };
+    if msg.contains("--") {
+        return IngestError::Limit(msg);
+    }
+    let flag = if msg.contains("non-empty cells") {
+        Some("--max-cells N")
+    } else if msg.contains("inflate to more than") || msg.contains("expand to more than") {
+        Some("--max-decompressed-size SIZE")
+    } else if msg.contains("per file") {
+        Some("--timeout SECS")
+    } else if msg.starts_with("the text") {
+        Some("--max-text-size SIZE")
+    } else if msg.starts_with("the file") {
+        Some("--max-file-size SIZE")
+    } else if msg.contains("pages") {
+        Some("--max-pages N")
+    } else {
+        None
+    };
+    IngestError::Limit(match flag {
+        Some(f) => format!("{msg} (raise it with {f})"),
+        None => msg,
+    })
+}
+
 fn is_own_tidy_sheet(g: &ingest::Grid) -> bool {
     g.sheet
         .as_deref()
-        .is_some_and(|s| crate::write::xlsx::TIDY_SHEETS.contains(&s))
+        .is_some_and(crate::write::xlsx::is_tidy_sheet)
         && g.rows.first().map(|r| r.text(0)) == Some("table_id")
 }
 
@@ -184,14 +217,27 @@ impl Watchdog {
     }
 }
 
-/// Read one input file, refusing it before reading when its size is over
+/// Read one input file (`-`: standard input), refusing it before reading when its size is over
 /// `limits.max_input_bytes`. The read itself stops one byte past the limit, so a file that
 /// grows meanwhile, or a pipe or device whose size is unknown, cannot fill memory either.
 pub fn read_input(file: &Path, limits: &ingest::Limits) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let io = |e| Error::ingest(file, IngestError::Io(e));
-    let f = std::fs::File::open(file).map_err(io)?;
     let max = limits.max_input_bytes;
+    if file.as_os_str() == "-" {
+        // Standard input: read up to one byte past the limit, like a pipe.
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > max {
+            return Err(Error::ingest(file, over_file_size(None, max)));
+        }
+        return Ok(bytes);
+    }
+    let f = std::fs::File::open(file).map_err(io)?;
     let meta = f.metadata().map_err(io)?;
     if meta.is_file() && meta.len() > max {
         return Err(Error::ingest(file, over_file_size(Some(meta.len()), max)));

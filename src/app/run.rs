@@ -172,12 +172,60 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(f) => f,
         Err(e) => return usage(e),
     };
-    let collected =
-        batch::collect_with_hidden(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref());
-    let (mut jobs, mut hidden) = match collected {
-        Ok(j) => j,
+    if a.skip_unchanged && a.out_dir.is_none() {
+        return usage(Error::Usage(
+            "--skip-unchanged compares with the last run's OUT_DIR/report.json: it needs -d \
+             OUT_DIR"
+                .into(),
+        ));
+    }
+    if (a.bom || a.excel_safe) && !formats.contains(&OutFormat::Csv) {
+        return usage(Error::Usage(format!(
+            "{} only changes CSV output: add -t csv or leave it out",
+            if a.bom { "--bom" } else { "--excel-safe" }
+        )));
+    }
+    if (!a.glob.is_empty() || !a.exclude.is_empty()) && !a.inputs.iter().any(|i| i.is_dir()) {
+        return usage(Error::Usage(
+            "--glob and --exclude filter the files of a folder: no input is a folder".into(),
+        ));
+    }
+    let collected = batch::collect_all(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref());
+    let batch::Collected {
+        mut jobs,
+        mut hidden,
+        skipped,
+        any_folder,
+    } = match collected {
+        Ok(c) => c,
         Err(e) => return usage(e),
     };
+    if jobs.is_empty() {
+        for k in &skipped {
+            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+        }
+        let filters = if a.glob.is_empty() && a.exclude.is_empty() {
+            String::new()
+        } else {
+            let mut f: Vec<String> = a.glob.iter().map(|g| format!("--glob {g}")).collect();
+            f.extend(a.exclude.iter().map(|g| format!("--exclude {g}")));
+            format!(" matching {}", f.join(" "))
+        };
+        eprintln!(
+            "perfnorm: no input file{filters} found in {}{}",
+            a.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if hidden.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} hidden files left out)", hidden.len())
+            }
+        );
+        return EXIT_FAILED;
+    }
     if let Some(sh) = &a.shard {
         match batch::parse_shard(sh) {
             Ok((k, n)) => {
@@ -193,9 +241,30 @@ fn convert(a: ConvertArgs) -> i32 {
         (None, Some(d)) => Dest::Dir(d.clone()),
         (None, None) => Dest::Stdout,
     };
-    if jobs.len() > 1 && matches!(dest, Dest::File(_)) {
+    let several = a.inputs.len() > 1 || any_folder;
+    let per_file: Vec<OutFormat> = formats.iter().copied().filter(|f| !f.is_set()).collect();
+    // Several inputs into one file: a JSON array of documents (-o all.json), or JSON Lines
+    // (-o all.jsonl), as they would go to standard output.
+    let dest = match dest {
+        Dest::File(o)
+            if several && matches!(per_file[..], [OutFormat::Json] | [OutFormat::Jsonl]) =>
+        {
+            Dest::Combined(o)
+        }
+        d => d,
+    };
+    if jobs.len() > 1 && matches!(dest, Dest::File(_)) && !per_file.is_empty() {
         return usage(Error::Usage(
-            "-o takes one input; use -d OUT_DIR for several".into(),
+            "-o takes one input in this format; use -d OUT_DIR for several, or -o ALL.json \
+             (one JSON array of documents) or -o ALL.jsonl (JSON Lines)"
+                .into(),
+        ));
+    }
+    if several && dest == Dest::Stdout && formats.iter().filter(|f| !f.is_set()).count() > 1 {
+        return usage(Error::Usage(
+            "several inputs to standard output take one format (-t json: one JSON array; -t \
+             jsonl: one line per table)"
+                .into(),
         ));
     }
     if jobs.len() > 1 && dest == Dest::Stdout && formats.contains(&OutFormat::Xlsx) {
@@ -220,6 +289,8 @@ fn convert(a: ConvertArgs) -> i32 {
         skip_unchanged: a.skip_unchanged,
         no_clobber: a.no_clobber,
         hidden,
+        skipped,
+        stdout_array: several,
         convert: opts,
     };
     match batch::run(jobs, &settings) {
@@ -232,71 +303,216 @@ fn convert(a: ConvertArgs) -> i32 {
     }
 }
 
-fn doc_has(doc: &Document, sev: Severity) -> bool {
-    doc.diagnostics.iter().any(|d| d.severity >= sev)
-        || doc
-            .tables
-            .iter()
-            .flat_map(|t| &t.diagnostics)
-            .any(|d| d.severity >= sev)
+/// What `check` counted.
+#[derive(Debug, Default)]
+struct CheckTally {
+    files: usize,
+    failed: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
 }
 
+/// One line of `check`: a diagnostic (or a failure) of `file`.
+#[derive(serde::Serialize)]
+struct CheckLine<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table_id: Option<&'a str>,
+    /// `line 37`, `page 2`, `Sheet1!B12`; empty when the diagnostic has no place.
+    location: String,
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+/// `check`: convert every input (folders walked like `convert`) without writing anything, and
+/// print its diagnostics, one a line (text, or JSON objects with `--format json`), then a
+/// summary line. Exit 1 when an input failed or has an error diagnostic, or (with `--strict`)
+/// a warning.
 fn check(a: CheckArgs) -> i32 {
     let opts = match options(&a.input) {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
-    let mut status = EXIT_OK;
+    let json = match a.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => {
+            return usage(Error::Usage(format!(
+                "--format takes text or json, not {other}"
+            )));
+        }
+    };
+    let c = match batch::collect_all(&a.inputs, &a.glob, &a.exclude, None) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    if c.jobs.is_empty() && c.skipped.is_empty() {
+        eprintln!(
+            "perfnorm: no input file found in {}",
+            a.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return EXIT_FAILED;
+    }
+    let mut t = CheckTally::default();
     let mut out = std::io::stdout().lock();
-    for input in &a.inputs {
-        if let Err(e) = check_one(&mut out, input, &opts, &mut status) {
-            return stdout_failed(e, status);
-        }
-    }
-    if let Err(e) = out.flush() {
-        return stdout_failed(e, status);
-    }
-    status
-}
-
-/// Check one input, writing its lines to `out`; a write error is returned (the caller stops).
-fn check_one(
-    out: &mut impl Write,
-    input: &std::path::Path,
-    opts: &ConvertOptions,
-    status: &mut i32,
-) -> std::io::Result<()> {
-    match convert_file(input, opts) {
-        Err(e) => {
-            writeln!(out, "{}: error: {e}", input.display())?;
-            *status = EXIT_FAILED;
-        }
-        Ok(doc) => {
-            let file = input.display();
-            for d in &doc.diagnostics {
-                writeln!(out, "{file}: {}", line(d))?;
+    let result = (|| -> std::io::Result<()> {
+        for k in &c.skipped {
+            let sev = if k.failed {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            if k.failed {
+                t.failed += 1;
             }
-            for (i, t) in doc.tables.iter().enumerate() {
-                writeln!(
-                    out,
-                    "{file}: table {}: {} ({}), {} indicators, {} funds items, {} fields",
-                    i + 1,
-                    t.name.as_deref().or(t.title.as_deref()).unwrap_or("?"),
-                    t.kind.as_str(),
-                    t.indicators.len(),
-                    t.funds.items.len(),
-                    t.fields.len()
-                )?;
-                for d in &t.diagnostics {
-                    writeln!(out, "{file}: {}", line(d))?;
+            emit(
+                &mut out, json, &mut t, &k.path, None, "", sev, "skipped", &k.reason,
+            )?;
+        }
+        for job in &c.jobs {
+            t.files += 1;
+            let file = job.input.display().to_string();
+            match convert_file(&job.input, &opts) {
+                Err(e) => {
+                    t.failed += 1;
+                    // The error names the file already in its Display: print only the reason.
+                    let reason = match &e {
+                        Error::Ingest { source, .. } => source.to_string(),
+                        Error::Write { source, .. } => source.to_string(),
+                        Error::Usage(m) => m.clone(),
+                    };
+                    emit(
+                        &mut out,
+                        json,
+                        &mut t,
+                        &file,
+                        None,
+                        "",
+                        Severity::Error,
+                        "failed",
+                        &reason,
+                    )?;
+                }
+                Ok(mut doc) => {
+                    doc.source.relative_path = Some(job.rel.to_string_lossy().replace('\\', "/"));
+                    for d in &doc.diagnostics {
+                        let at = d.source.describe();
+                        emit(
+                            &mut out, json, &mut t, &file, None, &at, d.severity, &d.code,
+                            &d.message,
+                        )?;
+                    }
+                    for (i, tb) in doc.tables.iter().enumerate() {
+                        let id = crate::write::tidy::table_id(&doc, i);
+                        if !json {
+                            writeln!(
+                                out,
+                                "{file}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                                i + 1,
+                                tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?"),
+                                tb.kind.as_str(),
+                                tb.indicators.len(),
+                                tb.funds.items.len(),
+                                tb.fields.len()
+                            )?;
+                        }
+                        for d in &tb.diagnostics {
+                            let at = d.source.describe();
+                            emit(
+                                &mut out,
+                                json,
+                                &mut t,
+                                &file,
+                                Some(&id),
+                                &at,
+                                d.severity,
+                                &d.code,
+                                &d.message,
+                            )?;
+                        }
+                    }
                 }
             }
-            if doc_has(&doc, Severity::Error) {
-                *status = EXIT_FAILED;
-            }
         }
+        let ok = t.failed == 0 && t.errors == 0 && !(a.strict && t.warnings > 0);
+        if json {
+            let summary = serde_json::json!({ "summary": {
+                "files": t.files, "failed": t.failed, "errors": t.errors,
+                "warnings": t.warnings, "infos": t.infos, "strict": a.strict, "ok": ok,
+            }});
+            writeln!(out, "{summary}")?;
+        } else {
+            writeln!(
+                out,
+                "perfnorm check: {} files, {} failed, {} errors, {} warnings{}: {}",
+                t.files,
+                t.failed,
+                t.errors,
+                t.warnings,
+                if a.strict {
+                    " (--strict: warnings fail)"
+                } else {
+                    ""
+                },
+                if ok { "ok" } else { "FAILED" }
+            )?;
+        }
+        out.flush()
+    })();
+    let status = if t.failed > 0 || t.errors > 0 || (a.strict && t.warnings > 0) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    };
+    match result {
+        Ok(()) => status,
+        Err(e) => stdout_failed(e, status),
     }
-    Ok(())
+}
+
+/// Print one `check` line and count it.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    out: &mut impl Write,
+    json: bool,
+    t: &mut CheckTally,
+    file: &str,
+    table_id: Option<&str>,
+    location: &str,
+    severity: Severity,
+    code: &str,
+    message: &str,
+) -> std::io::Result<()> {
+    match severity {
+        Severity::Error => t.errors += 1,
+        Severity::Warning => t.warnings += 1,
+        Severity::Info => t.infos += 1,
+    }
+    if json {
+        let line = CheckLine {
+            file,
+            table_id,
+            location: location.to_string(),
+            severity: severity.as_str(),
+            code,
+            message,
+        };
+        let s = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+        writeln!(out, "{s}")
+    } else {
+        let at = if location.is_empty() {
+            String::new()
+        } else {
+            format!("{location}: ")
+        };
+        writeln!(out, "{file}: {at}{}: {code}: {message}", severity.as_str())
+    }
 }
 
 /// A write to standard output failed. A closed stdout pipe (`| head`) ends quietly with the
@@ -309,18 +525,29 @@ fn stdout_failed(e: std::io::Error, status: i32) -> i32 {
     EXIT_FAILED
 }
 
-fn line(d: &crate::model::Diagnostic) -> String {
-    let at = d.source.describe();
-    let at = if at.is_empty() {
-        String::new()
-    } else {
-        format!("{at}: ")
-    };
-    format!("{at}{}: {}: {}", d.severity.as_str(), d.code, d.message)
-}
-
+/// The JSON Schema of the JSON output: the model's, with the `table_id` the JSON writer puts
+/// first in each table.
 fn schema() -> i32 {
-    let schema = schemars::schema_for!(Document);
+    let mut schema = schemars::schema_for!(Document);
+    if let Some(t) = schema
+        .as_object_mut()
+        .and_then(|o| o.get_mut("$defs"))
+        .and_then(|d| d.get_mut("Table"))
+        .and_then(|t| t.as_object_mut())
+    {
+        if let Some(p) = t.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            p.insert(
+                "table_id".into(),
+                serde_json::json!({
+                    "description": "Stable id of the table, the same in JSON, JSON Lines, CSV, XLSX and Parquet: 16 hex digits (sha256 of the input's sha256 and relative_path), '-', the table's 1-based position.",
+                    "type": "string"
+                }),
+            );
+        }
+        if let Some(r) = t.get_mut("required").and_then(|r| r.as_array_mut()) {
+            r.push("table_id".into());
+        }
+    }
     match serde_json::to_string_pretty(&schema) {
         Ok(s) => {
             let mut out = std::io::stdout().lock();

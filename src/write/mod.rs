@@ -2,6 +2,8 @@
 
 pub mod csv;
 pub mod json;
+pub mod parquet;
+pub mod tidy;
 pub mod xlsx;
 
 use crate::error::WriteError;

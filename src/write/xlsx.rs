@@ -1,6 +1,7 @@
 //! XLSX writer, for people: sheet `表格` re-draws each table in its canonical form (the form
 //! departments publish, with 一级/二级 labels merged again and every repair applied), and the
-//! sheets `表清单`, `指标`, `资金`, `字段`, `诊断` hold the tidy tables of the CSV writer.
+//! sheets `指标`, `指标属性`, `资金`, `字段`, `诊断`, `表清单` hold the tidy tables (`tidy`), as the
+//! CSV and Parquet writers do.
 //!
 //! The `表格` sheet is laid out so that perfnorm reads it back into the same model: a title row,
 //! a year line, a unit note, one row per field, the funds block under its own amount header row,
@@ -10,7 +11,7 @@
 //! never a formula (`=0%` stays text), and the document dates are fixed so the same input
 //! gives the same bytes.
 
-use super::csv::{TABLES, Value, rows};
+use super::tidy::{self, Value};
 use crate::error::WriteError;
 use crate::model::{Document, FundItem, Indicator, Table, TableKind};
 use rust_xlsxwriter::{
@@ -19,9 +20,23 @@ use rust_xlsxwriter::{
 
 /// Excel's limit on the text of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
-/// Names of the tidy sheets, in the order of `csv::TABLES` (tables, fields, funds, indicators,
-/// diagnostics). `app::convert_bytes` skips them when it reads a workbook perfnorm wrote.
-pub const TIDY_SHEETS: [&str; 5] = ["表清单", "字段", "资金", "指标", "诊断"];
+/// The tidy tables (by `tidy` name) in the order of their sheets: people look at indicators
+/// first, so that sheet comes right after the tables. Each sheet is named by its table's
+/// `tidy::TidyTable::sheet`.
+const SHEET_ORDER: [&str; tidy::COUNT] = [
+    "indicators",
+    "attributes",
+    "funds",
+    "fields",
+    "diagnostics",
+    "tables",
+];
+
+/// Whether `name` is the name of one of perfnorm's tidy sheets (`app::convert_bytes` skips
+/// them when it reads a workbook perfnorm wrote).
+pub fn is_tidy_sheet(name: &str) -> bool {
+    tidy::TABLES.iter().any(|t| t.sheet() == name)
+}
 /// The sheet holding the re-drawn tables.
 pub const TABLE_SHEET: &str = "表格";
 
@@ -40,12 +55,16 @@ pub fn to_bytes(doc: &Document) -> Result<Vec<u8>, WriteError> {
         ws.set_name(TABLE_SHEET).map_err(xerr)?;
         draw_tables(ws, &doc.tables)?;
     }
-    let tidy = rows(doc);
-    // People look at indicators first: that sheet comes right after the tables.
-    for idx in [3usize, 2, 1, 4, 0] {
+    let rows = tidy::rows(doc);
+    for name in SHEET_ORDER {
+        let Some(i) = tidy::TABLES.iter().position(|t| t.name() == name) else {
+            continue;
+        };
+        let t = tidy::TABLES[i];
         let ws = wb.add_worksheet();
-        ws.set_name(TIDY_SHEETS[idx]).map_err(xerr)?;
-        tidy_sheet(ws, TABLES[idx].1, &tidy[idx])?;
+        ws.set_name(t.sheet()).map_err(xerr)?;
+        let header: Vec<&str> = t.columns().iter().map(|(n, _)| *n).collect();
+        tidy_sheet(ws, &header, &rows[i])?;
     }
     wb.save_to_buffer().map_err(xerr)
 }
@@ -154,6 +173,8 @@ fn draw_tables(ws: &mut Worksheet, tables: &[Table]) -> Result<(), WriteError> {
         ws.set_freeze_panes(f, 0).map_err(xerr)?;
     }
     ws.set_landscape();
+    // A4 (paper size 9), as Chinese government forms are printed; not Excel's default Letter.
+    ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
