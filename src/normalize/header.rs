@@ -88,6 +88,15 @@ fn inline_lines(t: &str) -> bool {
     lines.len() >= 2 && lines.iter().all(|l| inline_pair(l).is_some())
 }
 
+/// A row of pairs whose first label is followed by its amount (`项目资金 | 86万元 | 项目期 |
+/// 1年`): a funds label with its amount beside it, not the label of a funds block below.
+pub fn is_amount_pair_row(row: &Row) -> bool {
+    let cells = distinct_cells(row);
+    cells.len() >= 4
+        && parse_amount(cells[1].1.trim_end_matches('万')).is_some()
+        && is_label_like(cells[2].1)
+}
+
 /// A cell that opens with a 二级 name and a colon (`质量指标:…`), as a headerless indicator row.
 pub fn level2_lead(t: &str) -> bool {
     inline_pair(t).is_some_and(|(l, _)| vocab::is_level2_name(&l))
