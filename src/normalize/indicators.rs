@@ -76,6 +76,18 @@ pub fn parse_header(row: &Row, width: usize, exact: bool) -> Option<Vec<RoleSpan
             role,
         });
     }
+    // Grades of a standard written as columns of their own (`评分标准（优）`, as the canonical
+    // workbook writes them) are the targets of a block with no value column, as under a
+    // sub-header.
+    if !spans.iter().any(|s| matches!(s.role, Role::Value(_))) {
+        for s in spans.iter_mut() {
+            if let Role::Attr(n) = &s.role
+                && n.contains('（')
+            {
+                s.role = Role::Value(n.clone());
+            }
+        }
+    }
     Some(spans)
 }
 

@@ -364,7 +364,15 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
         // The funds block starts at its label, or at a header row above it that names text
         // columns and amounts (任务名称 | 主要内容 | 预算金额（万元）): text extraction puts a label
         // merged down the block's rows on a middle line, below the first header row.
-        if (vocab::is_funds_block_label(first_text) && !header::is_amount_pair_row(row))
+        // Inside a funds block, a line whose label reads like a block label (项目资金) but
+        // carries its amount is a line of the block.
+        let line_of_block = state == State::Funds
+            && row
+                .filled()
+                .any(|(_, c)| funds::parse_amount(&c.text).is_some());
+        if (vocab::is_funds_block_label(first_text)
+            && !header::is_amount_pair_row(row)
+            && !line_of_block)
             || (state != State::Funds && is_funds_header_row(row))
         {
             state = State::Funds;

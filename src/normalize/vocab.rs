@@ -263,6 +263,13 @@ pub fn header_role(text: &str) -> Option<Role> {
         Some(HeaderKind::Direction) => Role::Direction,
         Some(HeaderKind::Code) => Role::Code,
         Some(HeaderKind::Attr) => Role::Attr(text_of(text)),
+        // A sub-column of an attribute (`备注（上年实际值）`, `评分标准（优）` as the canonical
+        // workbook writes them) keeps its parent's role.
+        None if k.ends_with(')')
+            && HEADERS.get(k.split('(').next().unwrap_or("")) == Some(&HeaderKind::Attr) =>
+        {
+            Role::Attr(text_of(text))
+        }
         None if k.contains("权重") && k.chars().count() <= 8 => Role::Weight,
         None if k.ends_with("分值") && k.chars().count() <= 6 => Role::Score,
         None => return None,
