@@ -836,6 +836,9 @@ impl BlockSet {
                     let sub = canonical(t);
                     let role = match header_role(&sub) {
                         Some(Role::Value(n)) => Role::Value(n),
+                        // A sub-header that names a value (`预期2022年实现值`) is a value column,
+                        // whatever header the extraction put it under.
+                        _ if is_column_name(&sub) => Role::Value(sub.clone()),
                         _ => match s.role {
                             // One column per recipient (指标值 over 甲镇 | 乙镇): the recipient
                             // names the column.

@@ -314,7 +314,27 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             // In extracted text the header row is damaged like any other: a header that does
             // not start in the table's first column was shifted right.
             let first = spans.first().map_or(0, |s| s.start);
-            if max_shift > 0 && first > 0 {
+            // Unless the rows below fill those columns: then they are a block label column
+            // the header leaves empty (绩效指标 merged down the left), not a shift.
+            let label_column = rows[ri + 1..]
+                .iter()
+                .take(8)
+                .filter(|r| r.filled().next().is_some_and(|(c, _)| c < first))
+                .count()
+                >= 1
+                && first > 0;
+            if label_column {
+                spans.insert(
+                    0,
+                    shift::RoleSpan {
+                        start: 0,
+                        end: first - 1,
+                        back: 0,
+                        prefer_back: false,
+                        role: vocab::Role::Outer,
+                    },
+                );
+            } else if max_shift > 0 && first > 0 {
                 for s in spans.iter_mut() {
                     s.start -= first;
                     s.end -= first;
