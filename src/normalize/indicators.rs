@@ -889,13 +889,36 @@ impl BlockSet {
         }
     }
 
-    /// Close the block: its indicators, set after set.
+    /// Close the block: its indicators, set after set. Where a later set names the same
+    /// indicator on the same row as the first set (中长期 | 年度 with one indicator list), it is
+    /// one indicator with both values.
     pub fn finish(mut self, out: &mut Vec<Indicator>) {
-        for (_, _, block, inds) in self.sets.iter_mut() {
+        let mut first: Vec<Indicator> = Vec::new();
+        for (k, (_, _, block, inds)) in self.sets.iter_mut().enumerate() {
             block.flush(inds);
-            out.append(inds);
+            if k == 0 {
+                first.append(inds);
+                continue;
+            }
+            for ind in inds.drain(..) {
+                match first.iter_mut().find(|f| same_indicator_on_row(f, &ind)) {
+                    Some(f) => f.values.extend(ind.values),
+                    None => first.push(ind),
+                }
+            }
         }
+        out.append(&mut first);
     }
+}
+
+/// The same indicator, read from the same source row, in two side-by-side sets.
+fn same_indicator_on_row(a: &Indicator, b: &Indicator) -> bool {
+    let row = |i: &Indicator| (i.source.row, i.source.line, i.source.page);
+    a.level3.is_some()
+        && row(a) == row(b)
+        && (a.source.row.is_some() || a.source.line.is_some())
+        && (&a.level1, &a.level2, &a.key_work, &a.level3)
+            == (&b.level1, &b.level2, &b.key_work, &b.level3)
 }
 
 /// A sub-header text that names a value column even though it reads like a date
