@@ -84,8 +84,32 @@ fn opens_pairs(rest: &[(usize, &str, u32)]) -> bool {
 
 /// A cell of several `label：amount` lines (`公共财政拨款:683\n政府性基金拨款:`).
 fn inline_lines(t: &str) -> bool {
-    let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines = pair_lines(t);
     lines.len() >= 2 && lines.iter().all(|l| inline_pair(l).is_some())
+}
+
+/// The `label：amount` lines of a cell: its lines, or, where an extraction ran the lines of the
+/// cell together (`公共财政拨款:683政府性基金拨款:纳入…:21其他资金:`), the pairs cut apart where
+/// a label follows an amount or an empty amount.
+fn pair_lines(t: &str) -> Vec<String> {
+    static RUN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[^:：0-9.,，\s][^:：0-9]{1,19}[:：][ 	]*[0-9][0-9.,]*|[^:：0-9.,，\s][^:：0-9]{1,19}[:：]").unwrap()
+    });
+    let lines: Vec<String> = t
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    if lines.len() != 1 {
+        return lines;
+    }
+    let one = lines[0].trim();
+    let pieces: Vec<&str> = RUN.find_iter(one).map(|m| m.as_str()).collect();
+    if pieces.len() >= 2 && pieces.concat().chars().count() == one.chars().count() {
+        pieces.into_iter().map(str::to_string).collect()
+    } else {
+        lines
+    }
 }
 
 /// A row of pairs whose first label is followed by its amount (`项目资金 | 86万元 | 项目期 |
@@ -141,7 +165,8 @@ pub fn read(row: &Row, parents: &[(usize, String)]) -> Pairs {
 
 /// A cell in a label position: a label, or `label：text` lines complete in themselves.
 fn start_pair(out: &mut Pairs, text: &str, parent: Option<String>, col: usize) -> Option<String> {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines = pair_lines(text);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let inline: Vec<(String, String)> = lines.iter().filter_map(|l| inline_pair(l)).collect();
     // One `label：` alone is a label with a colon; several lines may leave some amounts empty.
     let complete = lines.len() >= 2 || inline.iter().any(|(_, v)| !v.is_empty());
@@ -333,6 +358,21 @@ mod tests {
     fn unit_note_inside_a_row_of_pairs() {
         let p = read(&row(&["编制单位:", "813-某镇", "", "单位:万元"]), &[]);
         assert_eq!(p.items[1], Item::Unit("万元".into()));
+    }
+
+    #[test]
+    fn label_amount_lines_run_together_by_an_extraction() {
+        assert_eq!(
+            pair_lines("公共财政拨款:683政府性基金拨款:纳入专户管理的非税收入拨款:21其他资金:"),
+            vec![
+                "公共财政拨款:683",
+                "政府性基金拨款:",
+                "纳入专户管理的非税收入拨款:21",
+                "其他资金:"
+            ]
+        );
+        // A sentence with a colon is not a run of pairs.
+        assert_eq!(pair_lines("目标1:把教学放在首位").len(), 1);
     }
 
     #[test]
