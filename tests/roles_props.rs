@@ -188,3 +188,97 @@ proptest! {
         }
     }
 }
+
+/// A flat export of several projects: context columns merged or repeated over each project's
+/// rows, then the indicator columns; and a hidden code column.
+#[derive(Debug, Clone)]
+struct Flat {
+    /// Indicators per project.
+    projects: Vec<usize>,
+    merged: bool,
+    hidden_codes: bool,
+}
+
+fn flat() -> impl Strategy<Value = Flat> {
+    (
+        prop::collection::vec(1..4usize, 1..5),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(projects, merged, hidden_codes)| Flat {
+            projects,
+            merged,
+            hidden_codes,
+        })
+}
+
+fn draw_flat(f: &Flat) -> Grid {
+    let mut g = Grid::new("spreadsheet");
+    g.sheet = Some("表".into());
+    let head = [
+        "单位名称",
+        "项目名称",
+        "预算数",
+        "年度目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+    ];
+    let width = head.len();
+    let mut r = 1u32;
+    g.rows.push(row_of(
+        head.iter()
+            .enumerate()
+            .map(|(c, t)| cell(t, r, c, 1))
+            .collect(),
+        r,
+    ));
+    let mut n = 0;
+    for (p, &count) in f.projects.iter().enumerate() {
+        for k in 0..count {
+            r += 1;
+            let mut cells = vec![None; width];
+            if !f.merged || k == 0 {
+                let span = if f.merged { count as u32 } else { 1 };
+                cells[0] = cell("某区某局", r, 0, span);
+                cells[1] = cell(&format!("第{}个项目", p + 1), r, 1, span);
+                cells[2] = cell(&format!("{}.5", 10 * (p + 1)), r, 2, span);
+                cells[3] = cell("完成年度任务。", r, 3, span);
+            }
+            cells[4] = cell("产出指标", r, 4, 1);
+            cells[5] = cell("数量指标", r, 5, 1);
+            cells[6] = cell(&l3_name(k), r, 6, 1);
+            cells[7] = cell(&format!("≥{}个", k + 1), r, 7, 1);
+            if f.hidden_codes {
+                g.hidden
+                    .push(cell(&format!("ZB{:03}", n), r, 8, 1).unwrap());
+            }
+            n += 1;
+            g.rows.push(row_of(cells, r));
+        }
+    }
+    g
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+    #[test]
+    fn flat_exports_give_one_table_per_project(f in flat()) {
+        let tables = normalize(&[draw_flat(&f)]);
+        prop_assert_eq!(tables.len(), f.projects.len());
+        let mut n = 0;
+        for (p, (t, &count)) in tables.iter().zip(&f.projects).enumerate() {
+            prop_assert_eq!(t.name.clone(), Some(format!("第{}个项目", p + 1)));
+            prop_assert_eq!(t.indicators.len(), count);
+            prop_assert_eq!(t.funds.items.len(), 1);
+            prop_assert_eq!(t.funds.items[0].values[0].amount, 10.0 * (p + 1) as f64 + 0.5);
+            for i in &t.indicators {
+                prop_assert_eq!(i.values.len(), 1);
+                let code = f.hidden_codes.then(|| format!("ZB{n:03}"));
+                prop_assert_eq!(i.code.clone(), code);
+                n += 1;
+            }
+        }
+    }
+}
