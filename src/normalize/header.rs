@@ -72,6 +72,20 @@ pub fn is_pair_row(row: &Row) -> bool {
     }
 }
 
+/// `项目绩效目标 | 绩效目标 总体描述 | a long text`: a section name, then a label that reads as
+/// one (it ends with a label word), then its text.
+fn section_then_pair(cells: &[(usize, &str, u32)]) -> bool {
+    match cells {
+        [(_, a, _), (_, b, _), (_, c, _)] => {
+            is_label_like(a)
+                && is_label_like(b)
+                && vocab::ends_like_label(b)
+                && canonical(c).chars().count() > 20
+        }
+        _ => false,
+    }
+}
+
 /// Whether the cells right of a label merged down the left read as pairs of their own (so the
 /// label is a section name): two cells or more, or one `label：text` cell.
 fn opens_pairs(rest: &[(usize, &str, u32)]) -> bool {
@@ -131,7 +145,9 @@ pub fn level2_lead(t: &str) -> bool {
 pub fn read(row: &Row, parents: &[(usize, String)]) -> Pairs {
     let mut out = Pairs::default();
     let mut cells = distinct_cells(row);
-    if cells.first().is_some_and(|(_, _, span)| *span > 1) && opens_pairs(&cells[1..]) {
+    if (cells.first().is_some_and(|(_, _, span)| *span > 1) && opens_pairs(&cells[1..]))
+        || section_then_pair(&cells)
+    {
         out.section = Some(canonical(cells[0].1));
         cells.remove(0);
     }
@@ -352,6 +368,20 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_section_name_before_a_label_and_its_long_text() {
+        let p = read(
+            &row(&[
+                "项目绩效目标",
+                "绩效目标 总体描述",
+                "完成我市建成区的绿化养护工作，改善城市生态环境，提升城市品位。",
+            ]),
+            &[],
+        );
+        assert_eq!(p.section.as_deref(), Some("项目绩效目标"));
+        assert_eq!(fields(&p)[0].0, "绩效目标总体描述");
     }
 
     #[test]

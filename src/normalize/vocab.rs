@@ -800,6 +800,16 @@ pub fn is_note_label(label: &str) -> bool {
     W.contains(&k)
 }
 
+/// Endings of a field label the list does not hold (绩效目标 总体描述, 项目概况, 立项依据).
+const LABEL_ENDINGS: &[&str] = &[
+    "目标", "描述", "内容", "依据", "概况", "情况", "说明", "计划", "职能", "名称",
+];
+
+pub fn ends_like_label(text: &str) -> bool {
+    let k = key(text);
+    LABEL_ENDINGS.iter().any(|w| k.ends_with(w))
+}
+
 /// Words of a direction column (指标方向性), also found in operator columns.
 const DIRECTION_WORDS: &[&str] = &[
     "正向",
