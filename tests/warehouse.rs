@@ -13,24 +13,15 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{perfnorm, root};
+
 const SEED: &str = "samples/suzhou-2026-jiguan-gongwei.txt";
 const B01: &str = "samples/b01_huaian_tiyu_2022.xlsx";
 /// A workbook with 指标方向 and attribute columns.
 const MESSY: &str = "samples/layouts/messy_sheet.xlsx";
 /// A flat export with 权重.
 const FLAT: &str = "samples/layouts/flat_list.xlsx";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn perfnorm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_perfnorm"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn perfnorm_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_perfnorm"))

@@ -56,6 +56,21 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row of these cells, positioned where its first cell is.
+    pub fn from_cells(cells: Vec<Option<Cell>>) -> Row {
+        let pos = cells
+            .iter()
+            .flatten()
+            .next()
+            .map(|c| c.pos.clone())
+            .unwrap_or_default();
+        Row {
+            cells,
+            pos,
+            break_before: false,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.cells.iter().all(|c| c.is_none())
     }

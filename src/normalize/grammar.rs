@@ -260,17 +260,7 @@ fn is_banner_line(text: &str) -> bool {
 }
 
 fn row(cells: Vec<Option<Cell>>) -> Row {
-    let pos = cells
-        .iter()
-        .flatten()
-        .next()
-        .map(|c| c.pos.clone())
-        .unwrap_or_default();
-    Row {
-        cells,
-        pos,
-        break_before: false,
-    }
+    Row::from_cells(cells)
 }
 
 /// The state of one rebuild: the stream, where it is, and the rows made so far.

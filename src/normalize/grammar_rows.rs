@@ -226,7 +226,7 @@ impl<'a> RowParser<'a> {
             .splice(v..v + 1, std::iter::repeat_n(Slot::Value, n));
         let mut row_cells = vec![None; self.lead + v];
         row_cells.extend(cells.into_iter().map(Some));
-        out.push(make_row(row_cells));
+        out.push(Row::from_cells(row_cells));
         self.i = j;
         self.first_out = out.len();
     }
@@ -363,7 +363,7 @@ impl<'a> RowParser<'a> {
                 _ => vals[k].take(),
             });
         }
-        Some(make_row(cells))
+        Some(Row::from_cells(cells))
     }
 
     /// In single-space text a name may be several words: the words up to the first value.
@@ -474,19 +474,5 @@ impl<'a> RowParser<'a> {
                 vals[k] = t;
             }
         }
-    }
-}
-
-fn make_row(cells: Vec<Option<Cell>>) -> Row {
-    let pos = cells
-        .iter()
-        .flatten()
-        .next()
-        .map(|c| c.pos.clone())
-        .unwrap_or_default();
-    Row {
-        cells,
-        pos,
-        break_before: false,
     }
 }

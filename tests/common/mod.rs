@@ -50,3 +50,12 @@ pub fn pdf_from_objects(objs: &[String], trailer_extra: &str) -> Vec<u8> {
     );
     out
 }
+
+/// Run the binary from the repository root.
+pub fn perfnorm(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_perfnorm"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap()
+}
