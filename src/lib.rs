@@ -7,11 +7,14 @@
 //! diagnostic; writers (`write`) turn the model into JSON, CSV or XLSX.
 
 pub mod app;
+pub mod canon;
 pub mod cli;
 pub mod error;
+pub mod grid;
 pub mod ingest;
 pub mod model;
 pub mod normalize;
+pub mod vocab;
 pub mod write;
 
 pub use app::{ConvertOptions, convert_bytes, convert_file};

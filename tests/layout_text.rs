@@ -12,7 +12,7 @@ fn indicators(name: &str) -> Vec<(String, String, String, String)> {
         .join(name);
     let text = std::fs::read_to_string(&p).expect("sample");
     let grids = read_text(&text).expect("a grid");
-    assert!(grids.iter().all(|g| g.extraction.method == "stream"));
+    assert!(grids.iter().all(|g| g.extraction.method.name() == "stream"));
     let tables = normalize(&grids);
     assert_eq!(tables.len(), 1, "{name}: one table");
     tables[0]

@@ -16,7 +16,7 @@ fn read(name: &str) -> Vec<perfnorm::ingest::Grid> {
 #[test]
 fn c01_markdown_fills_merged_labels_down() {
     let grids = read("c01_lianyungang_falv_yuanzhu_2024.md");
-    assert_eq!(grids[0].extraction.method, "markdown");
+    assert_eq!(grids[0].extraction.method.name(), "markdown");
     let tables = normalize(&grids);
     assert_eq!(tables.len(), 1);
     let ind = &tables[0].indicators;
@@ -30,7 +30,7 @@ fn c01_markdown_fills_merged_labels_down() {
 #[test]
 fn a01_html_keeps_spans() {
     let grids = read("a01_zhenjiang_shuiwu_2026.html");
-    assert_eq!(grids[0].extraction.method, "html");
+    assert_eq!(grids[0].extraction.method.name(), "html");
     assert!(
         grids[0]
             .rows

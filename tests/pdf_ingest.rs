@@ -49,7 +49,7 @@ fn font_fixtures_decode_to_chinese() {
         let grids = read(&sample(file));
         assert_eq!(grids.len(), 1, "{file}");
         let g = &grids[0];
-        assert_eq!(g.extraction.method, "lattice", "{file}");
+        assert_eq!(g.extraction.method.name(), "lattice", "{file}");
         let text = all_text(g);
         for want in ["科目编码", "项目", "预算数", "一般公共服务支出", amount] {
             assert!(text.contains(want), "{file}: {want} not in {text}");
@@ -394,7 +394,7 @@ fn borderless_table_is_read_in_stream_mode() {
         }
     }
     let g = &read(&mini_pdf(&[(0, 595.0, 842.0, c)]))[0];
-    assert_eq!(g.extraction.method, "stream");
+    assert_eq!(g.extraction.method.name(), "stream");
     assert_eq!(g.rows.len(), 2);
     assert_eq!(g.rows[1].text(2), "100");
 }
@@ -503,7 +503,7 @@ fn label_column_running_over_pages_keeps_the_table_whole() {
     let grids = read(&sample("c01_landscape_label_column_over_pages.pdf"));
     assert_eq!(grids.len(), 1);
     let g = &grids[0];
-    assert_eq!(g.extraction.method, "lattice");
+    assert_eq!(g.extraction.method.name(), "lattice");
     let widths: Vec<usize> = g.rows.iter().map(|r| r.cells.len()).collect();
     assert!(widths.iter().all(|&w| w == widths[0]), "{widths:?}");
     // No row holds only a label that spans the whole table after the header.

@@ -103,7 +103,7 @@ fn l3_name(k: usize) -> String {
 
 /// Draw the spec as a workbook grid.
 fn draw(s: &Spec) -> Grid {
-    let mut g = Grid::new("spreadsheet");
+    let mut g = Grid::new(perfnorm::grid::Method::Spreadsheet);
     g.sheet = Some("表".into());
     let off = usize::from(s.label_column);
     let width = off + 3 + 3;
@@ -213,7 +213,7 @@ fn flat() -> impl Strategy<Value = Flat> {
 }
 
 fn draw_flat(f: &Flat) -> Grid {
-    let mut g = Grid::new("spreadsheet");
+    let mut g = Grid::new(perfnorm::grid::Method::Spreadsheet);
     g.sheet = Some("表".into());
     let head = [
         "单位名称",

@@ -74,7 +74,7 @@ fn b01_xlsx_texts_spans_and_positions() {
     assert!(ing.warnings.is_empty(), "{:?}", ing.warnings);
     let g = &ing.grids[0];
     assert_eq!(g.sheet.as_deref(), Some("Sheet1"));
-    assert_eq!(g.extraction.method, "spreadsheet");
+    assert_eq!(g.extraction.method.name(), "spreadsheet");
     assert_eq!(g.extraction.confidence, 1.0);
     // Amounts formatted #,##0.00, as the workbook shows them.
     assert_eq!(text(g, "F7"), "2,473.74");

@@ -2,7 +2,6 @@
 //! each format has one reader behind the same signature, listed in one table (pandoc's
 //! `Readers.hs`). Adding a format is one module and one row in `reader_for`.
 
-pub mod grid;
 pub mod layout;
 pub mod pdf;
 pub mod sheet;
@@ -10,7 +9,8 @@ pub mod text;
 pub mod textforms;
 
 use crate::error::IngestError;
-pub use grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};
+pub use crate::grid;
+pub use crate::grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};
 
 /// The input formats perfnorm reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

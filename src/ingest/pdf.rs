@@ -25,11 +25,12 @@ pub mod table;
 
 use std::sync::OnceLock;
 
+use crate::grid::Method;
 use regex::Regex;
 
 use super::{Ingested, ReadOptions};
 use crate::error::IngestError;
-use crate::ingest::grid::{Cell, Extraction, Grid, ReaderWarning, Row, SourcePos};
+use crate::grid::{Cell, Extraction, Grid, ReaderWarning, Row, SourcePos};
 use glyphs::{Glyph, PageContent};
 use lattice::Frame;
 use lines::Line;
@@ -491,14 +492,14 @@ fn render(blocks: Vec<Block>) -> Option<Grid> {
             return None;
         }
         let s = stream::build(&ls);
-        grid = Grid::new("stream");
+        grid = Grid::new(Method::Stream);
         grid.extraction.confidence = s.confidence;
         grid.rows = s.rows;
     } else {
         let ncols = tables.iter().map(|t| t.ncols).max().unwrap_or(1);
-        grid = Grid::new("lattice");
+        grid = Grid::new(Method::Lattice);
         grid.extraction = Extraction {
-            method: "lattice".into(),
+            method: Method::Lattice,
             confidence: tables.iter().map(|t| t.confidence).fold(1.0, f64::min),
         };
         for (b, t) in blocks.iter().zip(built) {

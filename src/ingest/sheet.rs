@@ -31,11 +31,11 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, Xls, Xlsb, Xlsx};
 
-use super::grid::column_letters;
 use super::{
     Cell, Deadline, Grid, Ingested, InputFormat, Limits, ReadOptions, ReaderWarning, Row, SourcePos,
 };
 use crate::error::IngestError;
+use crate::grid::{Method, column_letters};
 
 /// The default of `Limits::max_cells`: cells (non-empty, across all sheets) one workbook may
 /// hold. Performance tables have hundreds, a department's workbook of a hundred project sheets
@@ -313,7 +313,7 @@ fn build_grid(
         .collect();
     let covered = covered_cells(&cells, &merges);
 
-    let mut grid = Grid::new("spreadsheet");
+    let mut grid = Grid::new(Method::Spreadsheet);
     grid.sheet = Some(name.clone());
     let mut i = 0;
     while i < cells.len() {

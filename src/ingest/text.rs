@@ -8,6 +8,7 @@
 
 use super::{Cell, Grid, Ingested, ReadOptions, ReaderWarning, Row, SourcePos};
 use crate::error::IngestError;
+use crate::grid::Method;
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Decode `bytes`: returns the text and the name of the encoding used.
@@ -237,7 +238,7 @@ pub fn csv_grid(text: &str) -> Option<Grid> {
     if mode < 3 || k * 2 < filled.len() {
         return None;
     }
-    let mut grid = Grid::new("text");
+    let mut grid = Grid::new(Method::Text);
     let mut pending_break = false;
     for (line, r) in records {
         push_row(&mut grid, r.iter(), line, &mut pending_break);
@@ -247,7 +248,7 @@ pub fn csv_grid(text: &str) -> Option<Grid> {
 
 /// One row per line, one cell per tab-separated field; blank lines mark page breaks.
 pub fn tab_grid(text: &str) -> Grid {
-    let mut grid = Grid::new("text");
+    let mut grid = Grid::new(Method::Text);
     let mut pending_break = false;
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);

@@ -16,8 +16,9 @@
 //! rows needs its vocabulary, which only the normalizer knows (`normalize::grammar`).
 
 use super::{Cell, Grid, ReaderWarning, Row, SourcePos};
+use crate::grid::Method;
 
-/// The forms read here. `PipesEnd` is handed on as method `pipes_end` (a stream, rebuilt by the
+/// The forms read here. `PipesEnd` is handed on as `Method::PipesEnd` (a stream, rebuilt by the
 /// normalizer and reported as `pipes`); `Pipes` is an ordinary grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
@@ -29,19 +30,16 @@ pub enum Form {
 }
 
 impl Form {
-    pub fn method(self) -> &'static str {
+    pub fn method(self) -> Method {
         match self {
-            Form::Pipes => "pipes",
-            Form::PipesEnd => "pipes_end",
-            Form::CellsPerLine => "cells_per_line",
-            Form::Spaces => "spaces",
-            Form::BlankLines => "grammar",
+            Form::Pipes => Method::Pipes,
+            Form::PipesEnd => Method::PipesEnd,
+            Form::CellsPerLine => Method::CellsPerLine,
+            Form::Spaces => Method::Spaces,
+            Form::BlankLines => Method::Grammar,
         }
     }
 }
-
-/// Methods of grids that are streams of cells, not grids: the normalizer rebuilds their rows.
-pub const STREAM_METHODS: &[&str] = &["pipes_end", "cells_per_line", "spaces", "grammar"];
 
 /// Lines looked at to tell the form: a table's worth, so detection stays cheap on huge inputs.
 const SAMPLE_LINES: usize = 4000;

@@ -1,7 +1,7 @@
 //! Collecting diagnostics while a table is normalized: every repair and every cell that fits
 //! nowhere is recorded with where it came from.
 
-use crate::ingest::SourcePos;
+use crate::grid::SourcePos;
 use crate::model::{DiagSource, Diagnostic, Severity};
 
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@
 
 use super::funds::{NO_HEADER_COLUMN, parse_amount};
 use super::vocab;
-use crate::ingest::Cell;
+use crate::grid::Cell;
 use crate::model::{Amount, Diagnostic, Field, FundItem, Indicator, Severity, Table, TableKind};
 
 /// Cut `t` into one table per project where its indicators carry context cells; a table

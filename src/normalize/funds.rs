@@ -9,7 +9,7 @@
 use super::canon::{canonical, key};
 use super::diag::Diags;
 use super::vocab;
-use crate::ingest::Row;
+use crate::grid::Row;
 use crate::model::{Amount, Field, FundItem, Severity};
 
 /// The conventional column name where a form has no header over its amounts.
@@ -370,7 +370,7 @@ impl FundsBlock {
 }
 
 /// Check the sums of a funds tree; each failure is a `funds_mismatch` warning.
-pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::ingest::SourcePos) {
+pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::grid::SourcePos) {
     let amount =
         |it: &FundItem, col: &str| it.values.iter().find(|v| v.column == col).map(|v| v.amount);
     let mut columns: Vec<&str> = Vec::new();

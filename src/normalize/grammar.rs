@@ -15,11 +15,11 @@ mod blocks;
 use super::canon::key;
 use super::grammar_rows::{Mode, RowParser, Slot};
 use super::vocab;
-use crate::ingest::{Cell, Grid, Row};
+use crate::grid::{Cell, Grid, Method, Row};
 
 /// Whether a grid is a stream of cells whose rows need rebuilding.
 pub fn is_stream(grid: &Grid) -> bool {
-    crate::ingest::textforms::STREAM_METHODS.contains(&grid.extraction.method.as_str())
+    grid.extraction.method.is_stream()
 }
 
 /// One item of the stream: a cell, an empty cell (a bare `|`), or the end of a line whose
@@ -111,22 +111,13 @@ fn is_prose(text: &str) -> bool {
     t.ends_with(['。', '；', ';']) || t.chars().count() > 30
 }
 
-/// The method a rebuilt grid reports: the form the text was in.
-fn reported_method(method: &str) -> &str {
-    if method == "pipes_end" {
-        "pipes"
-    } else {
-        method
-    }
-}
-
 /// Rebuild `grid`; `None` when the stream shows no table structure at all (no title, field,
 /// funds label or indicator header), so that the grid is reported as read.
 pub fn rebuild(grid: &Grid) -> Option<Grid> {
-    let method = grid.extraction.method.as_str();
+    let method = grid.extraction.method;
     let mode = match method {
-        "cells_per_line" | "grammar" => Mode::Stream,
-        "spaces" => Mode::Spaces,
+        Method::CellsPerLine | Method::Grammar => Mode::Stream,
+        Method::Spaces => Mode::Spaces,
         _ => Mode::Lines,
     };
     let toks = tokens(grid, mode);
@@ -138,7 +129,8 @@ pub fn rebuild(grid: &Grid) -> Option<Grid> {
         rows: Vec::new(),
     };
     b.run();
-    let mut out = Grid::new(reported_method(method));
+    // The rebuilt grid keeps the form's method: `source.method` says which form was read.
+    let mut out = Grid::new(method);
     out.sheet = grid.sheet.clone();
     out.extraction.confidence = 0.8;
     out.rows = b.rows;

@@ -12,7 +12,7 @@ use super::canon::key;
 use super::grammar::{Tok, header_len, is_footer, is_title_text, line_header_len};
 use super::value;
 use super::vocab::{self, Role};
-use crate::ingest::{Cell, Row};
+use crate::grid::{Cell, Row};
 use std::collections::HashSet;
 
 /// How rows show in the stream: `Stream` (no line is a row: one cell per line, blank-line

@@ -10,7 +10,7 @@
 use super::canon::{self, canonical, key};
 use super::funds::parse_amount;
 use super::vocab;
-use crate::ingest::Row;
+use crate::grid::Row;
 
 /// One thing a header row says.
 #[derive(Debug, Clone, PartialEq)]
@@ -297,7 +297,7 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Cell, SourcePos};
+    use crate::grid::{Cell, SourcePos};
 
     fn row(cells: &[&str]) -> Row {
         Row {

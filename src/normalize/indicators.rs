@@ -7,7 +7,7 @@ use super::diag::Diags;
 use super::shift::{RoleSpan, place_within};
 use super::value;
 use super::vocab::{Role, header_role, split_note};
-use crate::ingest::{Row, SourcePos};
+use crate::grid::{Row, SourcePos};
 use crate::model::{Field, Indicator, IndicatorSource, TargetValue};
 
 /// Whether `row` is the header of an indicator block, and its column spans.

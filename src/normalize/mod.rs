@@ -6,7 +6,6 @@
 //! indicator blocks, each started by its own header row. Each part has its own module of small
 //! functions; every repair and every cell that fits nowhere becomes a diagnostic.
 
-pub mod canon;
 pub mod diag;
 pub mod flat;
 pub mod funds;
@@ -16,12 +15,14 @@ pub mod header;
 pub mod indicators;
 pub mod shift;
 pub mod value;
-pub mod vocab;
 
-use crate::ingest::{Grid, Row, SourcePos};
+// The lexicon and text canonicalization sit at the ground floor (readers use them too); they
+// stay reachable as `normalize::vocab` / `normalize::canon` for the normalizer's modules.
+use crate::grid::{Grid, Method, Row, SourcePos};
 use crate::model::{
     Amount, Diagnostic, Field, FundItem, Funds, Severity, Table, TableKind, TableSource,
 };
+pub use crate::{canon, vocab};
 use canon::{canonical, key};
 use diag::Diags;
 use regex::Regex;
@@ -57,9 +58,9 @@ pub fn normalize_all(grids: &[Grid]) -> Normalized {
         let grid = rebuilt.as_ref().unwrap_or(grid);
         let width = grid.width();
         for part in split_tables(&grid.rows) {
-            let mut t = build_table(part, width, max_shift(&grid.extraction.method));
+            let mut t = build_table(part, width, max_shift(grid.extraction.method));
             t.source.sheet = grid.sheet.clone();
-            t.source.method = Some(grid.extraction.method.clone());
+            t.source.method = Some(grid.extraction.method.name().to_string());
             t.source.confidence = Some(grid.extraction.confidence);
             // A table is its indicators: a title or funds with none is not a table read, and
             // says so (no_table) rather than passing as an empty success.
@@ -104,10 +105,11 @@ pub fn normalize_all(grids: &[Grid]) -> Normalized {
 
 /// How far rows may be moved back: cells of a workbook or a ruled PDF table are exactly where
 /// the author put them; extracted text drifts.
-fn max_shift(method: &str) -> i32 {
-    match method {
-        "spreadsheet" | "lattice" => 0,
-        _ => shift::MAX_SHIFT,
+fn max_shift(method: Method) -> i32 {
+    if method.exact_columns() {
+        0
+    } else {
+        shift::MAX_SHIFT
     }
 }
 

@@ -53,6 +53,25 @@ fn may_cut(a: &Piece, b: &Piece, edge: usize) -> bool {
     !wrapped && !continues(&b.text) && !short(a) && !short(b)
 }
 
+/// Whether a piece closes its label: a label ends at its colon (`主管部门:` over
+/// `预算执行率权重(%):` are two labels, however they sit on their rows).
+fn closes(p: &Piece) -> bool {
+    p.text.trim_end().ends_with([':', '：'])
+}
+
+/// The cuts a chain must have: after each piece that closes its label.
+fn forced_starts(pieces: &[Piece]) -> Option<Vec<usize>> {
+    let n = pieces.len();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            (0..n.saturating_sub(1))
+                .filter(|&i| closes(&pieces[i]))
+                .map(|i| i + 1),
+        )
+        .collect();
+    (starts.len() >= 2).then_some(starts)
+}
+
 /// Cut a chain of pieces into groups each centred on a distinct row (`rows`: (top, bottom) real
 /// lines, sorted): the groups' first piece indexes, or `None` when the chain is one label (no
 /// such cut exists: a label wrapped on one row, or a merged label over several rows). Three
@@ -75,6 +94,10 @@ pub fn cut_chain(pieces: &[Piece], rows: &[(u32, u32)], edge: usize) -> Option<V
     let mut reach: Vec<Option<(usize, usize)>> = vec![None; n];
     for e in 0..n {
         for s in (0..=e).rev() {
+            if s < e && closes(&pieces[s]) {
+                // A group never runs on past a piece that closes its label.
+                break;
+            }
             let prev_row = match s.checked_sub(1) {
                 None => None,
                 Some(p) => match reach[p] {
@@ -90,7 +113,9 @@ pub fn cut_chain(pieces: &[Piece], rows: &[(u32, u32)], edge: usize) -> Option<V
             }
         }
     }
-    reach[n - 1]?;
+    if reach[n - 1].is_none() {
+        return forced_starts(pieces);
+    }
     let mut starts = Vec::new();
     let mut e = n - 1;
     loop {
@@ -148,6 +173,21 @@ mod tests {
         ];
         let rows = [(7, 7), (10, 10)];
         assert_eq!(cut_chain(&pieces, &rows, 7), Some(vec![0, 2]));
+    }
+
+    #[test]
+    fn a_label_ends_at_its_colon() {
+        // 02: `主管部门:` and `预算执行率权重` / `(%):` on the next lines, no row centred on
+        // either: two labels all the same.
+        let pieces = [
+            p(3, "主管部门:", 5),
+            p(4, "预算执行率权重", 7),
+            p(5, "(%):", 4),
+        ];
+        assert_eq!(cut_chain(&pieces, &[(3, 5)], 10), Some(vec![0, 1]));
+        // 06: `项目责任人:` over `项目名称`
+        let pieces = [p(3, "项目责任人:", 6), p(4, "项目名称", 8)];
+        assert_eq!(cut_chain(&pieces, &[(3, 4)], 16), Some(vec![0, 1]));
     }
 
     #[test]

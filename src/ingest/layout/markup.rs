@@ -8,7 +8,7 @@
 //! has no merged cells (extractors leave the covered cells empty, or drop them); HTML keeps
 //! them as rowspan/colspan, which become the cell's spans with its text in the top-left cell.
 
-use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
+use crate::grid::{Cell, Grid, Method, Row, SourcePos};
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// At most this many columns and rows are laid out for one HTML table: spans beyond them are
@@ -140,7 +140,7 @@ fn text_row(text: String, line: usize) -> Row {
 
 /// Markdown → one grid.
 pub fn read_markdown(text: &str) -> Grid {
-    let mut grid = Grid::new("markdown");
+    let mut grid = Grid::new(Method::Markdown);
     let lines: Vec<&str> = text.lines().collect();
     let mut in_table = false;
     let mut tables = 0usize;
@@ -235,7 +235,7 @@ fn span_attr(el: ElementRef, name: &str) -> usize {
 
 /// HTML → one grid.
 pub fn read_html(text: &str) -> Grid {
-    let mut grid = Grid::new("html");
+    let mut grid = Grid::new(Method::Html);
     let doc = Html::parse_document(text);
     let Ok(blocks) = Selector::parse("h1,h2,h3,h4,h5,h6,p,caption,table") else {
         return grid;
@@ -339,7 +339,7 @@ mod tests {
         let last = g.rows.last().unwrap();
         assert_eq!(last.text(1), "质量指标");
         assert!(last.break_before);
-        assert_eq!(g.extraction.method, "markdown");
+        assert_eq!(g.extraction.method, crate::grid::Method::Markdown);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use super::runs::{Run, split_runs};
 pub use super::segment::join_wrapped;
 use super::segment::{Kind, SegOut, segment_rows};
 pub use super::wrap::{join_wrapped_headers, two_row_headers};
-use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
+use crate::grid::{Cell, Grid, Method, Row, SourcePos};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -143,7 +143,7 @@ pub fn read(text: &str) -> Vec<Grid> {
     // piece of the header line.
     let subs = two_row_headers(&mut lines);
     join_wrapped_headers(&mut lines);
-    let mut grid = Grid::new("stream");
+    let mut grid = Grid::new(Method::Stream);
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();
     };

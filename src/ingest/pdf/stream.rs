@@ -4,7 +4,7 @@
 //! simplified: wrapped cells stay separate rows).
 
 use super::lines::Line;
-use crate::ingest::grid::{Cell, Row, SourcePos};
+use crate::grid::{Cell, Row, SourcePos};
 
 pub struct Streamed {
     pub rows: Vec<Row>,

@@ -13,7 +13,7 @@ use super::glyphs::Glyph;
 use super::lattice::{Frame, Region, SNAP, cluster, regions};
 use super::lines::{Line, join_lines, lines};
 use super::overflow;
-use crate::ingest::grid::{Cell, Row, SourcePos};
+use crate::grid::{Cell, Row, SourcePos};
 
 /// One page's share of a table.
 pub struct Part<'a> {

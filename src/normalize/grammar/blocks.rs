@@ -16,7 +16,7 @@ use super::super::funds::parse_amount;
 use super::super::header::level2_lead;
 use super::super::vocab;
 use super::{Tok, row};
-use crate::ingest::{Cell, Row};
+use crate::grid::{Cell, Row};
 
 /// At most this many label cells before the first 一级 name make the block label.
 const MAX_OUTER: usize = 2;
@@ -169,7 +169,7 @@ fn side_split<'a>(sides: &[Cell], items: &'a [Cell]) -> Vec<Vec<&'a Cell>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::SourcePos;
+    use crate::grid::SourcePos;
 
     fn toks(cells: &[&str]) -> Vec<Tok> {
         cells

@@ -3,7 +3,7 @@
 //! common qualitative target words. The normalizer's logic reads these tables; it never
 //! matches strings of its own.
 
-use super::canon::key;
+use crate::canon::key;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -288,7 +288,7 @@ pub fn context_role(text: &str) -> Option<Role> {
 }
 
 fn text_of(s: &str) -> String {
-    super::canon::canonical(s)
+    crate::canon::canonical(s)
 }
 
 /// Labels of text fields in the header part of a table. `name` marks the field that names the
@@ -795,7 +795,7 @@ pub fn is_note_label(label: &str) -> bool {
         "日期",
         "盖章",
     ];
-    let k = super::canon::key(label);
+    let k = crate::canon::key(label);
     let k = k.split('(').next().unwrap_or(&k);
     W.contains(&k)
 }

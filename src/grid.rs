@@ -93,11 +93,77 @@ impl Row {
     }
 }
 
+/// How a reader built a grid. The normalizer decides on what a method *means* (are the columns
+/// exact? is it a stream of cells to rebuild?), never on reader names; the name is what
+/// `source.method` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// A workbook sheet: cells are where the author put them.
+    Spreadsheet,
+    /// A PDF table with ruling lines: cells are where the lines put them.
+    Lattice,
+    /// Text aligned without lines (PDF glyph positions, `pdftotext -layout`).
+    Stream,
+    /// Tab-separated or CSV text.
+    Text,
+    Markdown,
+    Html,
+    /// Piped lines with a leading pipe or kept empty cells: a grid.
+    Pipes,
+    /// Piped web copies with the empty cells moved to the line's end: a stream of cells.
+    PipesEnd,
+    /// One cell per line, ending in ` |`: a stream of cells.
+    CellsPerLine,
+    /// Cells separated by single spaces: a stream of cells.
+    Spaces,
+    /// Cells separated by blank lines, and grids rebuilt by the table grammar.
+    Grammar,
+}
+
+impl Method {
+    /// The name `source.method` reports. A stream rebuilt from piped lines is reported as
+    /// `pipes`: the user's text was piped, how its empty cells sat is a detail.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Spreadsheet => "spreadsheet",
+            Method::Lattice => "lattice",
+            Method::Stream => "stream",
+            Method::Text => "text",
+            Method::Markdown => "markdown",
+            Method::Html => "html",
+            Method::Pipes | Method::PipesEnd => "pipes",
+            Method::CellsPerLine => "cells_per_line",
+            Method::Spaces => "spaces",
+            Method::Grammar => "grammar",
+        }
+    }
+
+    /// Whether cells are exactly in the author's columns, so no row may be moved back.
+    pub fn exact_columns(self) -> bool {
+        matches!(self, Method::Spreadsheet | Method::Lattice)
+    }
+
+    /// Whether the grid is a stream of cells (order kept, columns lost) whose rows the
+    /// normalizer rebuilds from the table's grammar.
+    pub fn is_stream(self) -> bool {
+        matches!(
+            self,
+            Method::PipesEnd | Method::CellsPerLine | Method::Spaces | Method::Grammar
+        )
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How a grid was built, and how sure the reader is of it (Camelot's parsing report).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Extraction {
-    /// `text`, `spreadsheet`, `lattice` (ruling lines), `stream` (aligned text), `markdown`, `html`.
-    pub method: String,
+    pub method: Method,
     /// 0..1
     pub confidence: f64,
 }
@@ -115,13 +181,13 @@ pub struct Grid {
 }
 
 impl Grid {
-    pub fn new(method: &str) -> Grid {
+    pub fn new(method: Method) -> Grid {
         Grid {
             rows: Vec::new(),
             hidden: Vec::new(),
             sheet: None,
             extraction: Extraction {
-                method: method.to_string(),
+                method,
                 confidence: 1.0,
             },
         }
