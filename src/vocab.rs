@@ -291,6 +291,18 @@ fn text_of(s: &str) -> String {
     crate::canon::canonical(s)
 }
 
+/// A banner title (`项目支出绩效目标表`, `…绩效目标申报表`), as every stage tells one: the
+/// normalizer opens a table at one, the layout reader ends an indicator block at one.
+pub fn is_title_text(text: &str) -> bool {
+    let k = key(text);
+    let k = k.trim_end_matches(['|', ' ']);
+    let core = k.split(['(', '（']).next().unwrap_or(k);
+    (core.ends_with('表') || k.ends_with('表'))
+        && (k.contains("绩效") || k.contains("目标"))
+        && k.chars().count() >= 5
+        && k.chars().count() <= 80
+}
+
 /// Labels of text fields in the header part of a table. `name` marks the field that names the
 /// table (单位名称 / 项目名称).
 pub struct FieldLabel {
@@ -468,6 +480,28 @@ pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
     let k = key(text);
     let k = k.trim_end_matches(':');
     BY_KEY.get(k).copied().or_else(|| name_label_by_form(k))
+}
+
+/// How many known field labels a text holds, apart (longest first, none inside another): two
+/// or more in one cell say that an extraction ran several label cells together
+/// (`编制单位:专项资金名称业务主管部门…项目概况立项依据`).
+pub fn field_labels_within(text: &str) -> usize {
+    static LONGEST_FIRST: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut ks: Vec<String> = FIELD_LABELS.iter().map(|f| key(f.label)).collect();
+        ks.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+        ks.dedup();
+        ks
+    });
+    let mut k = key(text);
+    let mut n = 0;
+    for label in LONGEST_FIRST.iter() {
+        while let Some(i) = k.find(label.as_str()) {
+            n += 1;
+            // Blank it out so a shorter label inside it is not counted again.
+            k.replace_range(i..i + label.len(), "|");
+        }
+    }
+    n
 }
 
 /// A name label the list does not hold, by its form: `…名称` of a project or fund
@@ -800,6 +834,27 @@ pub fn is_note_label(label: &str) -> bool {
     W.contains(&k)
 }
 
+/// Endings of a label naming an office (业务主管部门, 编制单位), beside `LABEL_ENDINGS`.
+const OFFICE_LABEL_ENDINGS: &[&str] = &["部门", "单位", "科室"];
+
+/// A field label and its text one space apart in one run of text
+/// (`专项资金名称 潼南区五桂镇汇总项目库`, `业务主管部门 813-潼南区五桂镇`): the label and the text.
+/// The head must be a known label, end with a colon, or end like a label and be short.
+pub fn label_then_text(text: &str) -> Option<(&str, &str)> {
+    let (head, rest) = text.trim().split_once(' ')?;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let k = key(head);
+    let short = k.chars().count() <= 10;
+    let known = field_label(head).is_some()
+        || k.ends_with(':')
+        || (short && ends_like_label(head))
+        || (short && OFFICE_LABEL_ENDINGS.iter().any(|w| k.ends_with(w)));
+    known.then_some((head, rest))
+}
+
 /// Endings of a field label the list does not hold (绩效目标 总体描述, 项目概况, 立项依据).
 const LABEL_ENDINGS: &[&str] = &[
     "目标", "描述", "内容", "依据", "概况", "情况", "说明", "计划", "职能", "名称",
@@ -896,6 +951,32 @@ pub fn is_name_note(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_and_its_text_one_space_apart() {
+        assert_eq!(
+            label_then_text("专项资金名称 潼南区五桂镇汇总项目库"),
+            Some(("专项资金名称", "潼南区五桂镇汇总项目库"))
+        );
+        assert_eq!(
+            label_then_text("业务主管部门 813-潼南区五桂镇"),
+            Some(("业务主管部门", "813-潼南区五桂镇"))
+        );
+        assert_eq!(label_then_text("新增□ 延续□ 往年备选□"), None);
+        assert_eq!(label_then_text("项目名称"), None);
+    }
+
+    #[test]
+    fn labels_run_together_are_counted_apart() {
+        assert_eq!(
+            field_labels_within(
+                "编制单位:专项资金名称业务主管部门 813-潼南区五桂镇当年预算项目概况立项依据"
+            ),
+            2
+        );
+        assert_eq!(field_labels_within("主管部门及代码"), 1);
+        assert_eq!(field_labels_within("完成我市建成区的绿化养护工作"), 0);
+    }
 
     #[test]
     fn header_synonyms() {

@@ -126,3 +126,56 @@ fn dense_rows_under_a_two_row_header() {
     assert_eq!(row("人均补助标准").1, "成本指标");
     assert_eq!(row("老人生活质量提升").1, "社会效益指标");
 }
+
+/// Two tables stacked on one page of `pdftotext -layout` text, each under its own mark and
+/// title, with fields written `label text` one space apart (a county's 一般性项目 form): the
+/// second title ends the first indicator block, and the fields are read line by line.
+#[test]
+fn stacked_tables_with_one_space_fields() {
+    let table = |name: &str, budget: &str, rows: &[(&str, &str, &str, &str, &str)]| {
+        let mut s = format!(
+            "表三\n              2024年一般性项目绩效目标表\n\
+             编制单位:   101-某县某镇                                  单位:万元\n\
+             专项资金名称 {name}\n业务主管部门 101-某县某镇\n 当年预算  {budget}\n\
+             当年绩效目标 按时完成\n\
+             \x20                 指标        指标权重   计量单位     指标性质   指标值\n"
+        );
+        for (i, (n, w, u, op, v)) in rows.iter().enumerate() {
+            if i == 1 {
+                s.push_str(" 绩效指标\n");
+            }
+            s.push_str(&format!("        {n:<20} {w:<6} {u:<7} {op:<8} {v}\n"));
+        }
+        s
+    };
+    let text = table(
+        "道路养护项目",
+        "35.5",
+        &[
+            ("养护里程", "30", "公里", "≥", "12"),
+            ("群众满意度", "20", "%", "≥", "90"),
+        ],
+    ) + &table(
+        "村级办公经费",
+        "8.2",
+        &[
+            ("补助村数", "40", "个", "=", "9"),
+            ("按时拨付率", "20", "%", "=", "100"),
+        ],
+    );
+    let grids = read_text(&text).expect("a grid");
+    let tables = normalize(&grids);
+    assert_eq!(tables.len(), 2, "two tables: {tables:#?}");
+    assert_eq!(tables[0].name.as_deref(), Some("道路养护项目"));
+    assert_eq!(tables[1].name.as_deref(), Some("村级办公经费"));
+    for (t, n) in tables.iter().zip([2, 2]) {
+        assert_eq!(t.indicators.len(), n, "{:#?}", t.indicators);
+        assert!(
+            t.fields
+                .iter()
+                .any(|f| f.label.contains("业务主管部门") && f.text == "101-某县某镇")
+        );
+    }
+    assert_eq!(tables[1].indicators[0].level3.as_deref(), Some("补助村数"));
+    assert_eq!(tables[0].funds.items[0].values[0].amount, 35.5);
+}

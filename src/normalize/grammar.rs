@@ -73,7 +73,7 @@ fn tokens(grid: &Grid, mode: Mode) -> Vec<Tok> {
 /// `2017 年度)`) is one cell per line.
 fn split_title(c: &Cell, out: &mut Vec<Tok>) {
     let first = c.text.lines().next().unwrap_or("");
-    if c.text.contains('\n') && is_title_text(first) {
+    if c.text.contains('\n') && vocab::is_title_text(first) {
         for l in c.text.lines().filter(|l| !l.trim().is_empty()) {
             out.push(Tok::Cell(Cell::new(l.trim().to_string(), c.pos.clone())));
         }
@@ -137,24 +137,13 @@ pub fn rebuild(grid: &Grid) -> Option<Grid> {
     Some(out)
 }
 
-/// A banner title (`项目支出绩效目标表`, `…绩效目标申报表`), as the normalizer tells one.
-pub fn is_title_text(text: &str) -> bool {
-    let k = key(text);
-    let k = k.trim_end_matches(['|', ' ']);
-    let core = k.split(['(', '（']).next().unwrap_or(k);
-    (core.ends_with('表') || k.ends_with('表'))
-        && (k.contains("绩效") || k.contains("目标"))
-        && k.chars().count() >= 5
-        && k.chars().count() <= 80
-}
-
 /// Where the table starts: the last title before the first field, funds label or header; or
 /// that first structure itself. What comes before is page chrome and prose.
 fn table_start(toks: &[Tok]) -> Option<usize> {
     let mut last_title = None;
     for (i, t) in toks.iter().enumerate() {
         let Some(c) = t.cell() else { continue };
-        if is_title_text(&c.text) {
+        if vocab::is_title_text(&c.text) {
             last_title = Some(i);
         } else if vocab::field_label(&c.text).is_some()
             || vocab::is_funds_block_label(&c.text)
@@ -306,7 +295,7 @@ impl Builder<'_> {
                 continue;
             }
             self.i += 1;
-            if is_title_text(&c.text) || is_banner_line(&c.text) || is_note_cell(&c.text) {
+            if vocab::is_title_text(&c.text) || is_banner_line(&c.text) || is_note_cell(&c.text) {
                 self.rows.push(row(vec![Some(c)]));
                 continue;
             }
@@ -526,9 +515,9 @@ mod tests {
 
     #[test]
     fn titles_and_footers() {
-        assert!(is_title_text("项目支出绩效目标表"));
-        assert!(is_title_text("2023年一般性项目绩效目标表(一级项目)"));
-        assert!(!is_title_text("绩效目标"));
+        assert!(vocab::is_title_text("项目支出绩效目标表"));
+        assert!(vocab::is_title_text("2023年一般性项目绩效目标表(一级项目)"));
+        assert!(!vocab::is_title_text("绩效目标"));
         assert!(is_footer("财政资金管理科室(盖章) 年 月 日"));
         assert!(is_banner_line("(2025年度)"));
         assert!(is_banner_line("2017 年度)"));

@@ -9,8 +9,9 @@
 //! operator column taking only operators and a unit column only units.
 
 use super::canon::key;
-use super::grammar::{Tok, header_len, is_footer, is_title_text, line_header_len};
+use super::grammar::{Tok, header_len, is_footer, line_header_len};
 use super::value;
+use super::vocab::is_title_text;
 use super::vocab::{self, Role};
 use crate::grid::{Cell, Row};
 use std::collections::HashSet;

@@ -125,19 +125,6 @@ fn single_text(row: &Row) -> Option<&str> {
     }
 }
 
-fn is_title(text: &str) -> bool {
-    let k = key(text);
-    // A note after the title (`…绩效目标表(一级项目)`) does not make it something else.
-    let k = match k
-        .strip_suffix(')')
-        .and_then(|x| x.rfind('(').map(|i| &x[..i]))
-    {
-        Some(head) if head.ends_with("表") => head,
-        _ => k.as_str(),
-    };
-    k.ends_with("表") && (k.contains("绩效") || k.contains("目标")) && k.chars().count() >= 6
-}
-
 /// Cut the rows into tables: a title row after some content starts a new table.
 fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
     let mut parts = Vec::new();
@@ -146,7 +133,7 @@ fn split_tables(rows: &[Row]) -> Vec<&[Row]> {
     let mut name_seen: Vec<Option<String>> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         match single_text(row) {
-            Some(t) if is_title(t) => {
+            Some(t) if vocab::is_title_text(t) => {
                 if seen_content {
                     // Marks standing over the title (表十二, 附件3) open the new table too.
                     let mut cut = i;
@@ -267,8 +254,8 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
             let c = canonical(t);
             // A real title under a mark taken for one (表十二, 附件3) takes its place.
             if state == State::Banner
-                && is_title(&c)
-                && title.as_deref().is_none_or(|t| !is_title(t))
+                && vocab::is_title_text(&c)
+                && title.as_deref().is_none_or(|t| !vocab::is_title_text(t))
             {
                 if let Some(mark) = title.take() {
                     fields.push(Field {

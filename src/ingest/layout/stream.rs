@@ -26,10 +26,12 @@ use super::columns::{clusters, merge_centred};
 use super::place::place_block;
 use super::runs::{Run, split_runs};
 pub use super::segment::join_wrapped;
-use super::segment::{Kind, SegOut, segment_rows};
+use super::segment::{Kind, SegOut, SegRow, segment_rows};
 pub use super::wrap::{join_wrapped_headers, two_row_headers};
 use crate::grid::{Cell, Grid, Method, Row, SourcePos};
+use crate::vocab;
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// A line of the text with its runs (none for a blank or dropped line).
@@ -131,6 +133,62 @@ fn ends_block(lines: &[Line], i: usize, left: usize) -> bool {
     blank_before && l.runs.len() >= 2 && l.runs.first().is_some_and(|r| r.x0 + 1 < left)
 }
 
+/// Whether line `i` opens a new table under an indicator block: a banner title alone on its
+/// line (tables stacked on one page), or a short mark alone on its line right over such a
+/// title (`表十二`, `附件3`). Its lines would otherwise be read as rows of the block above.
+fn opens_table(lines: &[Line], i: usize) -> bool {
+    let single = |k: usize| match lines.get(k).map(|l| l.runs.as_slice()) {
+        Some([r]) => Some(r.text.as_str()),
+        _ => None,
+    };
+    let title = |k: usize| single(k).is_some_and(vocab::is_title_text);
+    title(i) || (single(i).is_some_and(|t| t.chars().count() <= 8) && title(i + 1))
+}
+
+/// Whether the columns found above an indicator block ran several fields together: a cell
+/// holding two or more known field labels. Such a part is not laid out in columns (labels and
+/// texts on one line, one space apart, each line its own field), and is read line by line.
+fn mashed(out: &SegOut) -> bool {
+    out.rows
+        .iter()
+        .flat_map(|r| r.cells.values())
+        .any(|(t, _)| vocab::field_labels_within(t) >= 2)
+}
+
+/// One row per line, one cell per run, in order; a run opening with a known field label and a
+/// space (`专项资金名称 潼南区五桂镇汇总项目库`) is that label's cell and the text's.
+fn line_rows(lines: &[&Line]) -> SegOut {
+    let mut rows = Vec::new();
+    for l in lines.iter().filter(|l| !l.runs.is_empty()) {
+        let mut cells = BTreeMap::new();
+        for r in &l.runs {
+            let texts = match vocab::label_then_text(&r.text) {
+                Some((label, rest)) => vec![label, rest],
+                None => vec![r.text.as_str()],
+            };
+            for t in texts {
+                cells.insert(cells.len(), (t.to_string(), l.no));
+            }
+        }
+        rows.push(SegRow {
+            top: l.no,
+            bottom: l.no,
+            page: l.page,
+            cells,
+            empty_for: None,
+        });
+    }
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(1);
+    SegOut {
+        rows,
+        labels: Vec::new(),
+        head: None,
+        sub: None,
+        width,
+        leaves: 1,
+    }
+}
+
 /// Whether the text looks like `pdftotext -layout` output: runs aligned in columns.
 pub fn looks_like_layout(lines: &[Line]) -> bool {
     lines.iter().filter(|l| l.runs.len() >= 2).count() >= 2
@@ -174,7 +232,8 @@ pub fn read(text: &str) -> Vec<Grid> {
     for i in body..lines.len() {
         let new_page = i > start && lines[i].page != lines[i - 1].page;
         let header = is_header(&lines[i]);
-        let tail = !header && block_left.is_some_and(|x| ends_block(&lines, i, x));
+        let tail = !header
+            && block_left.is_some_and(|x| ends_block(&lines, i, x) || opens_table(&lines, i));
         if i > start && (new_page || header || tail) {
             segs.push((start, i, None));
             start = i;
@@ -211,6 +270,8 @@ pub fn read(text: &str) -> Vec<Grid> {
     let mut all_rows = 0usize;
     let mut outs: Vec<SegOut> = Vec::new();
     let mut block_starts: Vec<usize> = Vec::new();
+    // The lines of each segment above an indicator block, to read again line by line.
+    let mut upper: Vec<Option<Vec<&Line>>> = Vec::new();
     for (s, e, h) in segs {
         let tail = tails.contains(&s);
         if tail {
@@ -237,6 +298,7 @@ pub fn read(text: &str) -> Vec<Grid> {
             block_width,
             block_leaves,
         );
+        upper.push((kind == Kind::Upper).then_some(body_lines));
         if h.is_some() {
             in_block = true;
             block_starts.push(outs.len());
@@ -285,6 +347,13 @@ pub fn read(text: &str) -> Vec<Grid> {
         let centred = outs.get(w[0]).is_some_and(|o| o.head.is_none());
         if let Some(block) = outs.get_mut(w[0]..w[1]) {
             place_block(block, centred);
+        }
+    }
+    for (out, lines) in outs.iter_mut().zip(&upper) {
+        if let Some(lines) = lines
+            && mashed(out)
+        {
+            *out = line_rows(lines);
         }
     }
     for out in outs {
