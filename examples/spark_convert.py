@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 from typing import Dict, Iterator, List, Optional
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 
@@ -47,6 +48,12 @@ FAILURE_SCHEMA = pa.schema(
 
 #: The partition column added to every output table.
 PARTITION = "archive_folder"
+
+#: The column naming each converted row's file (as the binaryFile source lists it).
+LISTED = "listed_path"
+
+#: The CLI's reason for an empty file; Spark lists empty files but never reads them.
+EMPTY = "the file is empty"
 
 #: Files per Arrow batch handed to a Python worker: whole files travel in a batch, so a small
 #: number keeps an executor's memory bounded when the archive holds large PDFs.
@@ -88,23 +95,36 @@ def source_file(path: str) -> str:
     return path
 
 
+def listed_path(uri: str) -> str:
+    """A URI from `DataFrame.inputFiles()` (`file:///a/%E5%B1%80.pdf`) in the form of the
+    binaryFile `path` column (`file:/a/局.pdf`), as Hadoop's Path prints it."""
+    u = urlsplit(uri)
+    authority = f"//{u.netloc}" if u.netloc else ""
+    return f"{u.scheme}:{authority}{unquote(u.path)}"
+
+
 def archive_folder(rel: str) -> Optional[str]:
     """The first folder below the archive (the partition), None for a file at the top."""
     return rel.split("/", 1)[0] if "/" in rel else None
 
 
 def output_schema(schemas: Dict[str, pa.Schema]) -> pa.Schema:
-    """The one schema `mapInArrow` yields: which table a row belongs to, its partition, and one
-    struct column per table (tidy tables and failures), null except on that table's rows."""
-    fields = [pa.field("tidy_table", pa.string()), pa.field(PARTITION, pa.string())]
+    """The one schema `mapInArrow` yields: which table a row belongs to, its file, its
+    partition, and one struct column per table (tidy tables and failures), null except on that
+    table's rows."""
+    fields = [
+        pa.field("tidy_table", pa.string()),
+        pa.field(LISTED, pa.string()),
+        pa.field(PARTITION, pa.string()),
+    ]
     for name, schema in schemas.items():
         fields.append(pa.field(name, pa.struct(list(schema))))
     return pa.schema(fields)
 
 
 def convert_file(path: str, content: bytes, root: str) -> Dict[str, pa.Table]:
-    """The tidy tables of one file with its partition column, and its failure row if it has
-    one. Never raises: any error of the conversion is the file's failure."""
+    """The tidy tables of one file with its path and partition columns, and its failure row if
+    it has one. Never raises: any error of the conversion is the file's failure."""
     rel = relative(path, root)
     failure = None
     tables: Dict[str, pa.Table] = {}
@@ -123,7 +143,9 @@ def convert_file(path: str, content: bytes, root: str) -> Dict[str, pa.Table]:
         )
     folder = archive_folder(rel)
     return {
-        name: t.append_column(PARTITION, pa.array([folder] * t.num_rows, pa.string()))
+        name: t.append_column(LISTED, pa.array([path] * t.num_rows, pa.string())).append_column(
+            PARTITION, pa.array([folder] * t.num_rows, pa.string())
+        )
         for name, t in tables.items()
     }
 
@@ -132,11 +154,14 @@ def output_batch(name: str, table: pa.Table, out: pa.Schema) -> pa.RecordBatch:
     """The rows of one table as a batch of the output schema: its struct column filled, the
     other tables' struct columns null."""
     n = table.num_rows
-    folder = table.column(PARTITION).combine_chunks()
-    data = table.drop_columns([PARTITION]).combine_chunks()
-    columns = [pa.array([name] * n, pa.string()), folder]
+    data = table.drop_columns([LISTED, PARTITION]).combine_chunks()
+    columns = [
+        pa.array([name] * n, pa.string()),
+        table.column(LISTED).combine_chunks(),
+        table.column(PARTITION).combine_chunks(),
+    ]
     for field in out:
-        if field.name in ("tidy_table", PARTITION):
+        if field.name in ("tidy_table", LISTED, PARTITION):
             continue
         if field.name == name:
             columns.append(
@@ -188,17 +213,32 @@ def run(spark, archive: str, out: str) -> None:
         lambda batches: convert_batches(batches, root, out_schema),
         spark_schema(out_schema),
     )
-    # Each file is converted once; the seven writes below read the converted rows back.
+    # Each file is converted once; the writes below read the converted rows back.
     converted = converted.persist(StorageLevel.MEMORY_AND_DISK)
     for name in schemas:
-        (
-            converted.where(F.col("tidy_table") == name)
-            .select(f"{name}.*", PARTITION)
-            .write.mode("overwrite")
-            .partitionBy(PARTITION)
-            .parquet(f"{out.rstrip('/')}/{name}")
-        )
+        rows = converted.where(F.col("tidy_table") == name).select(f"{name}.*", PARTITION)
+        if name == FAILURES:
+            rows = rows.unionByName(empty_files(spark, files, converted, root))
+        rows.write.mode("overwrite").partitionBy(PARTITION).parquet(f"{out.rstrip('/')}/{name}")
     converted.unpersist()
+
+
+def empty_files(spark, files, converted, root: str):
+    """Failure rows for the listed files that were never converted. Spark's file scan skips
+    files of length zero, so they reach no Python worker; the CLI fails them as empty, and so
+    does this job. (Every file that is read gives at least one row: a table or a failure.)"""
+    from pyspark.sql import functions as F
+
+    rows = []
+    for uri in files.inputFiles():
+        path = listed_path(uri)
+        rel = relative(path, root)
+        rows.append((path, rel, EMPTY, archive_folder(rel)))
+    listed = spark.createDataFrame(
+        rows, f"path string, relative_path string, reason string, {PARTITION} string"
+    )
+    seen = converted.select(F.col(LISTED).alias("path")).distinct()
+    return listed.join(seen, "path", "left_anti")
 
 
 def spark_schema(schema: pa.Schema):
@@ -210,7 +250,9 @@ def spark_schema(schema: pa.Schema):
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("archive", help="the archive folder (a local path or a URI: s3a://, hdfs://, …)")
+    parser.add_argument(
+        "archive", help="the archive folder (a local path or a URI: s3a://, hdfs://, …)"
+    )
     parser.add_argument("out", help="the output folder (one Parquet dataset per table)")
     parser.add_argument(
         "--master", help="Spark master when run without spark-submit, e.g. local[2]"
