@@ -8,8 +8,9 @@
 //! Python threads convert in parallel. A file that cannot be converted raises `ConvertError`
 //! carrying the file and the reason.
 
-use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray, StructArray};
 use arrow_data::ffi::FFI_ArrowArray;
+use arrow_schema::Field;
 use arrow_schema::ffi::FFI_ArrowSchema;
 use perfnorm::app::{self, Watchdog};
 use perfnorm::ingest::{InputFormat, ReadOptions};
@@ -51,8 +52,9 @@ struct Options {
 const STDIN_FILE: &str = "-";
 const STDIN_RELATIVE: &str = app::batch::STDIN_NAME;
 
-/// Take `bytes`, `bytearray` (copied once: the conversion runs without the GIL, when Python
-/// may change a bytearray), or a path (`str` or `os.PathLike`).
+/// Take `bytes` or `bytearray` (copied once: the conversion runs on a worker thread of its
+/// own, under the per-file time limit and without the GIL, while Python may change a
+/// bytearray), or a path (`str` or `os.PathLike`).
 fn input(source: &Bound<'_, PyAny>) -> PyResult<Input> {
     if let Ok(b) = source.cast::<PyBytes>() {
         return Ok(Input::Bytes(b.as_bytes().to_vec()));
@@ -153,10 +155,11 @@ fn json_dict<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> 
     py.import("json")?.call_method1("loads", (text,))
 }
 
-/// One tidy table as Arrow columns, typed by `tidy::Kind` as the Parquet set is.
+/// One tidy table as one Arrow struct array: a field per column, typed by `tidy::Kind` as the
+/// Parquet set is (the form of a record batch in the C data interface).
 struct ArrowTable {
     name: &'static str,
-    columns: Vec<(&'static str, ArrayRef)>,
+    batch: StructArray,
 }
 
 /// The Arrow column of cells `c` of `rows`, read by the same rule as the Parquet writer
@@ -188,46 +191,40 @@ fn arrow_tables(docs: &[Document]) -> Vec<ArrowTable> {
     tidy::TABLES
         .iter()
         .zip(rows)
-        .map(|(t, rows)| ArrowTable {
-            name: t.name(),
-            columns: t
+        .map(|(t, rows)| {
+            let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = t
                 .columns()
                 .into_iter()
                 .enumerate()
-                .map(|(c, (name, kind))| (name, arrow_column(&rows, c, kind)))
-                .collect(),
+                .map(|(c, (name, kind))| {
+                    let array = arrow_column(&rows, c, kind);
+                    (Field::new(name, array.data_type().clone(), true), array)
+                })
+                .unzip();
+            ArrowTable {
+                name: t.name(),
+                batch: StructArray::new(fields.into(), arrays, None),
+            }
         })
         .collect()
 }
 
-/// One Arrow array as a `pyarrow.Array`, moved through the C data interface: pyarrow takes
-/// over the buffers (and their release), nothing is copied.
-fn to_pyarrow<'py>(pa: &Bound<'py, PyModule>, array: &ArrayRef) -> PyResult<Bound<'py, PyAny>> {
-    let data = array.to_data();
+/// A `pyarrow.Table` of `t`, moved through the C data interface as one record batch: pyarrow
+/// takes over the buffers (and their release), nothing is copied; one hand-over per table
+/// rather than per column keeps the time spent holding the GIL small.
+fn to_pyarrow_table<'py>(pa: &Bound<'py, PyModule>, t: &ArrowTable) -> PyResult<Bound<'py, PyAny>> {
+    let data = t.batch.to_data();
     let c_array = FFI_ArrowArray::new(&data);
     let c_schema = FFI_ArrowSchema::try_from(data.data_type())
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     // pyarrow moves both structs out (marking them released), so their Drop frees nothing
     // twice; they stay alive here until the call returns.
-    pa.getattr("Array")?.call_method1(
+    let batch = pa.getattr("RecordBatch")?.call_method1(
         "_import_from_c",
         (&raw const c_array as usize, &raw const c_schema as usize),
-    )
-}
-
-/// A `pyarrow.Table` of the columns of `t`.
-fn to_pyarrow_table<'py>(pa: &Bound<'py, PyModule>, t: &ArrowTable) -> PyResult<Bound<'py, PyAny>> {
-    let py = pa.py();
-    let arrays = PyList::empty(py);
-    let names = PyList::empty(py);
-    for (name, array) in &t.columns {
-        arrays.append(to_pyarrow(pa, array)?)?;
-        names.append(*name)?;
-    }
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("names", names)?;
+    )?;
     pa.getattr("Table")?
-        .call_method("from_arrays", (arrays,), Some(&kwargs))
+        .call_method1("from_batches", (PyList::new(pa.py(), [batch])?,))
 }
 
 /// Convert one input to the perfnorm contract's JSON document (a dict).
