@@ -1,7 +1,8 @@
 """Shared fixtures of the Python package's tests: the repository, its samples, and the CLI.
 
 The tests compare the package with the `perfnorm` binary of the same checkout: PERFNORM_BIN
-names it, else target/release/perfnorm, else target/debug/perfnorm (CI builds one before).
+names it, else the newer of target/release/perfnorm and target/debug/perfnorm (CI uses the
+debug binary `cargo test` builds).
 """
 
 from __future__ import annotations
@@ -33,14 +34,19 @@ def sample_files() -> List[Path]:
 
 @pytest.fixture(scope="session")
 def cli() -> Path:
-    """The perfnorm binary of this checkout."""
+    """The perfnorm binary of this checkout: PERFNORM_BIN, else the newer of the release and
+    debug builds (an old build of either would compare with outdated output)."""
     named = os.environ.get("PERFNORM_BIN")
-    candidates = [Path(named)] if named else []
-    candidates += [ROOT / "target" / "release" / "perfnorm", ROOT / "target" / "debug" / "perfnorm"]
-    for c in candidates:
-        if c.is_file():
-            return c
-    pytest.fail("no perfnorm binary: build one (cargo build --release) or set PERFNORM_BIN")
+    if named:
+        return Path(named)
+    built = [
+        p
+        for p in (ROOT / "target" / "release" / "perfnorm", ROOT / "target" / "debug" / "perfnorm")
+        if p.is_file()
+    ]
+    if not built:
+        pytest.fail("no perfnorm binary: build one (cargo build --release) or set PERFNORM_BIN")
+    return max(built, key=lambda p: p.stat().st_mtime)
 
 
 def run_cli(cli: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
