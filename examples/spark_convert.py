@@ -20,11 +20,13 @@ it when the archive is named by its absolute path; elsewhere the URI, `s3a://…
 A file that cannot be converted never fails the job: it becomes a row of `OUT/failures` (path,
 relative_path, reason), as the CLI lists it in report.json — files perfnorm cannot read
 (`ConvertError`), files with no table (whose `no_table` diagnostic is in `diagnostics` too, as
-in the CLI's set), and any other error of the conversion.
+in the CLI's set), empty files (which Spark lists but never reads; found by comparing the
+listing with the converted files), and any other error of the conversion.
 
 Every executor needs the perfnorm package (`pip install ./python`, or the wheel `maturin build`
-makes, in the executors' Python environment) and pyarrow. Spark's listing leaves out files and
-folders whose names start with `_` or `.`; the CLI leaves out only those starting with `.`.
+makes, in the executors' Python environment), pyarrow, and pandas (pyspark's `mapInArrow`
+requires it, though nothing here uses it). Spark's listing leaves out files and folders whose
+names start with `_` or `.`; the CLI leaves out only those starting with `.`.
 """
 
 from __future__ import annotations

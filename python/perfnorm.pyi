@@ -6,12 +6,14 @@ from typing import Any, Dict, List, Optional, Union
 
 import pyarrow
 
+__all__ = ["convert", "tidy", "tidy_schemas", "ConvertError", "__version__", "TIDY_TABLES"]
+
 __version__: str
 
 #: The names of the tidy tables, in the order of the CSV and Parquet sets (the keys of tidy()).
 TIDY_TABLES: List[str]
 
-Source = Union[str, "os.PathLike[str]", bytes, bytearray]
+_Source = Union[str, "os.PathLike[str]", bytes, bytearray]
 
 class ConvertError(Exception):
     """A file perfnorm could not convert.
@@ -24,7 +26,7 @@ class ConvertError(Exception):
     reason: str
 
 def convert(
-    source: Source,
+    source: _Source,
     *,
     format: Optional[str] = None,
     encoding: Optional[str] = None,
@@ -45,7 +47,7 @@ def convert(
     """
 
 def tidy(
-    source: Source,
+    source: _Source,
     *,
     format: Optional[str] = None,
     encoding: Optional[str] = None,
