@@ -73,11 +73,20 @@ def path_glob(extensions: List[str]) -> str:
 
 def qualified(spark, path: str) -> str:
     """`path` as the binaryFile source lists it (`file:/abs/archive`, `s3a://bucket/archive`),
-    through Hadoop's own FileSystem, so the path below the archive is a plain prefix cut."""
-    jvm = spark.sparkContext._jvm
+    through Hadoop's own FileSystem, so the path below the archive is a plain prefix cut. A
+    Spark Connect session has no JVM to ask: there the archive must be a full URI."""
+    try:
+        jvm = spark.sparkContext._jvm
+        conf = spark.sparkContext._jsc.hadoopConfiguration()
+    except Exception:  # noqa: BLE001 -- Spark Connect: no SparkContext on the client
+        if ":" not in path.split("/", 1)[0]:
+            raise SystemExit(
+                f"{path}: with Spark Connect, name the archive by its full URI "
+                "(s3a://bucket/archive, file:/abs/archive)"
+            ) from None
+        return listed_path(path).rstrip("/")
     hpath = jvm.org.apache.hadoop.fs.Path(path)
-    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    return fs.makeQualified(hpath).toString().rstrip("/")
+    return hpath.getFileSystem(conf).makeQualified(hpath).toString().rstrip("/")
 
 
 def relative(path: str, root: str) -> str:
