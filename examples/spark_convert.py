@@ -25,8 +25,9 @@ listing with the converted files), and any other error of the conversion.
 
 Every executor needs the perfnorm package (`pip install ./python`, or the wheel `maturin build`
 makes, in the executors' Python environment), pyarrow, and pandas (pyspark's `mapInArrow`
-requires it, though nothing here uses it). Spark's listing leaves out files and folders whose
-names start with `_` or `.`; the CLI leaves out only those starting with `.`.
+requires it, though nothing here uses it). `mapInArrow` needs Spark 3.3 or later; CI runs it
+with pyspark 4.3. Spark's listing leaves out files and folders whose names start with `_` or
+`.`; the CLI leaves out only those starting with `.`.
 """
 
 from __future__ import annotations
