@@ -21,6 +21,21 @@ pub struct ConvertOptions {
     pub read: ReadOptions,
 }
 
+/// The text encoding `--encoding` (or the Python package's `encoding=`) names: `auto` is
+/// None (detect); utf-8, gb18030 (gbk) and utf-16 (le/be) are kept as given; anything else is
+/// a usage error, so a typo fails for every format, not only when the input is text.
+pub fn parse_encoding(name: &str) -> Result<Option<String>, Error> {
+    match name.to_ascii_lowercase().as_str() {
+        "auto" => Ok(None),
+        "utf-8" | "utf8" | "gb18030" | "gbk" | "utf-16" | "utf16" | "utf-16le" | "utf-16be" => {
+            Ok(Some(name.to_string()))
+        }
+        other => Err(Error::Usage(format!(
+            "unknown encoding {other} (auto, utf-8, gb18030, utf-16)"
+        ))),
+    }
+}
+
 /// Convert the bytes of one input named `file` (the name is used for messages, detection by
 /// extension and `source.file`).
 pub fn convert_bytes(file: &Path, bytes: &[u8], opts: &ConvertOptions) -> Result<Document, Error> {

@@ -33,17 +33,7 @@ fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
         ),
         None => None,
     };
-    let encoding = match a.encoding.to_ascii_lowercase().as_str() {
-        "auto" => None,
-        "utf-8" | "utf8" | "gb18030" | "gbk" | "utf-16" | "utf16" | "utf-16le" | "utf-16be" => {
-            Some(a.encoding.clone())
-        }
-        other => {
-            return Err(Error::Usage(format!(
-                "unknown encoding {other} (auto, utf-8, gb18030, utf-16)"
-            )));
-        }
-    };
+    let encoding = crate::app::parse_encoding(&a.encoding)?;
     Ok(ConvertOptions {
         from,
         read: ReadOptions {

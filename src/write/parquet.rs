@@ -6,7 +6,8 @@
 //! Columns are typed by their `tidy::Kind`: text as `BYTE_ARRAY (UTF8)`, whole numbers (seq,
 //! year, level, page, line) as `INT64`, numbers (amounts, target values, weights) as `DOUBLE`
 //! even when every value happens to be whole, so a warehouse never infers an integer type
-//! for `min`/`max`. Every column is OPTIONAL; an empty cell (an empty text too) is null.
+//! for `min`/`max`. Every column is OPTIONAL; an empty cell (an empty text too) is null
+//! (`Value::as_text`, `as_int`, `as_double`, which the Python package's Arrow tables share).
 //! Pages are compressed with Snappy. Rows are buffered per table and written as a row group
 //! every `ROW_GROUP_ROWS` rows, so memory stays flat whatever the run's size; the files hold
 //! no clock or path, so the same inputs give the same bytes.
@@ -75,16 +76,12 @@ impl Part {
                 Kind::Text => {
                     let mut vals = Vec::new();
                     for v in cells {
-                        match v {
-                            Value::Text(s) if !s.is_empty() => {
-                                vals.push(ByteArray::from(s.as_bytes().to_vec()));
+                        match v.as_text() {
+                            Some(s) => {
+                                vals.push(ByteArray::from(s.into_bytes()));
                                 defs.push(1);
                             }
-                            Value::Num(n) => {
-                                vals.push(ByteArray::from(format!("{n}").into_bytes()));
-                                defs.push(1);
-                            }
-                            _ => defs.push(0),
+                            None => defs.push(0),
                         }
                     }
                     col.typed::<ByteArrayType>()
@@ -93,12 +90,12 @@ impl Part {
                 Kind::Int => {
                     let mut vals = Vec::new();
                     for v in cells {
-                        match v {
-                            Value::Num(n) if n.is_finite() => {
-                                vals.push(*n as i64);
+                        match v.as_int() {
+                            Some(n) => {
+                                vals.push(n);
                                 defs.push(1);
                             }
-                            _ => defs.push(0),
+                            None => defs.push(0),
                         }
                     }
                     col.typed::<Int64Type>()
@@ -107,12 +104,12 @@ impl Part {
                 Kind::Double => {
                     let mut vals = Vec::new();
                     for v in cells {
-                        match v {
-                            Value::Num(n) => {
-                                vals.push(*n);
+                        match v.as_double() {
+                            Some(n) => {
+                                vals.push(n);
                                 defs.push(1);
                             }
-                            _ => defs.push(0),
+                            None => defs.push(0),
                         }
                     }
                     col.typed::<DoubleType>()

@@ -33,6 +33,29 @@ impl Value {
     fn seq(n: usize) -> Value {
         Value::Num(n as f64)
     }
+    /// The cell of a `Kind::Text` column in a typed set (Parquet, Arrow): the text, a number in
+    /// its CSV form; None (null) for an empty cell or empty text.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Value::Text(s) if !s.is_empty() => Some(s.clone()),
+            Value::Num(n) => Some(format!("{n}")),
+            _ => None,
+        }
+    }
+    /// The cell of a `Kind::Int` column in a typed set: a finite number, truncated; else None.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Num(n) if n.is_finite() => Some(*n as i64),
+            _ => None,
+        }
+    }
+    /// The cell of a `Kind::Double` column in a typed set: the number; else None.
+    pub fn as_double(&self) -> Option<f64> {
+        match self {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
     /// The CSV form: numbers in Rust's shortest round-trip form (`5`, `1212.54`).
     pub fn render(&self) -> String {
         match self {
