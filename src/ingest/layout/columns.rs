@@ -59,7 +59,15 @@ pub(super) fn merge_centred<'a>(
 /// earlier) but never share a line. A right-aligned number column (`81.8` under `1246.8`) and
 /// a left-aligned column pushed right on one line by a long neighbour give such clusters; two
 /// real columns always share some line, and a wide paragraph cluster ends after its neighbour.
-pub(super) fn merge_disjoint(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usize, usize)> {
+/// A cluster lying wholly inside its left neighbour's extent, never on its lines, is one column
+/// too: a short value centred in a cell whose other rows hold long left-aligned names (`0`
+/// under `三级指标`, beside `12350安全生产举报奖励次数` on another row). Only in indicator blocks
+/// (`contained`): above them a label column's wide texts overlap the amounts beside them.
+pub(super) fn merge_disjoint(
+    cols: Vec<(usize, usize)>,
+    lines: &[&Line],
+    contained: bool,
+) -> Vec<(usize, usize)> {
     let n = cols.len();
     // per cluster: (min x0, max x1), and the lines it has runs on
     let mut ext = vec![(usize::MAX, 0usize); n];
@@ -83,7 +91,7 @@ pub(super) fn merge_disjoint(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<
         if let (Some(last), Some(le), Some(lo)) =
             (out.last_mut(), out_ext.last_mut(), out_on.last_mut())
             && e.0 < le.1
-            && le.1 <= e.1 + 1
+            && (le.1 <= e.1 + 1 || (contained && le.0 <= e.0 && e.1 <= le.1))
             && !lns.is_empty()
             && disjoint(lo, &lns)
         {

@@ -89,7 +89,7 @@ pub(super) fn segment_rows(
         clusters(&mut xs),
         col_lines.iter().flat_map(|l| l.runs.iter()),
     );
-    let cols = merge_disjoint(cols, &col_lines);
+    let cols = merge_disjoint(cols, &col_lines, kind != Kind::Upper);
     let cols = if kind == Kind::Upper {
         merge_lone(cols, lines)
     } else {
@@ -134,6 +134,14 @@ pub(super) fn segment_rows(
     // line is an entry of its own, unless it goes on with a piece the line above wrapped.
     let mut entries = vec![0usize; ncols];
     let mut wrapped: Vec<Option<u32>> = vec![None; ncols];
+    // The last column has no neighbour to wrap at: its widest text is its edge.
+    let last_x1 = lines
+        .iter()
+        .flat_map(|l| l.runs.iter())
+        .filter(|r| col(r) + 1 >= ncols)
+        .map(|r| r.x1)
+        .max()
+        .unwrap_or(usize::MAX);
     for l in lines {
         for r in &l.runs {
             let c = col(r).min(ncols - 1);
@@ -142,10 +150,13 @@ pub(super) fn segment_rows(
             if last_line[c].is_none_or(|p| l.no > p + 1) {
                 blocks[c] += 1;
             }
-            if wrapped[c] != Some(l.no) && !continues(&r.text) {
+            // A wrapped cell goes on on the next line, or past one line when it is centred on
+            // a row of its own (`反映…方面可` / the row / `能造成的负面影响`).
+            let goes_on = wrapped[c].is_some_and(|w| l.no == w || l.no == w + 1);
+            if !goes_on && !continues(&r.text) {
                 entries[c] += 1;
             }
-            let edge = cols.get(c + 1).map_or(usize::MAX, |n| n.0);
+            let edge = cols.get(c + 1).map_or(last_x1, |n| n.0);
             wrapped[c] = (r.x1 + 2 >= edge).then_some(l.no + 1);
             last_line[c] = Some(l.no);
         }
@@ -161,13 +172,16 @@ pub(super) fn segment_rows(
     // paragraph spans many lines but is one entry).
     // A line holding nothing but a piece of the rightmost column is a wrapped piece of it (a
     // unit `万立方` / `米` around its value's line), not a row: it says nothing of the others.
-    let right_lines: Vec<&&Line> = lines
-        .iter()
-        .filter(|l| {
-            l.runs.iter().any(|r| col(r) + 1 == ncols) && l.runs.iter().any(|r| col(r) + 1 != ncols)
-        })
-        .collect();
+    // Only lines with text at or right of a column say whether it is filled on every row: a
+    // line holding a piece of a label wrapped far to the left (`分)`) says nothing of it.
     let share = |c: usize| {
+        let right_lines: Vec<&&Line> = lines
+            .iter()
+            .filter(|l| {
+                l.runs.iter().any(|r| col(r) + 1 == ncols)
+                    && l.runs.iter().any(|r| col(r) + 1 != ncols && col(r) >= c)
+            })
+            .collect();
         if right_lines.is_empty() {
             return 1.0;
         }
@@ -270,6 +284,25 @@ pub(super) fn segment_rows(
             let first = cs.next();
             first.filter(|&c| l.runs.len() == leaf_runs.len() && cs.all(|x| x == c))
         };
+        // The first piece of a cell centred on the next line's row (`反映…可` / row with that
+        // cell empty / `能造成的负面影响`) opens that row: it never continues the row above,
+        // however wide it is.
+        let opens_centred = kind != Kind::Upper
+            && lone_col.is_some_and(|c| {
+                let in_c = |k: usize| -> Option<bool> {
+                    let runs: Vec<&Run> =
+                        lines.get(k)?.runs.iter().filter(|r| is_leaf(r)).collect();
+                    (!runs.is_empty()).then(|| runs.iter().any(|r| cell_col(r) == c))
+                };
+                let lone_in_c = |k: usize| {
+                    lines.get(k).is_some_and(|l| {
+                        l.runs.len() == 1 && l.runs.iter().all(|r| is_leaf(r) && cell_col(r) == c)
+                    })
+                };
+                in_c(i + 1) == Some(false) && lone_in_c(i + 2)
+            });
+        let joins = joins && !opens_centred;
+        let para_joins = para_joins && !opens_centred;
         let closes = !joins
             && !para_joins
             && kind != Kind::Upper
