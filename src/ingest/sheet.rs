@@ -25,6 +25,8 @@ pub mod numfmt;
 mod ods;
 mod ooxml;
 mod xlsb;
+mod xlsx;
+mod xlsx_sheet;
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -439,10 +441,20 @@ fn clean(s: &str) -> String {
 fn push(
     cells: &mut Vec<(u32, u32, String)>,
     budget: &mut Budget,
-    (row, col): (u32, u32),
+    pos: (u32, u32),
     text: String,
 ) -> Result<(), IngestError> {
-    let text = clean(&text);
+    push_text(cells, budget, pos, &text)
+}
+
+/// `push` from a borrowed text (a shared string), so the cell's text is its one allocation.
+fn push_text(
+    cells: &mut Vec<(u32, u32, String)>,
+    budget: &mut Budget,
+    (row, col): (u32, u32),
+    text: &str,
+) -> Result<(), IngestError> {
+    let text = clean(text);
     if !text.is_empty() {
         budget.take()?;
         cells.push((row, col, text));
@@ -513,7 +525,17 @@ fn iso_date_text(s: &str) -> String {
     }
 }
 
+/// xlsx in one pass of each sheet (`xlsx`); through calamine when that reader gives up.
 fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
+    let counted = budget.cells;
+    if let Some(sheets) = xlsx::read(bytes, budget)? {
+        return Ok(sheets);
+    }
+    budget.cells = counted;
+    read_xlsx_calamine(bytes, budget)
+}
+
+fn read_xlsx_calamine(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
     let err = |e: calamine::XlsxError| spreadsheet_error(InputFormat::Xlsx, e);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
     let names = worksheet_names(&wb);
