@@ -149,14 +149,21 @@ impl<'x, 'b> Pass<'x, 'b, '_> {
     /// The rows and cells of `<sheetData>`.
     fn data(&mut self) -> Result<(), Stop> {
         loop {
+            // (Each tag's local name is looked up once: it is a search for a prefix.)
             match self.reader.read_event().or_give_up()? {
-                Event::Start(e) if e.local_name().as_ref() == "row" => self.row_start(&e)?,
-                Event::End(e) if e.local_name().as_ref() == "row" => {
-                    self.row += 1;
-                    self.col = 0;
-                }
-                Event::Start(e) if e.local_name().as_ref() == "c" => self.cell(&e)?,
-                Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
+                Event::Start(e) => match e.local_name().as_ref() {
+                    "c" => self.cell(&e)?,
+                    "row" => self.row_start(&e)?,
+                    _ => {}
+                },
+                Event::End(e) => match e.local_name().as_ref() {
+                    "row" => {
+                        self.row += 1;
+                        self.col = 0;
+                    }
+                    "sheetData" => return Ok(()),
+                    _ => {}
+                },
                 Event::Eof => return Err(Stop::GiveUp),
                 _ => {}
             }
