@@ -8,9 +8,11 @@
 //! anything is inflated (zip bombs).
 //!
 //! What the formats give (calamine 0.38):
-//! - xlsx: values and number formats (rendered by `numfmt`) from calamine; merged regions and
-//!   hidden rows/columns from `ooxml`, which reads only the parts of the sheet XML around the
-//!   cells (calamine's merge pass parses every cell a second time and it gives no hidden rows).
+//! - xlsx: our own reader (`xlsx`, `xlsx_sheet`): the package once (shared strings, number
+//!   formats), then one parse of each sheet for its values, merged regions and hidden
+//!   rows/columns, reading every value as calamine does. A workbook it cannot read exactly as
+//!   calamine would goes through calamine for the values (number formats rendered by `numfmt`)
+//!   and `ooxml` for merges and hidden rows/columns, as before.
 //! - xls: values and merged regions from calamine; number formats and hidden rows/columns
 //!   from our own BIFF walk (`biff`), since calamine keeps them private.
 //! - ods: our own reader of `content.xml` (`ods`), since calamine gives ODS values only: the
