@@ -174,8 +174,9 @@ impl<'x, 'b> Pass<'x, 'b, '_> {
         if let Some(r) = raw_attr(e, "r").or_give_up()? {
             self.row = row_column(r, false).or_give_up()?.0;
         }
-        // (A byte search first: most rows say nothing of hiding.)
-        let may_hide = memchr::memmem::find(e.attributes_raw().as_bytes(), b"hidden").is_some();
+        // (A byte search first, for `hidden=` as `ooxml` searched: most rows say nothing of
+        // hiding.)
+        let may_hide = memchr::memmem::find(e.attributes_raw().as_bytes(), b"hidden=").is_some();
         if may_hide && ooxml::is_hidden(e) {
             // A hidden row without its number: calamine's merge pass reads such sheets.
             let r: u32 = ooxml::attr(e, "r")
