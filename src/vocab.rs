@@ -791,7 +791,10 @@ pub fn split_note(label: &str) -> (String, Option<String>) {
     const HINTS: &[&str] = &[
         "必填", "选填", "硬性", "可选", "自选", "共性", "个性", "权重", "分值", "参考",
     ];
-    if let Some(m) = NOTE.captures(label) {
+    // The pattern ends in a bracket or 分: other labels are not tried (nor is it compiled).
+    if label.ends_with([')', '）', '分'])
+        && let Some(m) = NOTE.captures(label)
+    {
         let note = m[2].to_string();
         let inner: String = note
             .chars()
@@ -933,11 +936,12 @@ const FOOTER_WORDS: &[&str] = &[
 ];
 
 pub fn is_footer_text(text: &str) -> bool {
+    // The words' keys are built once, not on every call (this runs on most cells).
+    static KEYS: LazyLock<Vec<String>> =
+        LazyLock::new(|| FOOTER_WORDS.iter().map(|w| key(w)).collect());
     let k = key(text);
-    FOOTER_WORDS.iter().any(|w| {
-        let w = key(w);
-        k.starts_with(&w) || (k.contains(&w) && !w.ends_with(':'))
-    })
+    KEYS.iter()
+        .any(|w| k.starts_with(w.as_str()) || (k.contains(w.as_str()) && !w.ends_with(':')))
 }
 
 /// Words that open a bracketed note in an indicator name rather than a unit

@@ -251,7 +251,19 @@ fn is_footer(l: &Line, height: f64) -> bool {
     let t: String = l.text().split_whitespace().collect::<Vec<_>>().join(" ");
     let margin = l.mid_y() > height * 0.88 || l.mid_y() < height * 0.06;
     let paged = t.starts_with('第') || t.starts_with('共') || t.starts_with("Page");
-    footer_re().is_match(&t) && (margin || paged)
+    (margin || paged) && may_be_page_number(&t) && footer_re().is_match(&t)
+}
+
+/// Whether `t` holds a digit and only characters of the footer pattern: lines that do not are
+/// not tried, so most files never compile it (a tenth of a one-page PDF's instructions).
+fn may_be_page_number(t: &str) -> bool {
+    t.contains(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || c.is_whitespace()
+                || "第页共，,-－—/Pageof".contains(c)
+        })
 }
 
 enum Block<'a> {
@@ -560,4 +572,27 @@ fn median(it: impl Iterator<Item = f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     Some(v[v.len() / 2])
+}
+
+#[cfg(test)]
+mod footer_tests {
+    use super::*;
+
+    #[test]
+    fn the_prefilter_lets_every_page_number_through() {
+        for t in [
+            "第 1 页",
+            "第１页，共４页",
+            "共 4 页 第 2 页",
+            "- 12 -",
+            "3/10",
+            "Page 2 of 9",
+        ] {
+            assert!(may_be_page_number(t) && footer_re().is_match(t), "{t}");
+        }
+        for t in ["项目名称", "2026年", "第一页", "≥95%"] {
+            assert!(!may_be_page_number(t) || !footer_re().is_match(t), "{t}");
+        }
+        assert!(!may_be_page_number("完成率 95"));
+    }
 }

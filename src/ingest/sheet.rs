@@ -8,9 +8,11 @@
 //! anything is inflated (zip bombs).
 //!
 //! What the formats give (calamine 0.38):
-//! - xlsx: values and number formats (rendered by `numfmt`) from calamine; merged regions and
-//!   hidden rows/columns from `ooxml`, which reads only the parts of the sheet XML around the
-//!   cells (calamine's merge pass parses every cell a second time and it gives no hidden rows).
+//! - xlsx: our own reader (`xlsx`, `xlsx_sheet`): the package once (shared strings, number
+//!   formats), then one parse of each sheet for its values, merged regions and hidden
+//!   rows/columns, reading every value as calamine does. A workbook it cannot read exactly as
+//!   calamine would goes through calamine for the values (number formats rendered by `numfmt`)
+//!   and `ooxml` for merges and hidden rows/columns, as before.
 //! - xls: values and merged regions from calamine; number formats and hidden rows/columns
 //!   from our own BIFF walk (`biff`), since calamine keeps them private.
 //! - ods: our own reader of `content.xml` (`ods`), since calamine gives ODS values only: the
@@ -25,6 +27,8 @@ pub mod numfmt;
 mod ods;
 mod ooxml;
 mod xlsb;
+mod xlsx;
+mod xlsx_sheet;
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -439,10 +443,20 @@ fn clean(s: &str) -> String {
 fn push(
     cells: &mut Vec<(u32, u32, String)>,
     budget: &mut Budget,
-    (row, col): (u32, u32),
+    pos: (u32, u32),
     text: String,
 ) -> Result<(), IngestError> {
-    let text = clean(&text);
+    push_text(cells, budget, pos, &text)
+}
+
+/// `push` from a borrowed text (a shared string), so the cell's text is its one allocation.
+fn push_text(
+    cells: &mut Vec<(u32, u32, String)>,
+    budget: &mut Budget,
+    (row, col): (u32, u32),
+    text: &str,
+) -> Result<(), IngestError> {
+    let text = clean(text);
     if !text.is_empty() {
         budget.take()?;
         cells.push((row, col, text));
@@ -513,7 +527,17 @@ fn iso_date_text(s: &str) -> String {
     }
 }
 
+/// xlsx in one pass of each sheet (`xlsx`); through calamine when that reader gives up.
 fn read_xlsx(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
+    let counted = budget.cells;
+    if let Some(sheets) = xlsx::read(bytes, budget)? {
+        return Ok(sheets);
+    }
+    budget.cells = counted;
+    read_xlsx_calamine(bytes, budget)
+}
+
+fn read_xlsx_calamine(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestError> {
     let err = |e: calamine::XlsxError| spreadsheet_error(InputFormat::Xlsx, e);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(err)?;
     let names = worksheet_names(&wb);

@@ -118,6 +118,11 @@ fn pair_lines(t: &str) -> Vec<String> {
         return lines;
     }
     let one = lines[0].trim();
+    // Two pieces or more, each with its colon: a cell with fewer colons has nothing to cut (and
+    // most never get here, so the pattern is compiled only by files that need it).
+    if one.matches([':', '：']).count() < 2 {
+        return lines;
+    }
     let pieces: Vec<&str> = RUN.find_iter(one).map(|m| m.as_str()).collect();
     if pieces.len() >= 2 && pieces.concat().chars().count() == one.chars().count() {
         pieces.into_iter().map(str::to_string).collect()

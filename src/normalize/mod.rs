@@ -269,11 +269,17 @@ fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
                 title = Some(c);
                 continue;
             }
-            if let Some(m) = UNIT_NOTE.captures(&c) {
+            if c.contains("单位")
+                && let Some(m) = UNIT_NOTE.captures(&c)
+            {
                 unit = Some(m[1].to_string());
                 continue;
             }
-            if c.chars().count() <= 14 && YEAR.is_match(&c) && state == State::Banner {
+            if c.chars().count() <= 14
+                && c.contains('年')
+                && YEAR.is_match(&c)
+                && state == State::Banner
+            {
                 year = year_of(&c);
                 continue;
             }

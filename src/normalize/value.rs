@@ -141,7 +141,14 @@ pub fn parse(column: &str, raw: &str) -> TargetValue {
         .iter()
         .find_map(|(w, o)| rest.strip_suffix(w).map(|r| (r, Some(*o))))
         .unwrap_or((rest, None));
-    if let Some(c) = NUM_UNIT.captures(rest)
+    // Both patterns open with a number: text that does not is qualitative without trying them
+    // (and a file of such values never compiles them).
+    let b = rest.as_bytes();
+    let opens_number = b
+        .get(usize::from(matches!(b.first(), Some(b'+' | b'-'))))
+        .is_some_and(u8::is_ascii_digit);
+    if opens_number
+        && let Some(c) = NUM_UNIT.captures(rest)
         && let Some(n) = number(&c[1])
         && unit_ok(&c[2])
     {
@@ -152,6 +159,8 @@ pub fn parse(column: &str, raw: &str) -> TargetValue {
         return v;
     }
     if op.is_none()
+        && opens_number
+        && rest.contains(['-', '~', '～', '至', '到', '—', '－'])
         && let Some(c) = RANGE.captures(rest)
         && let (Some(a), Some(b)) = (number(&c[1]), number(&c[3]))
         && unit_ok(&c[2])

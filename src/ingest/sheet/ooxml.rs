@@ -98,31 +98,14 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
     };
     let mut hidden_cols = Vec::new();
     each_start(&xml[..data_start], |e| {
-        if e.local_name().as_ref() == "col" && is_hidden(e) {
-            let num = |k: &str| attr(e, k).and_then(|v| v.parse::<u32>().ok());
-            if let (Some(min), Some(max)) = (num("min"), num("max"))
-                && (1..=MAX_COL).contains(&min)
-                && min <= max
-            {
-                hidden_cols.push((min - 1, max.min(MAX_COL) - 1));
-            }
+        if e.local_name().as_ref() == "col" {
+            hidden_cols.extend(hidden_col_range(e));
         }
     })?;
     out.hidden_cols = expand_ranges(hidden_cols);
     if data_end > data_start {
         out.hidden_rows = hidden_rows(&xml[data_start..data_end])?;
-        let data = &xml[data_start..data_end];
-        out.has_formulas = [
-            &b"</f></c>"[..],
-            b"</f><v/>",
-            b"</f><v />",
-            b"</f><v></v>",
-            b"/><v/></c>",
-            b"/><v /></c>",
-        ]
-        .iter()
-        .any(|p| memmem::find(data, p).is_some())
-            || memmem::find(data, b":f>").is_some();
+        out.has_formulas = has_formulas(&xml[data_start..data_end]);
     }
     let mut bad_ref = false;
     each_start(&xml[data_end.min(xml.len())..], |e| {
@@ -137,6 +120,41 @@ pub fn sheet_extras(xml: &[u8]) -> Option<SheetExtras> {
         return None;
     }
     Some(out)
+}
+
+/// The 0-based columns a `<col>` hides, if it hides any within the grid.
+pub(super) fn hidden_col_range(e: &BytesStart<'_>) -> Option<(u32, u32)> {
+    if !is_hidden(e) {
+        return None;
+    }
+    let num = |k: &str| attr(e, k).and_then(|v| v.parse::<u32>().ok());
+    let (min, max) = (num("min")?, num("max")?);
+    ((1..=MAX_COL).contains(&min) && min <= max).then(|| (min - 1, max.min(MAX_COL) - 1))
+}
+
+/// Whether some formula of a worksheet part was saved with no value (see `has_formulas`).
+pub(super) fn formulas_without_values(xml: &[u8]) -> bool {
+    let data_start = memmem::find(xml, b"sheetData").map_or(xml.len(), |i| tag_start(xml, i));
+    let data_end = match memmem::rfind(xml, b"sheetData") {
+        Some(i) => memchr::memchr(b'>', &xml[i..]).map_or(xml.len(), |k| i + k + 1),
+        None => xml.len(),
+    };
+    data_end > data_start && has_formulas(&xml[data_start..data_end])
+}
+
+/// The byte patterns of a formula with no value after it, in a `<sheetData>`.
+fn has_formulas(data: &[u8]) -> bool {
+    [
+        &b"</f></c>"[..],
+        b"</f><v/>",
+        b"</f><v />",
+        b"</f><v></v>",
+        b"/><v/></c>",
+        b"/><v /></c>",
+    ]
+    .iter()
+    .any(|p| memmem::find(data, p).is_some())
+        || memmem::find(data, b":f>").is_some()
 }
 
 /// Inclusive ranges (which may overlap and repeat) as the sorted list of what they cover. The
@@ -199,12 +217,12 @@ fn tag_start(xml: &[u8], i: usize) -> usize {
     memchr::memrchr(b'<', &xml[..i]).unwrap_or(i)
 }
 
-fn is_hidden(e: &BytesStart<'_>) -> bool {
+pub(super) fn is_hidden(e: &BytesStart<'_>) -> bool {
     matches!(attr(e, "hidden").as_deref(), Some("1" | "true"))
 }
 
 /// An attribute's unescaped value, by local name.
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
@@ -234,7 +252,7 @@ fn each_start(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) -> Option<()> {
 }
 
 /// `B3:D5` (or a single cell `B3`) as 0-based dimensions.
-fn parse_ref(r: &str) -> Option<Dimensions> {
+pub(super) fn parse_ref(r: &str) -> Option<Dimensions> {
     let (a, b) = r.split_once(':').unwrap_or((r, r));
     let (start, end) = (cell_pos(a)?, cell_pos(b)?);
     Some(Dimensions {
@@ -245,7 +263,12 @@ fn parse_ref(r: &str) -> Option<Dimensions> {
 
 /// `AB12` (or `$AB$12`) as 0-based `(row, col)`.
 fn cell_pos(s: &str) -> Option<(u32, u32)> {
-    let s = s.trim().replace('$', "");
+    let s = s.trim();
+    let s: std::borrow::Cow<'_, str> = if s.contains('$') {
+        s.replace('$', "").into()
+    } else {
+        s.into()
+    };
     let split = s.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = s.split_at(split);
     if letters.is_empty() || letters.len() > 3 {
