@@ -1,8 +1,9 @@
 //! The commands: each resolves its raw flags into settings, runs the library and returns the
 //! exit status (0 all converted, 1 some input failed, 2 bad usage).
 
+use super::ConvertOptions;
 use super::batch::{self, Dest};
-use super::{ConvertOptions, convert_file};
+use super::pool::{DEFAULT_MAX_MEMORY, Engine, Isolation};
 use crate::cli::{CheckArgs, Cli, Command, ConvertArgs, InputArgs};
 use crate::error::Error;
 use crate::ingest::{InputFormat, Limits, ReadOptions};
@@ -22,7 +23,20 @@ pub fn run(cli: Cli) -> i32 {
         Command::Convert(a) => convert(a),
         Command::Check(a) => check(a),
         Command::Schema => schema(),
+        Command::Worker(a) => super::worker::serve(a.max_memory),
     }
+}
+
+/// Worker processes for the conversions (`--max-memory`), unless `--no-isolate`.
+fn isolation(a: &InputArgs) -> Result<Option<Isolation>, Error> {
+    let max_memory = match &a.max_memory {
+        Some(s) => parse_size("--max-memory", s)?,
+        None => DEFAULT_MAX_MEMORY,
+    };
+    if a.no_isolate {
+        return Ok(None);
+    }
+    Ok(Isolation::current(max_memory))
 }
 
 fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
@@ -168,6 +182,10 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
+    let isolation = match isolation(&a.input) {
+        Ok(i) => i,
+        Err(e) => return usage(e),
+    };
     let formats = match resolve_formats(&a) {
         Ok(f) => f,
         Err(e) => return usage(e),
@@ -292,6 +310,7 @@ fn convert(a: ConvertArgs) -> i32 {
         skipped,
         stdout_array: several,
         convert: opts,
+        isolation,
     };
     match batch::run(jobs, &settings) {
         Ok(status) => status,
@@ -333,6 +352,10 @@ struct CheckLine<'a> {
 fn check(a: CheckArgs) -> i32 {
     let opts = match options(&a.input) {
         Ok(o) => o,
+        Err(e) => return usage(e),
+    };
+    let mut engine = match isolation(&a.input) {
+        Ok(i) => Engine::new(i.as_ref(), &opts),
         Err(e) => return usage(e),
     };
     let json = match a.format.as_str() {
@@ -378,15 +401,11 @@ fn check(a: CheckArgs) -> i32 {
         for job in &c.jobs {
             t.files += 1;
             let file = job.input.display().to_string();
-            match convert_file(&job.input, &opts) {
+            match engine.convert_file(&job.input, &opts) {
                 Err(e) => {
                     t.failed += 1;
                     // The error names the file already in its Display: print only the reason.
-                    let reason = match &e {
-                        Error::Ingest { source, .. } => source.to_string(),
-                        Error::Write { source, .. } => source.to_string(),
-                        Error::Usage(m) => m.clone(),
-                    };
+                    let reason = super::reason(&e);
                     emit(
                         &mut out,
                         json,

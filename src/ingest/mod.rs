@@ -13,7 +13,7 @@ use crate::error::IngestError;
 pub use grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};
 
 /// The input formats perfnorm reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InputFormat {
     Xlsx,
     Xls,
@@ -53,8 +53,8 @@ impl InputFormat {
     ];
 }
 
-/// Options every reader may use.
-#[derive(Debug, Clone, Default)]
+/// Options every reader may use. (Serde: a worker process gets them from the parent as JSON.)
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReadOptions {
     /// Text encoding: `None` = detect.
     pub encoding: Option<String>,
@@ -68,7 +68,7 @@ pub struct ReadOptions {
 /// naming the limit instead of eating the machine. The defaults are far above any real budget
 /// performance table (a few pages, a few hundred cells) and far below what hurts a 2-core,
 /// few-GiB machine. Each reader checks what it can check cheaply; see SECURITY.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Bytes of one input file (any format). Checked by the readers on the bytes they are
     /// given; the app should also check the file's size before reading it into memory.
