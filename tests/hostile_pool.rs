@@ -224,7 +224,7 @@ fn outputs_through_workers_are_the_in_process_bytes() {
             "json,jsonl,csv,xlsx,parquet".as_ref(),
             "-q".as_ref(),
         ];
-        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
         let (o, _) = perfnorm(&args, "");
         assert_eq!(
             o.status.code(),

@@ -630,6 +630,13 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
                 sheet.name, sheet.area
             )));
         }
+        if sheet.claimed > budget.limits.max_slots as u64 {
+            return Err(IngestError::Limit(format!(
+                "sheet {:?} claims {} cells in its DIMENSIONS record, over the limit of {} \
+                 grid slots (a damaged or hostile workbook)",
+                sheet.name, sheet.claimed, budget.limits.max_slots
+            )));
+        }
     }
     let err = |e: calamine::XlsError| match e {
         calamine::XlsError::Password => IngestError::Spreadsheet(
