@@ -10,6 +10,7 @@
 
 use super::file::{FileRun, Outcome, convert_one};
 use super::pool::{Engine, Isolation};
+use super::term::safe;
 pub use super::walk::{
     Collected, STDIN_NAME, Skipped, collect, collect_all, collect_with_hidden, parse_shard, shard,
 };
@@ -151,6 +152,10 @@ pub struct Report {
     /// symlinks, symlink loops), with the reason.
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// Temporary files of earlier runs that were killed before their rename, removed from
+    /// the output folder at the start of this run.
+    #[serde(default)]
+    pub stale_temps_removed: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -265,7 +270,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                  written",
                 f.ext().to_uppercase()
             );
-            eprintln!("perfnorm: {}: {reason}", display(&path));
+            eprintln!("perfnorm: {}: {reason}", safe(&display(&path)));
             clobber_failures.push(Failure {
                 file: display(&path),
                 reason,
@@ -296,6 +301,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         ),
         _ => None,
     };
+    let stale_temps_removed = root.as_deref().map_or(0, write::remove_stale_temps);
     let previous = match (&s.dest, s.skip_unchanged) {
         (Dest::Dir(d), true) => previous_report(d),
         _ => HashMap::new(),
@@ -312,12 +318,13 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         skipped_hidden: s.hidden.len(),
         hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
         skipped: s.skipped.clone(),
+        stale_temps_removed,
         ..Report::default()
     };
     let mut status = 0;
     for k in &s.skipped {
         if !s.quiet || k.failed {
-            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+            eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
         }
         if k.failed {
             status = 1;
@@ -442,7 +449,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         match &s.dest {
-            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", display(p)),
+            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", safe(&display(p))),
             _ => eprintln!("perfnorm: stdout: {e}"),
         }
         status = 1;
@@ -576,7 +583,7 @@ fn absorb(
         *report.errors_by_code.entry(k).or_default() += v;
     }
     if let Some(reason) = o.failure {
-        let msg = format!("{}: {reason}", o.record.file);
+        let msg = format!("{}: {}", safe(&o.record.file), safe(&reason));
         match bar {
             Some(b) => b.println(format!("perfnorm: {msg}")),
             None => eprintln!("perfnorm: {msg}"),
@@ -650,13 +657,13 @@ fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
         }
     );
     for (code, n) in &r.warnings_by_code {
-        let _ = writeln!(e, "  warning {code}: {n}");
+        let _ = writeln!(e, "  warning {}: {n}", safe(code));
     }
     for (code, n) in &r.errors_by_code {
-        let _ = writeln!(e, "  error {code}: {n}");
+        let _ = writeln!(e, "  error {}: {n}", safe(code));
     }
     for f in &r.failures {
-        let _ = writeln!(e, "  failed {}: {}", f.file, f.reason);
+        let _ = writeln!(e, "  failed {}: {}", safe(&f.file), safe(&f.reason));
     }
 }
 

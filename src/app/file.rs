@@ -136,14 +136,17 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         }
     };
     tally(&mut o, &doc);
-    for (f, t) in &targets {
-        let bytes = match f.render(&doc) {
-            Ok(b) => b,
-            Err(e) => {
-                o.failure = Some(format!("{}: {e}", f.ext()));
-                continue;
-            }
-        };
+    // Every format is rendered before any is written: a file that fails in one format writes
+    // none of them (and gives no rows to the CSV and Parquet sets), so report.json's `failed`
+    // never sits beside half of its outputs.
+    let rendered = match render_all(&doc, &targets) {
+        Ok(r) => r,
+        Err(failure) => {
+            o.failure = Some(failure);
+            return o;
+        }
+    };
+    for (t, bytes) in rendered {
         match t {
             None => o.stdout.extend(bytes),
             Some(p) => {
@@ -171,13 +174,35 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         o.record.status = "converted".into();
         if s.strict && !o.warnings.is_empty() {
             o.strict_failure = true;
-            eprintln!("perfnorm: {file}: warnings with --strict");
+            eprintln!(
+                "perfnorm: {}: warnings with --strict",
+                super::term::safe(&file)
+            );
         }
     }
     if want_sets {
         o.doc = Some(doc);
     }
     o
+}
+
+/// One rendered output: where it goes (`None`: standard output) and its bytes.
+type Rendered<'t> = (&'t Option<PathBuf>, Vec<u8>);
+
+/// The bytes of each per-file format, or the failure of the first that cannot be rendered
+/// (`xlsx: …`).
+fn render_all<'t>(
+    doc: &Document,
+    targets: &'t [(OutFormat, Option<PathBuf>)],
+) -> Result<Vec<Rendered<'t>>, String> {
+    targets
+        .iter()
+        .map(|(f, t)| {
+            f.render(doc)
+                .map(|b| (t, b))
+                .map_err(|e| format!("{}: {e} (none of its formats is written)", f.ext()))
+        })
+        .collect()
 }
 
 /// Make the folder of the output `path` and check that it really lies below the output
@@ -206,6 +231,17 @@ fn inside(path: &Path, root: &Path) -> Result<(), WriteError> {
         return Err(WriteError::Other(
             "it is a symlink to a device, pipe or folder; not written".into(),
         ));
+    }
+    // Only regular files are written inside the output folder: a FIFO there would block the
+    // write until some reader came, a socket or device is nobody's output.
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.is_file()
+        && !meta.file_type().is_symlink()
+    {
+        return Err(WriteError::Other(format!(
+            "it is {}, not a regular file; not written",
+            write::special_kind(&meta)
+        )));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::ConvertOptions;
 use super::batch::{self, Dest};
 use super::pool::{DEFAULT_MAX_MEMORY, Engine, Isolation};
+use super::term::safe;
 use crate::cli::{CheckArgs, Cli, Command, ConvertArgs, InputArgs};
 use crate::error::Error;
 use crate::ingest::{InputFormat, Limits, ReadOptions};
@@ -220,7 +221,7 @@ fn convert(a: ConvertArgs) -> i32 {
     };
     if jobs.is_empty() {
         for k in &skipped {
-            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+            eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
         }
         let filters = if a.glob.is_empty() && a.exclude.is_empty() {
             String::new()
@@ -233,7 +234,7 @@ fn convert(a: ConvertArgs) -> i32 {
             "perfnorm: no input file{filters} found in {}{}",
             a.inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| safe(&p.display().to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(", "),
             if hidden.is_empty() {
@@ -316,7 +317,7 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(status) => status,
         Err(e @ Error::Usage(_)) => usage(e),
         Err(e) => {
-            eprintln!("perfnorm: {e}");
+            eprintln!("perfnorm: {}", safe(&e.to_string()));
             EXIT_FAILED
         }
     }
@@ -376,7 +377,7 @@ fn check(a: CheckArgs) -> i32 {
             "perfnorm: no input file found in {}",
             a.inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| safe(&p.display().to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -432,9 +433,10 @@ fn check(a: CheckArgs) -> i32 {
                         if !json {
                             writeln!(
                                 out,
-                                "{file}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                                "{}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                                safe(&file),
                                 i + 1,
-                                tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?"),
+                                safe(tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?")),
                                 tb.kind.as_str(),
                                 tb.indicators.len(),
                                 tb.funds.items.len(),
@@ -530,7 +532,15 @@ fn emit(
         } else {
             format!("{location}: ")
         };
-        writeln!(out, "{file}: {at}{}: {code}: {message}", severity.as_str())
+        writeln!(
+            out,
+            "{}: {}{}: {}: {}",
+            safe(file),
+            safe(&at),
+            severity.as_str(),
+            safe(code),
+            safe(message)
+        )
     }
 }
 
@@ -583,7 +593,7 @@ fn schema() -> i32 {
 }
 
 fn usage(e: Error) -> i32 {
-    eprintln!("perfnorm: {e}");
+    eprintln!("perfnorm: {}", safe(&e.to_string()));
     EXIT_USAGE
 }
 

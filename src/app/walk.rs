@@ -295,33 +295,13 @@ impl Walk<'_> {
             } else if !is_hidden {
                 self.skip_path(
                     &path,
-                    format!("not a regular file ({})", special(&meta)),
+                    format!("not a regular file ({})", crate::write::special_kind(&meta)),
                     true,
                 );
             }
         }
         self.ancestors.pop();
     }
-}
-
-/// What a special file is, for the report.
-fn special(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let ft = meta.file_type();
-        if ft.is_fifo() {
-            return "a FIFO";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-        if ft.is_block_device() || ft.is_char_device() {
-            return "a device";
-        }
-    }
-    let _ = meta;
-    "a special file"
 }
 
 fn readable(p: &Path) -> bool {
