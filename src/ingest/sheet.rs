@@ -21,6 +21,7 @@
 //!   a sheet `xlsb` cannot follow gets `merges_unknown` so the normalizer knows to infer fills.
 
 mod biff;
+mod merges;
 pub mod numfmt;
 mod ods;
 mod ooxml;
@@ -175,6 +176,22 @@ pub fn read(
     for sheet in sheets {
         if sheet.cells.is_empty() {
             continue;
+        }
+        let mut sheet = sheet;
+        if let Some(claimed) = sheet.merges.take() {
+            sheet.cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
+            let (kept, ignored) = merges::check(claimed, &sheet.cells);
+            for message in merges::messages(&sheet.name, &ignored) {
+                out.warnings.push(ReaderWarning {
+                    code: "merge_ignored".into(),
+                    message,
+                    pos: SourcePos {
+                        sheet: Some(sheet.name.clone()),
+                        ..SourcePos::default()
+                    },
+                });
+            }
+            sheet.merges = Some(kept);
         }
         if sheet.merges.is_none() {
             out.warnings.push(ReaderWarning {
