@@ -61,9 +61,14 @@ pub struct InputArgs {
     /// Most bytes the parts of a zip workbook (xlsx, xlsb, ods) may inflate to (default 1G).
     #[arg(long = "max-decompressed-size", value_name = "SIZE")]
     pub max_decompressed_size: Option<String>,
-    /// Most non-empty cells of one workbook (default 500000).
+    /// Most non-empty cells of one workbook, or cells of a text table counting empty ones
+    /// (default 500000).
     #[arg(long = "max-cells", value_name = "N")]
     pub max_cells: Option<String>,
+    /// Most characters of one cell; a longer cell is cut there with a `cell_truncated`
+    /// warning (default 32767, the most an xlsx cell holds).
+    #[arg(long = "max-cell-chars", value_name = "N")]
+    pub max_cell_chars: Option<String>,
     /// Most pages of one PDF read; the rest are left out with a warning (default 2000).
     #[arg(long = "max-pages", value_name = "N")]
     pub max_pages: Option<String>,

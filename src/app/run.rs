@@ -84,6 +84,9 @@ fn limits(a: &InputArgs) -> Result<Limits, Error> {
     if let Some(s) = &a.max_cells {
         l.max_cells = parse_count("--max-cells", s)?;
     }
+    if let Some(s) = &a.max_cell_chars {
+        l.max_cell_chars = parse_count("--max-cell-chars", s)?;
+    }
     if let Some(s) = &a.max_pages {
         l.max_pages = parse_count("--max-pages", s)?;
     }
