@@ -1,7 +1,8 @@
 //! Limits that hold for every format (issue 15): `--max-cells` counts the cells of text tables
 //! too (rows × columns, empty ones counted), and a cell longer than `--max-cell-chars` (32,767
 //! by default, the most an xlsx cell holds) is cut with a `cell_truncated` warning quoting its
-//! start, the same text in every writer.
+//! start, the same text in every writer. HTML nesting is bounded, and a zip workbook with two
+//! entries of one name is refused, naming the entry.
 
 mod common;
 
@@ -89,4 +90,52 @@ fn long_cells_are_cut_the_same_in_every_writer() {
     let fields = std::fs::read_to_string(out.join("fields.csv")).unwrap();
     assert!(fields.contains(kept), "fields.csv lacks the cut text");
     assert!(out.join("long.txt.xlsx").is_file());
+}
+
+#[test]
+fn deep_html_is_refused_in_linear_time() {
+    // 100,000 nested <div> (19 s of parsing before), and the table after more than 1 MB.
+    let html = format!(
+        "<html><body>{}<table><tr><td>一级指标</td><td>指标值</td></tr></table></body></html>",
+        "<div>".repeat(100_000)
+    );
+    let e = limit_error("deep.html", html.as_bytes());
+    assert!(
+        e.starts_with("deep.html: limit exceeded: the HTML nests elements more than 512 deep"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_zip_with_two_entries_of_one_name_is_refused_naming_it() {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(root().join("samples/b01_huaian_tiyu_2022.xlsx")).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let opts = zip::write::SimpleFileOptions::default();
+        if name == "xl/worksheets/sheet1.xml" {
+            // A second sheet part of another name, renamed below to the same name.
+            out.start_file("xl/worksheets/sheetZ.xml", opts).unwrap();
+            out.write_all(b"<worksheet/>").unwrap();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let mut b = out.finish().unwrap().into_inner();
+    let (from, to) = (b"sheetZ.xml", b"sheet1.xml");
+    let mut i = 0;
+    while let Some(p) = b[i..].windows(from.len()).position(|w| w == from) {
+        b[i + p..i + p + to.len()].copy_from_slice(to);
+        i += p + to.len();
+    }
+    let e = limit_error("dup.xlsx", &b);
+    assert!(
+        e.contains("two zip entries named \"xl/worksheets/sheet1.xml\""),
+        "{e}"
+    );
 }

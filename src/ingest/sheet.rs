@@ -103,6 +103,15 @@ fn check_zip(bytes: &[u8], max: u64) -> Result<(), IngestError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
+    // Two entries of one name: readers disagree on which one counts (the zip crate keeps the
+    // last), so what perfnorm reads could differ from what a person sees in Excel.
+    if zip.has_duplicate_names() {
+        let name = duplicate_name(bytes).unwrap_or_else(|| "?".into());
+        return Err(IngestError::Spreadsheet(format!(
+            "the workbook holds two zip entries named {name:?}: a damaged or tampered file \
+             (which of them a reader takes is arbitrary)"
+        )));
+    }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let Ok(part) = zip.by_index_raw(i) else {
@@ -119,6 +128,23 @@ fn check_zip(bytes: &[u8], max: u64) -> Result<(), IngestError> {
         }
     }
     Ok(())
+}
+
+/// The first name that two central-directory entries share (`PK\x01\x02` headers: the name's
+/// length at offset 28, the name at 46), for the message.
+fn duplicate_name(bytes: &[u8]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    for at in memchr::memmem::find_iter(bytes, b"PK\x01\x02") {
+        let len = bytes.get(at + 28..at + 30)?;
+        let len = u16::from_le_bytes([len[0], len[1]]) as usize;
+        let Some(name) = bytes.get(at + 46..at + 46 + len) else {
+            continue;
+        };
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+    }
+    None
 }
 
 pub fn read(

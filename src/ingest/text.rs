@@ -117,6 +117,17 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     }
     let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
     let mut warnings = Vec::new();
+    // The HTML parser's cost grows with nesting: refuse absurd depth before it runs.
+    use super::layout::markup;
+    if markup::looks_like_html(&text)
+        && let Some(line) = markup::too_deep(&text, markup::MAX_HTML_DEPTH)
+    {
+        return Err(IngestError::Limit(format!(
+            "the HTML nests elements more than {} deep (at line {line}): a broken or hostile \
+             file",
+            markup::MAX_HTML_DEPTH
+        )));
+    }
     let max_cells = opts.limits.max_cells;
     let grids = if is_tab_separated(&text) {
         vec![tab_grid_within(&text, max_cells)?]
