@@ -1,5 +1,5 @@
-//! The inputs that used to kill the whole process (issue 15), made here by code: each must end
-//! in exit 1 with a message naming the file and the limit it hit — the reader's own limit, not
+//! The inputs that used to kill the whole process or run away with it (issue 15), made here by
+//! code: each must end in exit 1 with a message naming the file and the limit it hit — the reader's own limit, not
 //! the worker's memory limit, which is only the second line of defence — and a batch mixing
 //! all of them with 100 valid files converts the 100 and reports every hostile one.
 
@@ -146,6 +146,31 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>, &'static str)> {
             pdf_contents_repeated(16),
             vec!["--max-decompressed-size", "64M"],
             "decode to more than 67108864 bytes",
+        ),
+        // One line of two million tabs (4.3 GB as cells from 16 MB before text cells counted).
+        (
+            "tabs.txt",
+            format!("指标\t{}值\n", "\t".repeat(2_000_000)).into_bytes(),
+            vec![],
+            "more than 500000 cells",
+        ),
+        // 200,000 rows × 4 columns of text.
+        (
+            "rows.tsv",
+            "一级\t二级\t三级\t指标值\n".repeat(200_000).into_bytes(),
+            vec![],
+            "more than 500000 cells",
+        ),
+        // 100,000 nested <div> before a table (19 s of parsing, the table lost to the timeout).
+        (
+            "divs.html",
+            format!(
+                "{}<table><tr><td>一级指标</td><td>指标值</td></tr></table>",
+                "<div>".repeat(100_000)
+            )
+            .into_bytes(),
+            vec![],
+            "nests elements more than 512 deep",
         ),
     ]
 }
