@@ -137,6 +137,16 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         let (grid, cut) = super::textforms::read_checked(&text, form);
         warnings.extend(cut);
         vec![grid]
+    } else if markup::looks_like_html(&text) {
+        let (grid, ignored) = markup::read_html_checked(&text);
+        if grid.rows.is_empty() {
+            return Err(IngestError::NotFormat {
+                expected: "text table",
+                reason: "no aligned, Markdown or HTML table found".into(),
+            });
+        }
+        warnings.extend(ignored);
+        vec![grid]
     } else {
         super::layout::read_text(&text)?
     };

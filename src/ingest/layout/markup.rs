@@ -8,7 +8,7 @@
 //! has no merged cells (extractors leave the covered cells empty, or drop them); HTML keeps
 //! them as rowspan/colspan, which become the cell's spans with its text in the top-left cell.
 
-use crate::ingest::grid::{Cell, Grid, Row, SourcePos};
+use crate::ingest::grid::{Cell, Grid, ReaderWarning, Row, SourcePos};
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// At most this many columns and rows are laid out for one HTML table: spans beyond them are
@@ -310,13 +310,22 @@ fn span_attr(el: ElementRef, name: &str) -> usize {
 
 /// HTML → one grid.
 pub fn read_html(text: &str) -> Grid {
+    read_html_checked(text).0
+}
+
+/// `read_html`, with a `merge_ignored` warning for each cell whose colspan reaches far past its
+/// table (more than twice its widest row, plus two): such a span, with a rowspan under it,
+/// covered every column of the rows below and pushed their cells off the grid. The cell is
+/// read unmerged.
+pub fn read_html_checked(text: &str) -> (Grid, Vec<ReaderWarning>) {
+    let mut warnings = Vec::new();
     let mut grid = Grid::new("html");
     let doc = Html::parse_document(text);
     let Ok(blocks) = Selector::parse("h1,h2,h3,h4,h5,h6,p,caption,table") else {
-        return grid;
+        return (grid, warnings);
     };
     let Ok(trs) = Selector::parse("tr") else {
-        return grid;
+        return (grid, warnings);
     };
     let mut tables = 0usize;
     for el in doc.select(&blocks) {
@@ -334,6 +343,7 @@ pub fn read_html(text: &str) -> Grid {
             continue;
         }
         tables += 1;
+        let widest = widest_row(el, &trs);
         let mut first = true;
         // Columns still covered by a rowspan from above: column → rows left.
         let mut covered: Vec<usize> = Vec::new();
@@ -359,8 +369,20 @@ pub fn read_html(text: &str) -> Grid {
                 if c >= MAX_COLS {
                     break;
                 }
-                let rs = span_attr(td, "rowspan");
-                let cs = span_attr(td, "colspan").min(MAX_COLS - c);
+                let mut rs = span_attr(td, "rowspan");
+                let mut cs = span_attr(td, "colspan");
+                if cs > 2 * widest + 2 {
+                    warnings.push(ReaderWarning {
+                        code: "merge_ignored".into(),
+                        message: format!(
+                            "table {tables}: a cell spanning {cs} columns of a table at most \
+                             {widest} cells wide ignored; it is read unmerged"
+                        ),
+                        pos: SourcePos::default(),
+                    });
+                    (rs, cs) = (1, 1);
+                }
+                let cs = cs.min(MAX_COLS - c);
                 if covered.len() < c + cs {
                     covered.resize(c + cs, 0);
                 }
@@ -390,7 +412,27 @@ pub fn read_html(text: &str) -> Grid {
             });
         }
     }
-    grid
+    (grid, warnings)
+}
+
+/// The most cells one row of `table` holds (its own rows, not a nested table's).
+fn widest_row(table: ElementRef, trs: &Selector) -> usize {
+    table
+        .select(trs)
+        .filter(|tr| {
+            tr.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "table")
+                .is_some_and(|t| t.id() == table.id())
+        })
+        .map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|td| matches!(td.value().name(), "td" | "th"))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -452,6 +494,24 @@ mod tests {
             "<div>".repeat(900)
         );
         assert_eq!(too_deep(&script, MAX_HTML_DEPTH), None);
+    }
+
+    #[test]
+    fn a_colspan_bomb_is_read_unmerged() {
+        let t = "<table><tr><td colspan=\"99999\" rowspan=\"999\">绩效目标</td></tr>\
+                 <tr><td>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥500</td></tr>\
+                 <tr><td>效益指标</td><td>社会效益</td><td>覆盖率</td><td>≥95%</td></tr></table>";
+        let (g, w) = read_html_checked(t);
+        assert_eq!(w.len(), 1);
+        // The span as read (spans are clipped to MAX_SPAN first).
+        assert!(
+            w[0].message
+                .contains("spanning 1000 columns of a table at most 4 cells wide"),
+            "{}",
+            w[0].message
+        );
+        assert_eq!(g.rows[1].text(0), "产出指标");
+        assert_eq!(g.rows[2].text(3), "≥95%");
     }
 
     #[test]
