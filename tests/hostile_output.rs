@@ -149,3 +149,48 @@ fn control_characters_reach_the_terminal_escaped() {
     );
     assert!(stderr.contains("bad\\x1b[31m.pdf: "), "{stderr}");
 }
+
+/// Writing is covered by the file's time too: a pipe whose reader never reads fills up and
+/// would block the write for ever; the file is given up after `--timeout`, named.
+#[cfg(unix)]
+#[test]
+fn a_write_that_blocks_is_given_up_after_the_timeout() {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("slow.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A reader that never reads, with the smallest pipe buffer the kernel gives.
+    let reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    // SAFETY: fcntl on a descriptor the File owns.
+    unsafe { libc::fcntl(reader.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
+    let input = root().join("samples/a01_zhenjiang_shuiwu_2026.tsv.txt");
+    let t = Instant::now();
+    let o = perfnorm(&[
+        "convert".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        fifo.as_os_str(),
+        "--timeout".as_ref(),
+        "2".as_ref(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a01_zhenjiang_shuiwu_2026.tsv.txt: writing its outputs: limit exceeded")
+            && stderr.contains("longer than the limit of 2 s"),
+        "{stderr}"
+    );
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    drop(reader);
+}

@@ -146,26 +146,15 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
             return o;
         }
     };
+    let mut files = Vec::new();
     for (t, bytes) in rendered {
         match t {
             None => o.stdout.extend(bytes),
-            Some(p) => {
-                if let Some(root) = root
-                    && let Err(e) = inside(p, root)
-                {
-                    o.failure = Some(Error::write(p, e).to_string());
-                    continue;
-                }
-                let written = if s.no_clobber {
-                    write::write_new(p, &bytes)
-                } else {
-                    write::write_atomic(p, &bytes)
-                };
-                if let Err(e) = written {
-                    o.failure = Some(Error::write(p, e).to_string());
-                }
-            }
+            Some(p) => files.push((p.clone(), bytes)),
         }
+    }
+    if let Some(failure) = write_covered(&job.input, files, s, root) {
+        o.failure = Some(failure);
     }
     if doc.tables.is_empty() && o.failure.is_none() {
         o.failure = Some("no performance target table was found".into());
@@ -184,6 +173,53 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         o.doc = Some(doc);
     }
     o
+}
+
+/// Write one file's outputs within a time of their own (`time_per_file` again, from now): a
+/// write that blocks (a hung network mount) fails this file, named, and the batch goes on
+/// (the blocked thread is left behind, as the in-process watchdog leaves a conversion).
+/// Returns the failure, if any (the last one when several outputs fail).
+fn write_covered(
+    input: &Path,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    s: &Settings,
+    root: Option<&Path>,
+) -> Option<String> {
+    if files.is_empty() {
+        return None;
+    }
+    let dog = Watchdog::start(input, s.convert.read.limits.time_per_file);
+    let (root, no_clobber) = (root.map(Path::to_path_buf), s.no_clobber);
+    match dog.run(move || Ok(write_files(&files, root.as_deref(), no_clobber))) {
+        Ok(failure) => failure,
+        Err(e) => Some(format!("writing its outputs: {}", reason(&e))),
+    }
+}
+
+/// Write each output (inside the output folder, when there is one); the last failure.
+fn write_files(
+    files: &[(PathBuf, Vec<u8>)],
+    root: Option<&Path>,
+    no_clobber: bool,
+) -> Option<String> {
+    let mut failure = None;
+    for (p, bytes) in files {
+        if let Some(root) = root
+            && let Err(e) = inside(p, root)
+        {
+            failure = Some(Error::write(p, e).to_string());
+            continue;
+        }
+        let written = if no_clobber {
+            write::write_new(p, bytes)
+        } else {
+            write::write_atomic(p, bytes)
+        };
+        if let Err(e) = written {
+            failure = Some(Error::write(p, e).to_string());
+        }
+    }
+    failure
 }
 
 /// One rendered output: where it goes (`None`: standard output) and its bytes.
