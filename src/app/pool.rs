@@ -127,33 +127,11 @@ impl Worker {
         dog: &Watchdog,
     ) -> Result<Document, Error> {
         let fail = |w: WorkerFailure| Error::ingest(file, IngestError::Worker(w));
-        if self.proc.is_none() {
-            self.proc = Some(self.spawn().map_err(|e| fail(unavailable(e)))?);
-        }
+        self.hand_over(file, sha256, bytes).map_err(fail)?;
         let Some(p) = self.proc.as_mut() else {
             return Err(fail(WorkerFailure::Unavailable("not started".into())));
         };
-        if let Ok(mut tail) = p.stderr.lock() {
-            tail.clear();
-        }
-        let mut sent = send(&mut p.stdin, file, sha256, bytes);
-        if sent.is_err() {
-            // The worker had died before this file reached it (it reads every frame of a file
-            // before it starts on it): not this file's fault, so once more with a new one.
-            let _ = self.died();
-            self.proc = Some(self.spawn().map_err(|e| fail(unavailable(e)))?);
-            let Some(p) = self.proc.as_mut() else {
-                return Err(fail(WorkerFailure::Unavailable("not started".into())));
-            };
-            sent = send(&mut p.stdin, file, sha256, bytes);
-        }
-        let Some(p) = self.proc.as_mut() else {
-            return Err(fail(WorkerFailure::Unavailable("not started".into())));
-        };
-        let answer = match sent {
-            Ok(()) => receive(&mut p.stdout, dog.deadline()),
-            Err(_) => Err(Received::Broken),
-        };
+        let answer = receive(&mut p.stdout, dog.deadline());
         match answer {
             Ok(reply) => match serde_json::from_slice::<Reply>(&reply) {
                 Ok(Reply::Ok(doc)) => Ok(*doc),
@@ -173,6 +151,29 @@ impl Worker {
             }
             Err(Received::Broken) => Err(fail(self.died())),
         }
+    }
+
+    /// Hand the file to a running worker, started if need be. A worker that had died before
+    /// this file reached it (it reads every frame of a file before it starts on it) is not
+    /// this file's fault: once more with a new one.
+    fn hand_over(&mut self, file: &Path, sha256: &str, bytes: &[u8]) -> Result<(), WorkerFailure> {
+        for attempt in 0..2 {
+            if self.proc.is_none() {
+                self.proc = Some(self.spawn().map_err(unavailable)?);
+            }
+            let Some(p) = self.proc.as_mut() else { break };
+            if let Ok(mut tail) = p.stderr.lock() {
+                tail.clear();
+            }
+            match send(&mut p.stdin, file, sha256, bytes) {
+                Ok(()) => return Ok(()),
+                Err(_) if attempt == 0 => {
+                    let _ = self.died();
+                }
+                Err(_) => return Err(self.died()),
+            }
+        }
+        Err(WorkerFailure::Unavailable("not started".into()))
     }
 
     fn spawn(&self) -> std::io::Result<Proc> {
