@@ -25,6 +25,17 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of the JSON output.
     Schema,
+    /// Internal: a worker process of `convert` and `check`, converting the files its parent
+    /// hands it over standard input (see `app::pool`).
+    #[command(name = "__worker", hide = true)]
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The address-space limit of this process, bytes.
+    #[arg(long = "max-memory")]
+    pub max_memory: u64,
 }
 
 #[derive(Debug, Args)]
@@ -50,15 +61,29 @@ pub struct InputArgs {
     /// Most bytes the parts of a zip workbook (xlsx, xlsb, ods) may inflate to (default 1G).
     #[arg(long = "max-decompressed-size", value_name = "SIZE")]
     pub max_decompressed_size: Option<String>,
-    /// Most non-empty cells of one workbook (default 500000).
+    /// Most non-empty cells of one workbook, or cells of a text table counting empty ones
+    /// (default 500000).
     #[arg(long = "max-cells", value_name = "N")]
     pub max_cells: Option<String>,
+    /// Most characters of one cell; a longer cell is cut there with a `cell_truncated`
+    /// warning (default 32767, the most an xlsx cell holds).
+    #[arg(long = "max-cell-chars", value_name = "N")]
+    pub max_cell_chars: Option<String>,
     /// Most pages of one PDF read; the rest are left out with a warning (default 2000).
     #[arg(long = "max-pages", value_name = "N")]
     pub max_pages: Option<String>,
-    /// Most seconds one file may take to read and convert (default 300); a file over it fails.
+    /// Most seconds one file may take to read and convert (default 300); a file over it fails
+    /// (its worker process is killed).
     #[arg(long = "timeout", value_name = "SECS")]
     pub timeout: Option<String>,
+    /// Memory (address space) of each worker process (default 1G); a file that needs more
+    /// fails with `out of memory`, the others go on.
+    #[arg(long = "max-memory", value_name = "SIZE")]
+    pub max_memory: Option<String>,
+    /// Convert in this process instead of in worker processes (for debugging: a file that
+    /// crashes the converter then ends the whole run).
+    #[arg(long = "no-isolate")]
+    pub no_isolate: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,39 @@ pub enum IngestError {
     NoTable,
     #[error("limit exceeded: {0}")]
     Limit(String),
+    /// The reason a worker process gave for the file, already worded (it is the worker's own
+    /// `IngestError`, carried back over the pipe as text).
+    #[error("{0}")]
+    Reported(String),
+    /// The worker process converting the file ended without an answer.
+    #[error(transparent)]
+    Worker(#[from] WorkerFailure),
+}
+
+/// How a worker process (`app::pool`) ended while it held a file. Only that file fails; a
+/// new worker takes the next one.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerFailure {
+    /// An allocation failed under the worker's address-space limit (`--max-memory`).
+    #[error(
+        "limit exceeded: out of memory (limit {limit}; max_memory per worker, raise it with \
+         --max-memory SIZE)"
+    )]
+    OutOfMemory { limit: String },
+    /// The file's time ran out; the worker was killed, so it holds no core or memory after.
+    #[error(
+        "limit exceeded: timed out after {secs} s: the file took longer than the limit of \
+         {secs} s per file and its worker was stopped (time_per_file; raise it with --timeout \
+         SECS)"
+    )]
+    TimedOut { secs: f64 },
+    /// Killed by a signal or exited without answering: `signal 6`, `signal 11, stack
+    /// overflow`, `exit status 3`.
+    #[error("crashed ({how}); perfnorm failed on this file (please report it)")]
+    Crashed { how: String },
+    /// No worker process could be started or talked to.
+    #[error("cannot run a worker process: {0}")]
+    Unavailable(String),
 }
 
 /// Why an output could not be written.

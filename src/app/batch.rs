@@ -8,15 +8,18 @@
 //! run however the threads finish. One bad file is a failure in the summary; it never stops
 //! the run.
 
-use super::{ConvertOptions, Watchdog, convert_hashed, read_input};
+use super::file::{FileRun, Outcome, convert_one};
+use super::pool::{Engine, Isolation};
+use super::term::safe;
+pub use super::walk::{
+    Collected, STDIN_NAME, Skipped, collect, collect_all, collect_with_hidden, parse_shard, shard,
+};
+use super::{ConvertOptions, display};
 use crate::error::{Error, WriteError};
-use crate::ingest::InputFormat;
-use crate::model::{Document, Severity};
+use crate::model::Document;
 use crate::write::{self, csv::CsvOptions, csv::CsvSet, parquet::ParquetSet};
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -117,348 +120,9 @@ pub struct Settings {
     /// Several inputs or a folder to standard output in JSON: one JSON array of documents.
     pub stdout_array: bool,
     pub convert: ConvertOptions,
-}
-
-/// Walk the inputs: files as given, folders recursively (readable extensions only, hidden
-/// entries and `skip` — the output folder — left out), filtered by `--glob` / `--exclude` on
-/// the path below the folder. Sorted, and each file's output name made unique.
-pub fn collect(
-    inputs: &[PathBuf],
-    globs: &[String],
-    excludes: &[String],
-    skip: Option<&Path>,
-) -> Result<Vec<Job>, Error> {
-    collect_all(inputs, globs, excludes, skip).map(|c| c.jobs)
-}
-
-/// `collect`, and beside the jobs the hidden files the walk left out (readable extensions
-/// only, inside hidden folders too, filtered by `--glob` / `--exclude` like the rest), so the
-/// summary can count them instead of dropping them silently.
-pub fn collect_with_hidden(
-    inputs: &[PathBuf],
-    globs: &[String],
-    excludes: &[String],
-    skip: Option<&Path>,
-) -> Result<(Vec<Job>, Vec<Job>), Error> {
-    collect_all(inputs, globs, excludes, skip).map(|c| (c.jobs, c.hidden))
-}
-
-/// A path the folder walk did not take, and why; listed in `report.json` (`skipped`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-    /// Whether the skip loses input (an unreadable folder, a special file, a broken
-    /// symlink): then the run's exit status is 1. A symlink loop loses nothing (its folder
-    /// is walked already).
-    pub failed: bool,
-}
-
-/// What the walk found.
-#[derive(Debug, Default)]
-pub struct Collected {
-    /// The files to convert, in order.
-    pub jobs: Vec<Job>,
-    /// Hidden files left out.
-    pub hidden: Vec<Job>,
-    /// Paths that could not be walked or read (unreadable folders, FIFOs, devices, sockets,
-    /// broken symlinks, symlink loops).
-    pub skipped: Vec<Skipped>,
-    /// Whether a folder was among the inputs.
-    pub any_folder: bool,
-}
-
-/// The name standard input gets below the output folder (`-` as an input).
-pub const STDIN_NAME: &str = "stdin";
-
-/// `collect`, with everything the walk left out: hidden files and skipped paths. Symlinked
-/// folders are followed; one that leads back to a folder being walked (a loop) is skipped.
-pub fn collect_all(
-    inputs: &[PathBuf],
-    globs: &[String],
-    excludes: &[String],
-    skip: Option<&Path>,
-) -> Result<Collected, Error> {
-    let include = globset(globs)?;
-    let exclude = globset(excludes)?;
-    let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
-    let many_roots = inputs.len() > 1;
-    let mut c = Collected::default();
-    if inputs.iter().filter(|i| i.as_os_str() == "-").count() > 1 {
-        return Err(Error::Usage(
-            "standard input (`-`) can be given only once".into(),
-        ));
-    }
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            c.jobs.push(Job {
-                input: input.clone(),
-                rel: PathBuf::from(STDIN_NAME),
-            });
-        } else if input.is_dir() {
-            c.any_folder = true;
-            let mut w = Walk {
-                skip: skip.as_deref(),
-                files: Vec::new(),
-                hidden: Vec::new(),
-                skipped: Vec::new(),
-                ancestors: Vec::new(),
-            };
-            w.walk(input, false);
-            w.files.sort();
-            w.hidden.sort();
-            c.skipped.append(&mut w.skipped);
-            // With several inputs each folder keeps its own name, so two trees never mix.
-            let prefix = if many_roots {
-                input
-                    .canonicalize()
-                    .ok()
-                    .and_then(|p| p.file_name().map(PathBuf::from))
-                    .unwrap_or_else(|| PathBuf::from("input"))
-            } else {
-                PathBuf::new()
-            };
-            for (f, is_hidden) in w
-                .files
-                .into_iter()
-                .map(|f| (f, false))
-                .chain(w.hidden.into_iter().map(|f| (f, true)))
-            {
-                let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
-                let key = below.to_string_lossy().replace('\\', "/");
-                if include.as_ref().is_some_and(|g| !g.is_match(&key))
-                    || exclude.as_ref().is_some_and(|g| g.is_match(&key))
-                {
-                    continue;
-                }
-                let job = Job {
-                    rel: prefix.join(&below),
-                    input: f,
-                };
-                if is_hidden {
-                    c.hidden.push(job);
-                } else {
-                    c.jobs.push(job);
-                }
-            }
-        } else {
-            // A file named on the command line is converted whatever its extension.
-            let name = input
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("input"));
-            c.jobs.push(Job {
-                input: input.clone(),
-                rel: name,
-            });
-        }
-    }
-    // Two inputs with one output name (x/a.pdf and y/a.pdf named as files): the later ones get
-    // `~2`, `~3`, … so no output overwrites another.
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    for j in &mut c.jobs {
-        if !seen.insert(j.rel.clone()) {
-            let base = j.rel.clone().into_os_string();
-            let mut n = 2;
-            loop {
-                let mut cand = base.clone();
-                cand.push(format!("~{n}"));
-                let cand = PathBuf::from(cand);
-                if seen.insert(cand.clone()) {
-                    j.rel = cand;
-                    break;
-                }
-                n += 1;
-            }
-        }
-    }
-    Ok(c)
-}
-
-fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        b.add(Glob::new(p).map_err(|e| Error::Usage(format!("bad glob {p}: {e}")))?);
-    }
-    b.build()
-        .map(Some)
-        .map_err(|e| Error::Usage(format!("bad glob: {e}")))
-}
-
-/// The state of one folder walk.
-struct Walk<'a> {
-    /// The output folder (canonical), never walked.
-    skip: Option<&'a Path>,
-    files: Vec<PathBuf>,
-    hidden: Vec<PathBuf>,
-    skipped: Vec<Skipped>,
-    /// The canonical folders from the root down to the one being walked: a symlink to one of
-    /// them is a loop.
-    ancestors: Vec<PathBuf>,
-}
-
-impl Walk<'_> {
-    fn skip_path(&mut self, path: &Path, reason: String, failed: bool) {
-        self.skipped.push(Skipped {
-            path: display(path),
-            reason,
-            failed,
-        });
-    }
-
-    /// Walk `dir`: readable files into `files`, those that are hidden (a name starting with
-    /// `.`, or inside such a folder) into `hidden`, what cannot be read into `skipped`.
-    /// `in_hidden`: `dir` itself is below a hidden folder.
-    fn walk(&mut self, dir: &Path, in_hidden: bool) {
-        let canon = match std::fs::canonicalize(dir) {
-            Ok(c) => c,
-            Err(e) => {
-                self.skip_path(dir, format!("cannot read the folder: {e}"), true);
-                return;
-            }
-        };
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => {
-                self.skip_path(dir, format!("cannot read the folder: {e}"), true);
-                return;
-            }
-        };
-        self.ancestors.push(canon);
-        let mut entries = Vec::new();
-        for e in rd {
-            match e {
-                Ok(e) => entries.push(e),
-                Err(e) => self.skip_path(
-                    dir,
-                    format!("cannot read an entry of the folder: {e}"),
-                    true,
-                ),
-            }
-        }
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let path = e.path();
-            let name = e.file_name();
-            let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
-            let Ok(ft) = e.file_type() else {
-                self.skip_path(&path, "cannot tell what it is".into(), true);
-                continue;
-            };
-            // What the entry is, following a symlink.
-            let (meta, link) = if ft.is_symlink() {
-                match std::fs::metadata(&path) {
-                    Ok(m) => (m, true),
-                    Err(err) => {
-                        if !is_hidden {
-                            self.skip_path(&path, format!("broken symlink: {err}"), true);
-                        }
-                        continue;
-                    }
-                }
-            } else {
-                match e.metadata() {
-                    Ok(m) => (m, false),
-                    Err(err) => {
-                        self.skip_path(&path, format!("cannot read it: {err}"), true);
-                        continue;
-                    }
-                }
-            };
-            if meta.is_dir() {
-                let real = std::fs::canonicalize(&path).ok();
-                // Never read our own outputs back as inputs (tables.csv is a readable
-                // extension).
-                if self.skip.is_some() && real.as_deref() == self.skip {
-                    continue;
-                }
-                if link
-                    && let Some(r) = &real
-                    && self.ancestors.contains(r)
-                {
-                    self.skip_path(
-                        &path,
-                        format!(
-                            "symlink loop: it leads back to {}, which is being walked",
-                            r.display()
-                        ),
-                        false,
-                    );
-                    continue;
-                }
-                self.walk(&path, is_hidden);
-            } else if meta.is_file() {
-                if readable(&path) {
-                    if is_hidden {
-                        self.hidden.push(path);
-                    } else {
-                        self.files.push(path);
-                    }
-                }
-            } else if !is_hidden {
-                self.skip_path(
-                    &path,
-                    format!("not a regular file ({})", special(&meta)),
-                    true,
-                );
-            }
-        }
-        self.ancestors.pop();
-    }
-}
-
-/// What a special file is, for the report.
-fn special(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let ft = meta.file_type();
-        if ft.is_fifo() {
-            return "a FIFO";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-        if ft.is_block_device() || ft.is_char_device() {
-            return "a device";
-        }
-    }
-    let _ = meta;
-    "a special file"
-}
-
-fn readable(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| InputFormat::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-/// Parse `--shard K/N` (1 ≤ K ≤ N).
-pub fn parse_shard(s: &str) -> Result<(u64, u64), Error> {
-    let bad = || Error::Usage(format!("--shard takes K/N with 1 ≤ K ≤ N, not {s}"));
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let k: u64 = k.trim().parse().map_err(|_| bad())?;
-    let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    if n == 0 || k == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
-/// Keep this shard's share: a file belongs to shard `hash(output name) mod N`, so the split
-/// is the same on every machine and a file keeps its shard as the archive grows.
-pub fn shard(jobs: Vec<Job>, k: u64, n: u64) -> Vec<Job> {
-    jobs.into_iter()
-        .filter(|j| {
-            let h = Sha256::digest(j.rel.to_string_lossy().replace('\\', "/").as_bytes());
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&h[..8]);
-            u64::from_be_bytes(b) % n == k - 1
-        })
-        .collect()
+    /// Convert in worker processes (the command line's default; `None`: in this process, as
+    /// `--no-isolate` and library callers do). See `app::pool`.
+    pub isolation: Option<Isolation>,
 }
 
 /// The account of a run; `report.json` is this, serialised.
@@ -488,6 +152,10 @@ pub struct Report {
     /// symlinks, symlink loops), with the reason.
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// Temporary files of earlier runs that were killed before their rename, removed from
+    /// the output folder at the start of this run.
+    #[serde(default)]
+    pub stale_temps_removed: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -507,37 +175,6 @@ pub struct InputRecord {
     pub indicators: usize,
     #[serde(default)]
     pub pages: u32,
-}
-
-/// What became of one file.
-struct Outcome {
-    record: InputRecord,
-    failure: Option<String>,
-    /// Failed under `--strict` only (the outputs were written).
-    strict_failure: bool,
-    doc: Option<Document>,
-    warnings: BTreeMap<String, usize>,
-    errors: BTreeMap<String, usize>,
-    stdout: Vec<u8>,
-}
-
-fn display(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
-}
-
-/// The path of `job`'s output in `format`, or None for standard output.
-fn target(dest: &Dest, per_file: &[OutFormat], job: &Job, f: OutFormat) -> Option<PathBuf> {
-    match dest {
-        Dest::Stdout | Dest::Combined(_) => None,
-        Dest::File(o) if per_file.len() == 1 => Some(o.clone()),
-        Dest::File(o) => Some(o.with_extension(f.ext())),
-        Dest::Dir(d) => {
-            let mut name = job.rel.clone().into_os_string();
-            name.push(".");
-            name.push(f.ext());
-            Some(d.join(name))
-        }
-    }
 }
 
 /// Where a set (CSV, Parquet) goes: the output folder, or beside `-o x.csv` as
@@ -633,7 +270,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                  written",
                 f.ext().to_uppercase()
             );
-            eprintln!("perfnorm: {}: {reason}", display(&path));
+            eprintln!("perfnorm: {}: {reason}", safe(&display(&path)));
             clobber_failures.push(Failure {
                 file: display(&path),
                 reason,
@@ -664,6 +301,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         ),
         _ => None,
     };
+    let stale_temps_removed = root.as_deref().map_or(0, write::remove_stale_temps);
     let previous = match (&s.dest, s.skip_unchanged) {
         (Dest::Dir(d), true) => previous_report(d),
         _ => HashMap::new(),
@@ -680,12 +318,13 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         skipped_hidden: s.hidden.len(),
         hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
         skipped: s.skipped.clone(),
+        stale_temps_removed,
         ..Report::default()
     };
     let mut status = 0;
     for k in &s.skipped {
         if !s.quiet || k.failed {
-            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+            eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
         }
         if k.failed {
             status = 1;
@@ -728,6 +367,13 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             .map_err(|e| Error::write(path, WriteError::Io(e)))?;
         out.file = Some((tmp, path.clone(), std::io::BufWriter::new(f)));
     }
+    let file_run = FileRun {
+        s,
+        per_file: &per_file,
+        want_sets,
+        previous: &previous,
+        root: root.as_deref(),
+    };
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let gate = (Mutex::new(0usize), Condvar::new());
@@ -737,9 +383,10 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         for _ in 0..threads {
             let tx = tx.clone();
             let (jobs, next, stop, gate) = (&jobs, &next, &stop, &gate);
-            let (bar, per_file, previous) = (&bar, &per_file, &previous);
-            let root = root.as_deref();
+            let (bar, run) = (&bar, &file_run);
             scope.spawn(move |_| {
+                // This job's worker process, if isolated: started at its first file.
+                let mut engine = Engine::new(s.isolation.as_ref(), &s.convert);
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(job) = jobs.get(i) else { break };
@@ -755,7 +402,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                     if let Some(b) = bar {
                         b.set_message(display(&job.rel));
                     }
-                    let o = convert_one(job, s, per_file, want_sets, previous, root);
+                    let o = convert_one(run, job, &mut engine);
                     if let Some(b) = bar {
                         b.inc(1);
                     }
@@ -802,7 +449,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         match &s.dest {
-            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", display(p)),
+            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", safe(&display(p))),
             _ => eprintln!("perfnorm: stdout: {e}"),
         }
         status = 1;
@@ -936,7 +583,7 @@ fn absorb(
         *report.errors_by_code.entry(k).or_default() += v;
     }
     if let Some(reason) = o.failure {
-        let msg = format!("{}: {reason}", o.record.file);
+        let msg = format!("{}: {}", safe(&o.record.file), safe(&reason));
         match bar {
             Some(b) => b.println(format!("perfnorm: {msg}")),
             None => eprintln!("perfnorm: {msg}"),
@@ -1010,13 +657,13 @@ fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {
         }
     );
     for (code, n) in &r.warnings_by_code {
-        let _ = writeln!(e, "  warning {code}: {n}");
+        let _ = writeln!(e, "  warning {}: {n}", safe(code));
     }
     for (code, n) in &r.errors_by_code {
-        let _ = writeln!(e, "  error {code}: {n}");
+        let _ = writeln!(e, "  error {}: {n}", safe(code));
     }
     for f in &r.failures {
-        let _ = writeln!(e, "  failed {}: {}", f.file, f.reason);
+        let _ = writeln!(e, "  failed {}: {}", safe(&f.file), safe(&f.reason));
     }
 }
 
@@ -1036,224 +683,4 @@ fn previous_report(dir: &Path) -> HashMap<String, String> {
         .filter(|i| i.status != "failed")
         .filter_map(|i| i.sha256.map(|h| (i.file, h)))
         .collect()
-}
-
-fn convert_one(
-    job: &Job,
-    s: &Settings,
-    per_file: &[OutFormat],
-    want_sets: bool,
-    previous: &HashMap<String, String>,
-    root: Option<&Path>,
-) -> Outcome {
-    let file = display(&job.input);
-    let mut o = Outcome {
-        record: InputRecord {
-            file: file.clone(),
-            output: display(&job.rel),
-            sha256: None,
-            status: "failed".into(),
-            tables: 0,
-            indicators: 0,
-            pages: 0,
-        },
-        failure: None,
-        strict_failure: false,
-        doc: None,
-        warnings: BTreeMap::new(),
-        errors: BTreeMap::new(),
-        stdout: Vec::new(),
-    };
-    // The file's time runs from here, through reading and converting (not writing).
-    let dog = Watchdog::start(&job.input, s.convert.read.limits.time_per_file);
-    let read = {
-        let (input, limits) = (job.input.clone(), s.convert.read.limits);
-        dog.run(move || read_input(&input, &limits))
-    };
-    let bytes = match read {
-        Ok(b) => b,
-        Err(e) => {
-            o.failure = Some(reason(&e));
-            return o;
-        }
-    };
-    let sha = hex::encode(Sha256::digest(&bytes));
-    o.record.sha256 = Some(sha.clone());
-    let targets: Vec<(OutFormat, Option<PathBuf>)> = per_file
-        .iter()
-        .map(|f| (*f, target(&s.dest, per_file, job, *f)))
-        .collect();
-
-    // Unchanged since the last run: the outputs stay; the CSV rows come from the JSON output.
-    if previous.get(&file) == Some(&sha)
-        && targets
-            .iter()
-            .all(|(_, t)| t.as_ref().is_some_and(|p| p.exists()))
-    {
-        let json = targets
-            .iter()
-            .find(|(f, _)| *f == OutFormat::Json)
-            .and_then(|(_, t)| t.as_ref());
-        let old = json
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|b| serde_json::from_slice::<Document>(&b).ok())
-            .filter(|d| d.source.sha256 == sha);
-        if !want_sets || old.is_some() {
-            o.record.status = "skipped".into();
-            if let Some(d) = old {
-                tally(&mut o, &d);
-                o.doc = want_sets.then_some(d);
-            }
-            return o;
-        }
-    }
-
-    let converted = {
-        let (input, opts, sha) = (job.input.clone(), s.convert.clone(), sha.clone());
-        dog.run(move || convert_hashed(&input, &bytes, sha, &opts))
-    };
-    let doc = match converted {
-        Ok(mut d) => {
-            // Table ids hash the path below the input folder: copies at two paths differ.
-            d.source.relative_path = Some(display(&job.rel));
-            d
-        }
-        Err(e) => {
-            o.failure = Some(reason(&e));
-            return o;
-        }
-    };
-    tally(&mut o, &doc);
-    for (f, t) in &targets {
-        let bytes = match f.render(&doc) {
-            Ok(b) => b,
-            Err(e) => {
-                o.failure = Some(format!("{}: {e}", f.ext()));
-                continue;
-            }
-        };
-        match t {
-            None => o.stdout.extend(bytes),
-            Some(p) => {
-                if let Some(root) = root
-                    && let Err(e) = inside(p, root)
-                {
-                    o.failure = Some(Error::write(p, e).to_string());
-                    continue;
-                }
-                let written = if s.no_clobber {
-                    write::write_new(p, &bytes)
-                } else {
-                    write::write_atomic(p, &bytes)
-                };
-                if let Err(e) = written {
-                    o.failure = Some(Error::write(p, e).to_string());
-                }
-            }
-        }
-    }
-    if doc.tables.is_empty() && o.failure.is_none() {
-        o.failure = Some("no performance target table was found".into());
-    }
-    if o.failure.is_none() {
-        o.record.status = "converted".into();
-        if s.strict && !o.warnings.is_empty() {
-            o.strict_failure = true;
-            eprintln!("perfnorm: {file}: warnings with --strict");
-        }
-    }
-    if want_sets {
-        o.doc = Some(doc);
-    }
-    o
-}
-
-/// Make the folder of the output `path` and check that it really lies below the output
-/// folder `root` (canonical): a symlinked folder inside the output folder must not carry an
-/// output elsewhere. Nor may the output itself be a symlink to a device or a pipe (writing
-/// into those follows the link; a regular file or a symlink to one is replaced by the rename).
-fn inside(path: &Path, root: &Path) -> Result<(), WriteError> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let real = std::fs::canonicalize(parent)?;
-    if !real.starts_with(root) {
-        return Err(WriteError::Other(format!(
-            "its folder resolves to {}, outside the output folder {} (a symlinked folder?); \
-             not written",
-            real.display(),
-            root.display()
-        )));
-    }
-    if let Ok(link) = std::fs::symlink_metadata(path)
-        && link.file_type().is_symlink()
-        && std::fs::metadata(path).is_ok_and(|m| !m.is_file())
-    {
-        return Err(WriteError::Other(
-            "it is a symlink to a device, pipe or folder; not written".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The reason of a failure without the file name (the report names the file beside it).
-fn reason(e: &Error) -> String {
-    match e {
-        Error::Ingest { source, .. } => source.to_string(),
-        Error::Write { source, .. } => source.to_string(),
-        Error::Usage(m) => m.clone(),
-    }
-}
-
-fn tally(o: &mut Outcome, doc: &Document) {
-    o.record.tables = doc.tables.len();
-    o.record.indicators = doc.tables.iter().map(|t| t.indicators.len()).sum();
-    o.record.pages = doc.source.pages.unwrap_or(0);
-    let all = doc
-        .diagnostics
-        .iter()
-        .chain(doc.tables.iter().flat_map(|t| &t.diagnostics));
-    for d in all {
-        let map = match d.severity {
-            Severity::Error => &mut o.errors,
-            Severity::Warning => &mut o.warnings,
-            Severity::Info => continue,
-        };
-        *map.entry(d.code.clone()).or_default() += 1;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shards_split_everything_once() {
-        let jobs: Vec<Job> = (0..50)
-            .map(|i| Job {
-                input: PathBuf::from(format!("x/{i}.pdf")),
-                rel: PathBuf::from(format!("{i}.pdf")),
-            })
-            .collect();
-        let mut total = 0;
-        for k in 1..=3 {
-            total += shard(jobs.clone(), k, 3).len();
-        }
-        assert_eq!(total, 50);
-        assert!(parse_shard("0/3").is_err());
-        assert!(parse_shard("4/3").is_err());
-        assert_eq!(parse_shard("2/3").unwrap(), (2, 3));
-    }
-
-    #[test]
-    fn colliding_names_get_suffixes() {
-        let dir = std::env::temp_dir().join(format!("perfnorm-collide-{}", std::process::id()));
-        let a = dir.join("x").join("a.txt");
-        let b = dir.join("y").join("a.txt");
-        let jobs = collect(&[a, b], &[], &[], None).unwrap();
-        assert_eq!(jobs[0].rel, PathBuf::from("a.txt"));
-        assert_eq!(jobs[1].rel, PathBuf::from("a.txt~2"));
-    }
 }

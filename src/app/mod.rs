@@ -2,7 +2,12 @@
 //! `Document`. Batch runs and output writing build on this.
 
 pub mod batch;
+mod file;
+pub mod pool;
 pub mod run;
+pub mod term;
+pub mod walk;
+pub mod worker;
 
 use crate::error::{Error, IngestError};
 use crate::ingest::{self, InputFormat, ReadOptions};
@@ -13,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-/// Settings for converting one input.
-#[derive(Debug, Clone, Default)]
+/// Settings for converting one input. (Serde: a worker process gets them from the parent.)
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConvertOptions {
     /// Force the input format instead of detecting it.
     pub from: Option<InputFormat>,
@@ -204,16 +209,10 @@ impl Watchdog {
         };
         match got {
             Ok(Ok(r)) => r,
-            Ok(Err(panic)) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown".into());
-                Err(self.failed(format!(
-                    "perfnorm failed on this file (internal error: {msg}); please report it"
-                )))
-            }
+            Ok(Err(panic)) => Err(self.failed(format!(
+                "perfnorm failed on this file (internal error: {}); please report it",
+                panic_message(&*panic)
+            ))),
             Err(RecvTimeoutError::Disconnected) => Err(self
                 .failed("perfnorm failed on this file (internal error); please report it".into())),
             Err(RecvTimeoutError::Timeout) => Err(Error::ingest(
@@ -227,8 +226,42 @@ impl Watchdog {
         }
     }
 
+    /// When the file's time is up (`None`: never).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.end
+    }
+
+    /// The file's time limit.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
     fn failed(&self, msg: String) -> Error {
         Error::ingest(&self.file, IngestError::Io(std::io::Error::other(msg)))
+    }
+}
+
+/// A path as reports and messages show it (`/` separators).
+pub(crate) fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The reason of a failure without the file name (the report and `check` name the file
+/// beside it).
+pub(crate) fn reason(e: &Error) -> String {
+    match e {
+        Error::Ingest { source, .. } => source.to_string(),
+        Error::Write { source, .. } => source.to_string(),
+        Error::Usage(m) => m.clone(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! The commands: each resolves its raw flags into settings, runs the library and returns the
 //! exit status (0 all converted, 1 some input failed, 2 bad usage).
 
+use super::ConvertOptions;
 use super::batch::{self, Dest};
-use super::{ConvertOptions, convert_file};
+use super::pool::{DEFAULT_MAX_MEMORY, Engine, Isolation};
+use super::term::safe;
 use crate::cli::{CheckArgs, Cli, Command, ConvertArgs, InputArgs};
 use crate::error::Error;
 use crate::ingest::{InputFormat, Limits, ReadOptions};
@@ -22,7 +24,20 @@ pub fn run(cli: Cli) -> i32 {
         Command::Convert(a) => convert(a),
         Command::Check(a) => check(a),
         Command::Schema => schema(),
+        Command::Worker(a) => super::worker::serve(a.max_memory),
     }
+}
+
+/// Worker processes for the conversions (`--max-memory`), unless `--no-isolate`.
+fn isolation(a: &InputArgs) -> Result<Option<Isolation>, Error> {
+    let max_memory = match &a.max_memory {
+        Some(s) => parse_size("--max-memory", s)?,
+        None => DEFAULT_MAX_MEMORY,
+    };
+    if a.no_isolate {
+        return Ok(None);
+    }
+    Ok(Isolation::current(max_memory))
 }
 
 fn options(a: &InputArgs) -> Result<ConvertOptions, Error> {
@@ -58,6 +73,9 @@ fn limits(a: &InputArgs) -> Result<Limits, Error> {
     }
     if let Some(s) = &a.max_cells {
         l.max_cells = parse_count("--max-cells", s)?;
+    }
+    if let Some(s) = &a.max_cell_chars {
+        l.max_cell_chars = parse_count("--max-cell-chars", s)?;
     }
     if let Some(s) = &a.max_pages {
         l.max_pages = parse_count("--max-pages", s)?;
@@ -158,6 +176,10 @@ fn convert(a: ConvertArgs) -> i32 {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
+    let isolation = match isolation(&a.input) {
+        Ok(i) => i,
+        Err(e) => return usage(e),
+    };
     let formats = match resolve_formats(&a) {
         Ok(f) => f,
         Err(e) => return usage(e),
@@ -192,7 +214,7 @@ fn convert(a: ConvertArgs) -> i32 {
     };
     if jobs.is_empty() {
         for k in &skipped {
-            eprintln!("perfnorm: {}: skipped: {}", k.path, k.reason);
+            eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
         }
         let filters = if a.glob.is_empty() && a.exclude.is_empty() {
             String::new()
@@ -205,7 +227,7 @@ fn convert(a: ConvertArgs) -> i32 {
             "perfnorm: no input file{filters} found in {}{}",
             a.inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| safe(&p.display().to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(", "),
             if hidden.is_empty() {
@@ -282,12 +304,13 @@ fn convert(a: ConvertArgs) -> i32 {
         skipped,
         stdout_array: several,
         convert: opts,
+        isolation,
     };
     match batch::run(jobs, &settings) {
         Ok(status) => status,
         Err(e @ Error::Usage(_)) => usage(e),
         Err(e) => {
-            eprintln!("perfnorm: {e}");
+            eprintln!("perfnorm: {}", safe(&e.to_string()));
             EXIT_FAILED
         }
     }
@@ -325,6 +348,10 @@ fn check(a: CheckArgs) -> i32 {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
+    let mut engine = match isolation(&a.input) {
+        Ok(i) => Engine::new(i.as_ref(), &opts),
+        Err(e) => return usage(e),
+    };
     let json = match a.format.as_str() {
         "text" => false,
         "json" => true,
@@ -343,7 +370,7 @@ fn check(a: CheckArgs) -> i32 {
             "perfnorm: no input file found in {}",
             a.inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| safe(&p.display().to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -368,15 +395,11 @@ fn check(a: CheckArgs) -> i32 {
         for job in &c.jobs {
             t.files += 1;
             let file = job.input.display().to_string();
-            match convert_file(&job.input, &opts) {
+            match engine.convert_file(&job.input, &opts) {
                 Err(e) => {
                     t.failed += 1;
                     // The error names the file already in its Display: print only the reason.
-                    let reason = match &e {
-                        Error::Ingest { source, .. } => source.to_string(),
-                        Error::Write { source, .. } => source.to_string(),
-                        Error::Usage(m) => m.clone(),
-                    };
+                    let reason = super::reason(&e);
                     emit(
                         &mut out,
                         json,
@@ -403,9 +426,10 @@ fn check(a: CheckArgs) -> i32 {
                         if !json {
                             writeln!(
                                 out,
-                                "{file}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                                "{}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                                safe(&file),
                                 i + 1,
-                                tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?"),
+                                safe(tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?")),
                                 tb.kind.as_str(),
                                 tb.indicators.len(),
                                 tb.funds.items.len(),
@@ -501,7 +525,15 @@ fn emit(
         } else {
             format!("{location}: ")
         };
-        writeln!(out, "{file}: {at}{}: {code}: {message}", severity.as_str())
+        writeln!(
+            out,
+            "{}: {}{}: {}: {}",
+            safe(file),
+            safe(&at),
+            severity.as_str(),
+            safe(code),
+            safe(message)
+        )
     }
 }
 
@@ -554,7 +586,7 @@ fn schema() -> i32 {
 }
 
 fn usage(e: Error) -> i32 {
-    eprintln!("perfnorm: {e}");
+    eprintln!("perfnorm: {}", safe(&e.to_string()));
     EXIT_USAGE
 }
 

@@ -13,7 +13,7 @@ pub use crate::grid;
 pub use crate::grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};
 
 /// The input formats perfnorm reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InputFormat {
     Xlsx,
     Xls,
@@ -53,8 +53,8 @@ impl InputFormat {
     ];
 }
 
-/// Options every reader may use.
-#[derive(Debug, Clone, Default)]
+/// Options every reader may use. (Serde: a worker process gets them from the parent as JSON.)
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReadOptions {
     /// Text encoding: `None` = detect.
     pub encoding: Option<String>,
@@ -68,7 +68,7 @@ pub struct ReadOptions {
 /// naming the limit instead of eating the machine. The defaults are far above any real budget
 /// performance table (a few pages, a few hundred cells) and far below what hurts a 2-core,
 /// few-GiB machine. Each reader checks what it can check cheaply; see SECURITY.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Bytes of one input file (any format). Checked by the readers on the bytes they are
     /// given; the app should also check the file's size before reading it into memory.
@@ -80,8 +80,13 @@ pub struct Limits {
     /// the parts, as their headers declare (the zip reader refuses a part that inflates past
     /// its declared size, so the declaration binds). Stops zip bombs before inflating.
     pub max_decompressed_bytes: u64,
-    /// Non-empty cells across one workbook.
+    /// Non-empty cells across one workbook; for text tables, every slot of every row (rows ×
+    /// columns, empty fields counted: a line of a million tabs is a million cells).
     pub max_cells: usize,
+    /// Characters of one cell; a longer cell is cut there with a `cell_truncated` warning
+    /// (32,767 is the most an xlsx cell holds, so every writer can take every cell).
+    #[serde(default = "default_max_cell_chars")]
+    pub max_cell_chars: usize,
     /// Grid slots (each row's width out to its last cell, summed over rows) across one
     /// workbook: a few cells out at column XFD would otherwise cost 16,384 slots a row.
     pub max_slots: usize,
@@ -99,6 +104,7 @@ impl Default for Limits {
             max_text_bytes: 64 << 20,
             max_decompressed_bytes: 1 << 30,
             max_cells: sheet::MAX_CELLS,
+            max_cell_chars: default_max_cell_chars(),
             max_slots: sheet::MAX_SLOTS,
             max_pages: pdf::MAX_PAGES,
             time_per_file: std::time::Duration::from_secs(300),
@@ -128,6 +134,43 @@ impl Limits {
             limit: self.time_per_file,
         }
     }
+}
+
+fn default_max_cell_chars() -> usize {
+    32_767
+}
+
+/// Cut every cell longer than `max` characters, each with a `cell_truncated` warning quoting
+/// its start. Done once on every reader's grids, so every writer gets the same text.
+fn truncate_cells(ingested: &mut Ingested, max: usize) {
+    let mut warnings = Vec::new();
+    for cell in ingested
+        .grids
+        .iter_mut()
+        .flat_map(|g| g.rows.iter_mut())
+        .flat_map(|r| r.cells.iter_mut())
+        .flatten()
+    {
+        // Characters never outnumber bytes: most cells are settled without counting.
+        if cell.text.len() <= max {
+            continue;
+        }
+        let Some((cut, _)) = cell.text.char_indices().nth(max) else {
+            continue;
+        };
+        let chars = max + cell.text[cut..].chars().count();
+        let start: String = cell.text.chars().take(40).collect();
+        cell.text.truncate(cut);
+        warnings.push(ReaderWarning {
+            code: "cell_truncated".into(),
+            message: format!(
+                "a cell of {chars} characters was cut to {max} (max_cell_chars; raise it with \
+                 --max-cell-chars N): \"{start}…\""
+            ),
+            pos: cell.pos.clone(),
+        });
+    }
+    ingested.warnings.extend(warnings);
 }
 
 fn mib(n: u64) -> String {
@@ -220,7 +263,10 @@ pub fn read(
         }
     }));
     match result {
-        Ok(r) => r,
+        Ok(r) => r.map(|mut ingested| {
+            truncate_cells(&mut ingested, opts.limits.max_cell_chars);
+            ingested
+        }),
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<&str>()

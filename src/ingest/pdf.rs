@@ -13,6 +13,7 @@
 
 pub mod cmap;
 pub mod content;
+pub mod contents;
 pub mod fonts;
 pub mod glyphs;
 pub mod lattice;
@@ -55,6 +56,18 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             ),
         });
     }
+    if let Some(at) =
+        nesting::too_deep_in_object_streams(bytes, nesting::MAX_NESTING, nesting::MAX_OBJECT_STREAM)
+    {
+        return Err(IngestError::Pdf {
+            page: None,
+            reason: format!(
+                "objects inside an object stream nest arrays or dictionaries more than {} deep \
+                 (the object stream at byte {at}): a broken or hostile file",
+                nesting::MAX_NESTING
+            ),
+        });
+    }
     // The engine panics on some damaged cross-reference tables (found by fuzzing: a byte
     // slice of an xref line cut inside a multi-byte character, oxidize-pdf 5.5.6
     // parser/xref.rs:1462): a damaged file, said as such.
@@ -73,6 +86,8 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             reason: format!("damaged or not a PDF ({m})"),
         },
     })?;
+    let mut doc = doc;
+    doc.content_budget = opts.limits.max_decompressed_bytes;
     let mut warnings = Vec::new();
     let n = doc.pages.min(max_pages);
     if doc.pages > max_pages {
@@ -103,6 +118,21 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     }
     let total: usize = pages.iter().map(|p| p.glyphs.len()).sum();
     if total == 0 {
+        // A page stopped by a limit says so, rather than looking like a scan.
+        if let Some(p) = pages.iter().find(|p| {
+            p.problem
+                .as_deref()
+                .is_some_and(|m| m.starts_with("limit exceeded"))
+        }) {
+            return Err(IngestError::Limit(format!(
+                "page {}: {}",
+                p.number,
+                p.problem
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim_start_matches("limit exceeded: ")
+            )));
+        }
         let list = if n <= 1 {
             String::new()
         } else {

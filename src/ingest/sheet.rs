@@ -23,6 +23,7 @@
 //!   a sheet `xlsb` cannot follow gets `merges_unknown` so the normalizer knows to infer fills.
 
 mod biff;
+mod merges;
 pub mod numfmt;
 mod ods;
 mod ooxml;
@@ -106,6 +107,15 @@ fn check_zip(bytes: &[u8], max: u64) -> Result<(), IngestError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
+    // Two entries of one name: readers disagree on which one counts (the zip crate keeps the
+    // last), so what perfnorm reads could differ from what a person sees in Excel.
+    if zip.has_duplicate_names() {
+        let name = duplicate_name(bytes).unwrap_or_else(|| "?".into());
+        return Err(IngestError::Spreadsheet(format!(
+            "the workbook holds two zip entries named {name:?}: a damaged or tampered file \
+             (which of them a reader takes is arbitrary)"
+        )));
+    }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let Ok(part) = zip.by_index_raw(i) else {
@@ -122,6 +132,23 @@ fn check_zip(bytes: &[u8], max: u64) -> Result<(), IngestError> {
         }
     }
     Ok(())
+}
+
+/// The first name that two central-directory entries share (`PK\x01\x02` headers: the name's
+/// length at offset 28, the name at 46), for the message.
+fn duplicate_name(bytes: &[u8]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    for at in memchr::memmem::find_iter(bytes, b"PK\x01\x02") {
+        let len = bytes.get(at + 28..at + 30)?;
+        let len = u16::from_le_bytes([len[0], len[1]]) as usize;
+        let Some(name) = bytes.get(at + 46..at + 46 + len) else {
+            continue;
+        };
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+    }
+    None
 }
 
 pub fn read(
@@ -179,6 +206,22 @@ pub fn read(
     for sheet in sheets {
         if sheet.cells.is_empty() {
             continue;
+        }
+        let mut sheet = sheet;
+        if let Some(claimed) = sheet.merges.take() {
+            sheet.cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
+            let (kept, ignored) = merges::check(claimed, &sheet.cells);
+            for message in merges::messages(&sheet.name, &ignored) {
+                out.warnings.push(ReaderWarning {
+                    code: "merge_ignored".into(),
+                    message,
+                    pos: SourcePos {
+                        sheet: Some(sheet.name.clone()),
+                        ..SourcePos::default()
+                    },
+                });
+            }
+            sheet.merges = Some(kept);
         }
         if sheet.merges.is_none() {
             out.warnings.push(ReaderWarning {
@@ -652,6 +695,13 @@ fn read_xls(bytes: &[u8], budget: &mut Budget) -> Result<Vec<RawSheet>, IngestEr
             return Err(IngestError::Limit(format!(
                 "sheet {:?} claims {} cells",
                 sheet.name, sheet.area
+            )));
+        }
+        if sheet.claimed > budget.limits.max_slots as u64 {
+            return Err(IngestError::Limit(format!(
+                "sheet {:?} claims {} cells in its DIMENSIONS record, over the limit of {} \
+                 grid slots (a damaged or hostile workbook)",
+                sheet.name, sheet.claimed, budget.limits.max_slots
             )));
         }
     }

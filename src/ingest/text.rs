@@ -118,13 +118,35 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     }
     let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
     let mut warnings = Vec::new();
+    // The HTML parser's cost grows with nesting: refuse absurd depth before it runs.
+    use super::layout::markup;
+    if markup::looks_like_html(&text)
+        && let Some(line) = markup::too_deep(&text, markup::MAX_HTML_DEPTH)
+    {
+        return Err(IngestError::Limit(format!(
+            "the HTML nests elements more than {} deep (at line {line}): a broken or hostile \
+             file",
+            markup::MAX_HTML_DEPTH
+        )));
+    }
+    let max_cells = opts.limits.max_cells;
     let grids = if is_tab_separated(&text) {
-        vec![tab_grid(&text)]
-    } else if let Some(g) = csv_grid(&text) {
+        vec![tab_grid_within(&text, max_cells)?]
+    } else if let Some(g) = csv_grid_within(&text, max_cells)? {
         vec![g]
     } else if let Some(form) = structured_form(&text) {
         let (grid, cut) = super::textforms::read_checked(&text, form);
         warnings.extend(cut);
+        vec![grid]
+    } else if markup::looks_like_html(&text) {
+        let (grid, ignored) = markup::read_html_checked(&text);
+        if grid.rows.is_empty() {
+            return Err(IngestError::NotFormat {
+                expected: "text table",
+                reason: "no aligned, Markdown or HTML table found".into(),
+            });
+        }
+        warnings.extend(ignored);
         vec![grid]
     } else {
         super::layout::read_text(&text)?
@@ -215,16 +237,40 @@ fn is_tab_separated(text: &str) -> bool {
 /// when most rows split into the same number of fields, three or more. Quoted fields may hold
 /// line breaks; each record keeps the line it starts on.
 pub fn csv_grid(text: &str) -> Option<Grid> {
+    csv_grid_within(text, usize::MAX).ok().flatten()
+}
+
+/// `csv_grid`, refusing a text whose records hold more than `max_cells` fields in all (rows ×
+/// columns, empty fields counted).
+pub fn csv_grid_within(text: &str, max_cells: usize) -> Result<Option<Grid>, IngestError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
+    let mut slots = 0usize;
     for r in rdr.records() {
-        let r = r.ok()?;
+        let Ok(r) = r else { return Ok(None) };
+        slots = slots.saturating_add(r.len());
+        if slots > max_cells {
+            return Err(too_many_cells(max_cells));
+        }
         let line = r.position().map(|p| p.line() as u32);
         records.push((line, r));
     }
+    Ok(grid_of_records(records))
+}
+
+/// The error of a text table with more than `max` cells.
+fn too_many_cells(max: usize) -> IngestError {
+    IngestError::Limit(format!(
+        "the text table has more than {max} cells (rows × columns, empty ones counted; \
+         max_cells, raise it with --max-cells N)"
+    ))
+}
+
+/// Records as a grid, when most rows split into the same number of fields, three or more.
+fn grid_of_records(records: Vec<(Option<u32>, csv::StringRecord)>) -> Option<Grid> {
     let filled: Vec<usize> = records
         .iter()
         .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
@@ -248,10 +294,21 @@ pub fn csv_grid(text: &str) -> Option<Grid> {
 
 /// One row per line, one cell per tab-separated field; blank lines mark page breaks.
 pub fn tab_grid(text: &str) -> Grid {
+    tab_grid_within(text, usize::MAX).unwrap_or_else(|_| Grid::new(Method::Text))
+}
+
+/// `tab_grid`, refusing a text with more than `max_cells` fields in all, counted from the tabs
+/// of each line before it is split (a 16 MB line of tabs took 4 GB as cells).
+pub fn tab_grid_within(text: &str, max_cells: usize) -> Result<Grid, IngestError> {
     let mut grid = Grid::new(Method::Text);
     let mut pending_break = false;
+    let mut slots = 0usize;
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
+        slots = slots.saturating_add(memchr::memchr_iter(b'\t', line.as_bytes()).count() + 1);
+        if slots > max_cells {
+            return Err(too_many_cells(max_cells));
+        }
         push_row(
             &mut grid,
             line.split('\t'),
@@ -259,7 +316,7 @@ pub fn tab_grid(text: &str) -> Grid {
             &mut pending_break,
         );
     }
-    grid
+    Ok(grid)
 }
 
 /// Add one line's fields as a row. A blank line is no row: it marks a page break before the

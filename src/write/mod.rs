@@ -34,7 +34,7 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
         && !meta.is_file()
         && !meta.is_dir()
     {
-        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut f = open_special(path, &meta)?;
         f.write_all(bytes)?;
         return Ok(());
     }
@@ -93,6 +93,132 @@ fn write_to(path: &Path, bytes: &[u8], no_clobber: bool) -> Result<(), WriteErro
     result
 }
 
+/// Open a device or pipe named as an output for writing. A FIFO is opened without waiting: one
+/// with no reader is refused instead of blocking the run forever (a plain open would wait for a
+/// reader that may never come). A socket is refused.
+fn open_special(path: &Path, meta: &std::fs::Metadata) -> Result<std::fs::File, WriteError> {
+    let kind = special_kind(meta);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        let ft = meta.file_type();
+        if ft.is_socket() {
+            return Err(WriteError::Other(format!("it is {kind}; not written")));
+        }
+        if ft.is_fifo() {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .map_err(|e| match e.raw_os_error() {
+                    Some(libc::ENXIO) => {
+                        WriteError::Other(format!("it is {kind} with no reader; not written"))
+                    }
+                    _ => WriteError::Io(e),
+                })?;
+            blocking(&f)?;
+            return Ok(f);
+        }
+    }
+    let _ = kind;
+    Ok(std::fs::OpenOptions::new().write(true).open(path)?)
+}
+
+/// Back to blocking writes once the FIFO has a reader (a full pipe then waits for it).
+#[cfg(unix)]
+fn blocking(f: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = f.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this File owns; no memory is passed.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// What a file that is not a regular file is, for messages: `a FIFO`, `a socket`, `a device`,
+/// `a folder`.
+pub fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let ft = meta.file_type();
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    "a special file"
+}
+
+/// Remove the temporary files (`.NAME.PID.N.NOISE.tmp`, see `temp_file`) that runs killed
+/// before their rename left in `dir` and below it, skipping those of a process still running
+/// (a concurrent run into the same folder). Returns how many were removed. Only names of
+/// exactly that form are touched, and symlinked folders are not followed.
+pub fn remove_stale_temps(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let Ok(ft) = e.file_type() else { continue };
+        let path = e.path();
+        if ft.is_dir() {
+            removed += remove_stale_temps(&path);
+        } else if ft.is_file()
+            && let Some(pid) = stale_temp_pid(&e.file_name().to_string_lossy())
+            && !alive(pid)
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The process id in a temporary file name of ours, if `name` is one.
+fn stale_temp_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = rest.rsplitn(4, '.');
+    let noise = parts.next()?;
+    let n = parts.next()?;
+    let pid = parts.next()?;
+    let _name = parts.next().filter(|s| !s.is_empty())?;
+    let hex = noise.len() == 16 && noise.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex && n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether process `pid` is running (this one included).
+fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
 fn exists() -> WriteError {
     WriteError::Other("the file already exists; not overwritten (--no-clobber)".into())
 }
@@ -130,4 +256,43 @@ pub(crate) fn temp_file(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_temporary_names_are_stale() {
+        assert_eq!(
+            stale_temp_pid(".a.pdf.json.4242.7.0123456789abcdef.tmp"),
+            Some(4242)
+        );
+        assert_eq!(
+            stale_temp_pid("a.pdf.json.4242.7.0123456789abcdef.tmp"),
+            None
+        );
+        assert_eq!(stale_temp_pid(".a.json.4242.7.0123.tmp"), None);
+        assert_eq!(stale_temp_pid(".notes.tmp"), None);
+        assert_eq!(stale_temp_pid("..4242.7.0123456789abcdef.tmp"), None);
+    }
+
+    #[test]
+    fn stale_temps_go_and_live_ones_stay() {
+        let dir = std::env::temp_dir().join(format!("perfnorm-stale-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        // A pid far above any pid_max: no such process.
+        let dead = dir.join("sub/.a.json.999999999.1.0123456789abcdef.tmp");
+        let mine = dir.join(format!(
+            ".b.json.{}.1.0123456789abcdef.tmp",
+            std::process::id()
+        ));
+        let other = dir.join(".keep.tmp");
+        for p in [&dead, &mine, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        assert_eq!(remove_stale_temps(&dir), 1);
+        assert!(!dead.exists() && mine.exists() && other.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

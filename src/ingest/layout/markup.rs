@@ -8,7 +8,7 @@
 //! has no merged cells (extractors leave the covered cells empty, or drop them); HTML keeps
 //! them as rowspan/colspan, which become the cell's spans with its text in the top-left cell.
 
-use crate::grid::{Cell, Grid, Method, Row, SourcePos};
+use crate::grid::{Cell, Grid, Method, ReaderWarning, Row, SourcePos};
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// At most this many columns and rows are laid out for one HTML table: spans beyond them are
@@ -16,11 +16,96 @@ use scraper::{ElementRef, Html, Node, Selector};
 const MAX_COLS: usize = 256;
 const MAX_SPAN: usize = 1000;
 
-/// Whether the text holds an HTML table.
+/// Whether the text holds an HTML table (anywhere: a table after a megabyte of other markup is
+/// still one). Linear: a case-blind search from each `<`.
 pub fn looks_like_html(text: &str) -> bool {
-    let head = &text[..floor_char(text, 1 << 20)];
-    let lower = head.to_ascii_lowercase();
-    lower.contains("<table") && (lower.contains("<tr") || lower.contains("<td"))
+    has_tag(text, b"table") && (has_tag(text, b"tr") || has_tag(text, b"td"))
+}
+
+/// Whether `<name` (any case) occurs in `text`.
+fn has_tag(text: &str, name: &[u8]) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| {
+        b.get(i + 1..i + 1 + name.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(name))
+    })
+}
+
+/// How deeply HTML elements may nest. Tables copied from documents nest a dozen levels; the
+/// HTML parser's cost grows with depth (100,000 nested `<div>` took 19 s).
+pub const MAX_HTML_DEPTH: usize = 512;
+
+/// Elements with no end tag, and elements the parser closes by itself (an unclosed `<td>` or
+/// `<p>` does not make the next one deeper): neither counts for the depth.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "option", "optgroup", "rb", "rt", "rp", "colgroup", "caption", "head", "body", "html",
+];
+
+/// The line where elements first nest deeper than `limit`, if they do: one pass over the tags
+/// (comments, `<!…>`, `<?…>` and script or style bodies skipped).
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + p;
+        let rest = &b[at..];
+        if rest.starts_with(b"<!--") {
+            i = memchr::memmem::find(rest, b"-->").map_or(b.len(), |e| at + e + 3);
+            continue;
+        }
+        let end = memchr::memchr(b'>', rest).map_or(b.len(), |e| at + e + 1);
+        let (closing, name) = tag_name(&rest[1..]);
+        i = end;
+        let Some(name) = name else { continue };
+        if NOT_NESTING.contains(&name.as_str()) || b[..end].ends_with(b"/>") {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = find_ci(b, end, close.as_bytes()).unwrap_or(b.len());
+        } else {
+            depth += 1;
+            if depth > limit {
+                return Some(1 + memchr::memchr_iter(b'\n', &b[..at]).count());
+            }
+        }
+    }
+    None
+}
+
+/// After a `<`: whether it closes, and the element name in lower case (`None` for `<!…>`,
+/// `<?…>` or no name).
+fn tag_name(b: &[u8]) -> (bool, Option<String>) {
+    let (closing, b) = match b.first() {
+        Some(b'/') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    if n == 0 || !b[0].is_ascii_alphabetic() {
+        return (closing, None);
+    }
+    (
+        closing,
+        Some(String::from_utf8_lossy(&b[..n]).to_ascii_lowercase()),
+    )
+}
+
+/// The first `needle` (any case) in `b` from `from`.
+fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(needle[0], &b[from..])
+        .map(|p| from + p)
+        .find(|&p| {
+            b.get(p..p + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
 }
 
 /// Whether the text holds a Markdown pipe table: a `| a | b |` line followed by a `|---|`
@@ -34,16 +119,6 @@ pub fn looks_like_markdown(text: &str) -> bool {
         prev_row = is_pipe_row(l);
     }
     false
-}
-
-fn floor_char(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn is_pipe_row(l: &str) -> bool {
@@ -235,13 +310,22 @@ fn span_attr(el: ElementRef, name: &str) -> usize {
 
 /// HTML → one grid.
 pub fn read_html(text: &str) -> Grid {
+    read_html_checked(text).0
+}
+
+/// `read_html`, with a `merge_ignored` warning for each cell whose colspan reaches far past its
+/// table (more than twice its widest row, plus two): such a span, with a rowspan under it,
+/// covered every column of the rows below and pushed their cells off the grid. The cell is
+/// read unmerged.
+pub fn read_html_checked(text: &str) -> (Grid, Vec<ReaderWarning>) {
+    let mut warnings = Vec::new();
     let mut grid = Grid::new(Method::Html);
     let doc = Html::parse_document(text);
     let Ok(blocks) = Selector::parse("h1,h2,h3,h4,h5,h6,p,caption,table") else {
-        return grid;
+        return (grid, warnings);
     };
     let Ok(trs) = Selector::parse("tr") else {
-        return grid;
+        return (grid, warnings);
     };
     let mut tables = 0usize;
     for el in doc.select(&blocks) {
@@ -259,6 +343,7 @@ pub fn read_html(text: &str) -> Grid {
             continue;
         }
         tables += 1;
+        let widest = widest_row(el, &trs);
         let mut first = true;
         // Columns still covered by a rowspan from above: column → rows left.
         let mut covered: Vec<usize> = Vec::new();
@@ -284,8 +369,20 @@ pub fn read_html(text: &str) -> Grid {
                 if c >= MAX_COLS {
                     break;
                 }
-                let rs = span_attr(td, "rowspan");
-                let cs = span_attr(td, "colspan").min(MAX_COLS - c);
+                let mut rs = span_attr(td, "rowspan");
+                let mut cs = span_attr(td, "colspan");
+                if cs > 2 * widest + 2 {
+                    warnings.push(ReaderWarning {
+                        code: "merge_ignored".into(),
+                        message: format!(
+                            "table {tables}: a cell spanning {cs} columns of a table at most \
+                             {widest} cells wide ignored; it is read unmerged"
+                        ),
+                        pos: SourcePos::default(),
+                    });
+                    (rs, cs) = (1, 1);
+                }
+                let cs = cs.min(MAX_COLS - c);
                 if covered.len() < c + cs {
                     covered.resize(c + cs, 0);
                 }
@@ -315,7 +412,27 @@ pub fn read_html(text: &str) -> Grid {
             });
         }
     }
-    grid
+    (grid, warnings)
+}
+
+/// The most cells one row of `table` holds (its own rows, not a nested table's).
+fn widest_row(table: ElementRef, trs: &Selector) -> usize {
+    table
+        .select(trs)
+        .filter(|tr| {
+            tr.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "table")
+                .is_some_and(|t| t.id() == table.id())
+        })
+        .map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|td| matches!(td.value().name(), "td" | "th"))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -357,6 +474,44 @@ mod tests {
         // the rowspan pushes the next row's cells right
         assert_eq!(g.rows[3].text(1), "x");
         assert_eq!(g.rows[3].text(3), "<5%");
+    }
+
+    #[test]
+    fn nesting_is_counted_in_one_pass() {
+        let deep = format!("{}<table><tr><td>x</td></tr></table>", "<div>".repeat(600));
+        assert_eq!(too_deep(&deep, MAX_HTML_DEPTH), Some(1));
+        assert!(looks_like_html(&deep));
+        // Closed, void, self-closing and implicitly closed elements do not add up.
+        let flat = format!(
+            "{}{}<table>{}</table>",
+            "<div><span>a</span></div>".repeat(1000),
+            "<br><img src=x/><p>para".repeat(1000),
+            "<tr><td>a<td>b".repeat(1000)
+        );
+        assert_eq!(too_deep(&flat, MAX_HTML_DEPTH), None);
+        let script = format!(
+            "<script>{}</script><!-- <div><div> -->",
+            "<div>".repeat(900)
+        );
+        assert_eq!(too_deep(&script, MAX_HTML_DEPTH), None);
+    }
+
+    #[test]
+    fn a_colspan_bomb_is_read_unmerged() {
+        let t = "<table><tr><td colspan=\"99999\" rowspan=\"999\">绩效目标</td></tr>\
+                 <tr><td>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥500</td></tr>\
+                 <tr><td>效益指标</td><td>社会效益</td><td>覆盖率</td><td>≥95%</td></tr></table>";
+        let (g, w) = read_html_checked(t);
+        assert_eq!(w.len(), 1);
+        // The span as read (spans are clipped to MAX_SPAN first).
+        assert!(
+            w[0].message
+                .contains("spanning 1000 columns of a table at most 4 cells wide"),
+            "{}",
+            w[0].message
+        );
+        assert_eq!(g.rows[1].text(0), "产出指标");
+        assert_eq!(g.rows[2].text(3), "≥95%");
     }
 
     #[test]

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
-use oxidize_pdf::parser::content::ContentParser;
 use oxidize_pdf::parser::{PdfDictionary, PdfDocument, PdfObject, PdfReader};
 
 use super::content::{self, Operand};
+use super::contents::{ContentError, page_content};
 use super::fonts::Font;
 
 /// Work bounds per page, so one hostile page cannot stall a batch.
@@ -169,6 +169,8 @@ pub type Pdf = PdfDocument<Source>;
 pub struct Document {
     doc: Pdf,
     pub pages: u32,
+    /// Most bytes one page's content streams may decode to, summed (`max_decompressed_bytes`).
+    pub content_budget: u64,
     /// Fonts read so far, by object: each is read once for the whole document.
     fonts: RefCell<HashMap<(u32, u16), Rc<Font>>>,
 }
@@ -200,6 +202,7 @@ pub fn open(bytes: &[u8]) -> Result<Document, OpenError> {
     Ok(Document {
         doc,
         pages,
+        content_budget: crate::ingest::Limits::default().max_decompressed_bytes,
         fonts: RefCell::new(HashMap::new()),
     })
 }
@@ -256,9 +259,7 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
     let view = View::new(page.rotation, page.media_box);
     (out.width, out.height) = view.size();
 
-    let content = page
-        .content_streams_with_document(&d.doc)
-        .map(ContentParser::combine_streams_owned);
+    let content = page_content(&d.doc, page.dict.get("Contents"), d.content_budget);
     let resources = page_resources(d, &page);
     match content {
         Ok(data) => {
@@ -273,12 +274,25 @@ pub fn read_page(d: &Document, index: u32) -> PageContent {
             w.run(&data, resources.as_ref(), Gs::default(), 0);
             if w.full {
                 out.problem = Some("too many glyphs; the rest of the page is skipped".into());
+            } else if w.ops > MAX_OPS_PER_PAGE {
+                out.problem = Some(format!(
+                    "limit exceeded: more than {MAX_OPS_PER_PAGE} content operators on the \
+                     page; the rest of the page is skipped"
+                ));
             }
             out.glyphs = w.glyphs;
             dedupe(&mut out.glyphs);
             out.rules = w.rules;
         }
-        Err(e) => out.problem = Some(format!("cannot read the page content: {e}")),
+        Err(ContentError::Engine(e)) => {
+            out.problem = Some(format!("cannot read the page content: {e}"))
+        }
+        Err(ContentError::TooLarge { budget }) => {
+            out.problem = Some(format!(
+                "limit exceeded: the page's content streams decode to more than {budget} bytes \
+                 (max_decompressed_bytes; raise it with --max-decompressed-size SIZE)"
+            ))
+        }
     }
     out
 }

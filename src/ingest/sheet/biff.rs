@@ -32,6 +32,10 @@ pub struct SheetFormats {
     xf: HashMap<(u32, u32), u16>,
     /// Cells in the bounding box of the used cells (what calamine will allocate for the sheet).
     pub area: u64,
+    /// Cells the sheet's DIMENSIONS record claims, as calamine computes them: calamine
+    /// reserves room for this many cells before it reads one, so a record claiming rows
+    /// 0..0xFFFFFFFF would ask for exabytes and abort the process.
+    pub claimed: u64,
     /// Rows (ROW records with fDyZero) and columns (COLINFO with fHidden) hidden in the
     /// sheet, 0-based: calamine does not say.
     pub hidden_rows: Vec<u32>,
@@ -142,6 +146,7 @@ fn scan_sheet(stream: &[u8], offset: usize, name: String) -> SheetFormats {
                     see(r, first + k as u32);
                 }
             }
+            0x0200 => sheet.claimed = sheet.claimed.max(claimed_cells(data)),
             // ROW: rw, …, grbit at 12 whose bit 5 (fDyZero) hides the row.
             0x0208 if data.len() >= 14 && u16_at(data, 12) & 0x0020 != 0 => {
                 sheet.hidden_rows.push(u16_at(data, 0) as u32);
@@ -167,6 +172,38 @@ fn scan_sheet(stream: &[u8], offset: usize, name: String) -> SheetFormats {
         sheet.area = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
     }
     sheet
+}
+
+/// The cells a DIMENSIONS record makes calamine 0.38 reserve (`xls.rs` `parse_dimensions`
+/// and the `0x0200` arm): rows `rf..rl` and columns `cf..cl`, last ones exclusive, with its
+/// u32 arithmetic (a reversed row range wraps around to billions, as it does there).
+fn claimed_cells(data: &[u8]) -> u64 {
+    let u32_at = |i: usize| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (
+            u16_at(data, 0) as u32,
+            u16_at(data, 2) as u32,
+            u16_at(data, 4) as u32,
+            u16_at(data, 6) as u32,
+        ),
+        14 | 16 => (
+            u32_at(0),
+            u32_at(4),
+            u16_at(data, 8) as u32,
+            u16_at(data, 10) as u32,
+        ),
+        // calamine refuses the record: nothing is reserved.
+        _ => return 0,
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl < 1 || cl < 1 {
+        return 1;
+    }
+    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1);
+    let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1);
+    u64::from(rows) * u64::from(cols)
 }
 
 /// BIFF records from `offset`: `(type, data, offset of the record)`. Stops at the first record

@@ -251,14 +251,12 @@ fn each_start(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) -> Option<()> {
     }
 }
 
-/// `B3:D5` (or a single cell `B3`) as 0-based dimensions.
+/// `B3:D5` (or a single cell `B3`) as 0-based dimensions, as written: a reversed `D5:B3`
+/// stays reversed, for `merges::check` to name and ignore.
 pub(super) fn parse_ref(r: &str) -> Option<Dimensions> {
     let (a, b) = r.split_once(':').unwrap_or((r, r));
     let (start, end) = (cell_pos(a)?, cell_pos(b)?);
-    Some(Dimensions {
-        start: (start.0.min(end.0), start.1.min(end.1)),
-        end: (start.0.max(end.0), start.1.max(end.1)),
-    })
+    Some(Dimensions { start, end })
 }
 
 /// `AB12` (or `$AB$12`) as 0-based `(row, col)`.
