@@ -8,6 +8,7 @@ use super::columns::{clusters, column_of, merge_centred, merge_disjoint, merge_l
 use super::place::nearest_row;
 use super::runs::Run;
 use super::stream::{Line, value_like};
+use crate::vocab;
 use std::collections::BTreeMap;
 
 /// One row of a segment while it is being built.
@@ -247,28 +248,37 @@ pub(super) fn segment_rows(
         // The line continues the row above when it is the next line and each of its pieces
         // either fills a cell the row left empty (a value beside a wrapped 三级) or continues
         // a piece that was cut at its cell's edge. A short text or a number never wraps.
-        let joins = match (prev_leaf_line, rows.last()) {
-            (Some(p), Some(_)) if p + 1 == i => leaf_runs.iter().all(|r| {
-                let c = cell_col(r);
-                ends.get(&c).is_none_or(|&(x1, w, number)| {
-                    // Above the blocks, a wrapped text's next line keeps its left edge (or its
-                    // centre, if centred): a header spanning the columns below it (预算金额（万元）
-                    // over 总额 · 财政拨款 · 其他资金) is not continued by them.
-                    let x0 = x1.saturating_sub(w);
-                    let aligned = r.x0.abs_diff(x0) <= 1 || (r.x0 + r.x1).abs_diff(x0 + x1) <= 3;
-                    if kind == Kind::Upper && !aligned {
-                        return false;
-                    }
-                    let at_edge = x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
-                    // Above the blocks a column of short names (财政拨款, 其他资金) is all
-                    // "widest": there only longer text counts as wrapped by width.
-                    let min_w = if kind == Kind::Upper { 6 } else { 4 };
-                    let widest = w + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
-                    !number && w >= 4 && (at_edge || (widest && w >= min_w))
-                })
-            }),
-            _ => false,
-        };
+        // Above the blocks, a line holding a known field label in a label column is that
+        // field's row: it never fills the empty cells of the row above (`项目责任人:` over
+        // `项目名称  2025…赛事`).
+        let opens_field = kind == Kind::Upper
+            && l.runs
+                .iter()
+                .any(|r| !is_leaf(r) && vocab::field_label(&r.text).is_some());
+        let joins = !opens_field
+            && match (prev_leaf_line, rows.last()) {
+                (Some(p), Some(_)) if p + 1 == i => leaf_runs.iter().all(|r| {
+                    let c = cell_col(r);
+                    ends.get(&c).is_none_or(|&(x1, w, number)| {
+                        // Above the blocks, a wrapped text's next line keeps its left edge (or its
+                        // centre, if centred): a header spanning the columns below it (预算金额（万元）
+                        // over 总额 · 财政拨款 · 其他资金) is not continued by them.
+                        let x0 = x1.saturating_sub(w);
+                        let aligned =
+                            r.x0.abs_diff(x0) <= 1 || (r.x0 + r.x1).abs_diff(x0 + x1) <= 3;
+                        if kind == Kind::Upper && !aligned {
+                            return false;
+                        }
+                        let at_edge = x1 + 2 >= limit.get(c).copied().unwrap_or(usize::MAX);
+                        // Above the blocks a column of short names (财政拨款, 其他资金) is all
+                        // "widest": there only longer text counts as wrapped by width.
+                        let min_w = if kind == Kind::Upper { 6 } else { 4 };
+                        let widest = w + 1 >= max_w.get(c).copied().unwrap_or(0) * 85 / 100;
+                        !number && w >= 4 && (at_edge || (widest && w >= min_w))
+                    })
+                }),
+                _ => false,
+            };
         // Above the indicator blocks a field's text is a paragraph: once its row has wrapped
         // a long piece, the next lines of that column (even after a short line ending an item,
         // or past a line holding only the field's label) are the same cell, until a blank line.
