@@ -251,7 +251,10 @@ pub(super) fn segment_rows(
         // Above the blocks, a line holding a known field label in a label column is that
         // field's row: it never fills the empty cells of the row above (`项目责任人:` over
         // `项目名称  2025…赛事`).
+        // (Not inside a paragraph: a label drawn beside a long text's second line belongs to
+        // that text.)
         let opens_field = kind == Kind::Upper
+            && para.is_none()
             && l.runs
                 .iter()
                 .any(|r| !is_leaf(r) && vocab::field_label(&r.text).is_some());
