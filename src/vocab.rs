@@ -891,6 +891,30 @@ pub fn is_unit_label(text: &str) -> bool {
     UNIT_LABELS.contains(&key(text).trim_end_matches(':'))
 }
 
+/// Units of money a table's amounts are given in (the unit note `单位：万元`).
+const MONEY_UNITS: &[&str] = &["元", "万元", "千元", "百万元", "亿元"];
+
+/// A unit note run onto the end of a text by an extraction (`813-潼南区五桂镇单位：万元`, the
+/// note standing at the right of the same line): the text before it and the unit. Only a unit
+/// of money counts, so a text ending in `单位:人` stays whole.
+pub fn trailing_unit_note(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim_end();
+    let colon = t.rfind([':', '：'])?;
+    let unit = t[colon..].trim_start_matches([':', '：']).trim();
+    if !MONEY_UNITS.contains(&unit) {
+        return None;
+    }
+    let before = &t[..colon];
+    // Longest label first: `金额单位` before the `单位` it ends with.
+    let mut labels: Vec<&str> = UNIT_LABELS.to_vec();
+    labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    labels.into_iter().find_map(|l| {
+        let head = before.strip_suffix(l)?;
+        let head = head.trim_end();
+        (!head.is_empty()).then_some((head, unit))
+    })
+}
+
 /// Words that open a label without being one (`其中：当年市级财政资金`).
 const LABEL_PREFIXES: &[&str] = &["其中", "含"];
 
@@ -955,6 +979,20 @@ pub fn is_name_note(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_note_run_onto_a_text() {
+        assert_eq!(
+            trailing_unit_note("813-潼南区五桂镇单位：万元"),
+            Some(("813-潼南区五桂镇", "万元"))
+        );
+        assert_eq!(
+            trailing_unit_note("某局  金额单位:元"),
+            Some(("某局", "元"))
+        );
+        assert_eq!(trailing_unit_note("计量单位:人"), None);
+        assert_eq!(trailing_unit_note("单位:万元"), None);
+    }
 
     #[test]
     fn a_label_and_its_text_one_space_apart() {

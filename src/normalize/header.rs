@@ -203,6 +203,12 @@ fn start_pair(out: &mut Pairs, text: &str, parent: Option<String>, col: usize) -
 }
 
 fn push_pair(items: &mut Vec<Item>, label: String, text: &str) {
+    // A unit note at the right of the line, run onto the text (a PDF without ruling lines).
+    if let Some((head, unit)) = vocab::trailing_unit_note(text) {
+        items.push(classify(None, label, head, false));
+        items.push(Item::Unit(canonical(unit)));
+        return;
+    }
     items.push(classify(None, label, text, false));
 }
 
@@ -387,6 +393,16 @@ mod tests {
         );
         assert_eq!(p.section.as_deref(), Some("项目绩效目标"));
         assert_eq!(fields(&p)[0].0, "绩效目标总体描述");
+    }
+
+    #[test]
+    fn unit_note_run_onto_a_text() {
+        let p = read(&row(&["编制单位:", "813-某镇单位:万元"]), &[]);
+        assert_eq!(
+            fields(&p),
+            vec![("编制单位：".to_string(), "813-某镇".to_string())]
+        );
+        assert_eq!(p.items[1], Item::Unit("万元".into()));
     }
 
     #[test]
