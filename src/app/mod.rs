@@ -5,6 +5,7 @@ pub mod batch;
 mod file;
 pub mod pool;
 pub mod run;
+pub mod shell;
 pub mod term;
 pub mod walk;
 pub mod worker;
