@@ -25,10 +25,29 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of the JSON output.
     Schema,
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions(CompletionsArgs),
+    /// Print a man page in roff: perfnorm(1), or with a command perfnorm-COMMAND(1)
+    /// (`perfnorm man convert | man -l -`).
+    Man(ManArgs),
     /// Internal: a worker process of `convert` and `check`, converting the files its parent
     /// hands it over standard input (see `app::pool`).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print: convert, check, schema, completions or man (default:
+    /// the page of perfnorm itself, which lists the commands).
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,9 @@
 
 pub mod app;
 pub mod canon;
+// The command line: clap and the binary's other dependencies come with the default `cli`
+// feature; a library user can leave them out (`default-features = false`).
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod error;
 pub mod grid;

@@ -10,6 +10,7 @@
 
 use super::file::{FileRun, Outcome, convert_one};
 use super::pool::{Engine, Isolation};
+use super::progress::Progress;
 use super::term::safe;
 pub use super::walk::{
     Collected, STDIN_NAME, Skipped, collect, collect_all, collect_with_hidden, parse_shard, shard,
@@ -20,7 +21,7 @@ use crate::model::Document;
 use crate::write::{self, csv::CsvOptions, csv::CsvSet, parquet::ParquetSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -311,7 +312,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let threads = pool.current_num_threads();
-    let bar = progress(jobs.len(), s.quiet);
+    let bar = Progress::new(jobs.len(), s.quiet);
     let mut report = Report {
         perfnorm_version: VERSION.to_string(),
         files: jobs.len(),
@@ -399,13 +400,9 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
-                    if let Some(b) = bar {
-                        b.set_message(display(&job.rel));
-                    }
+                    bar.started(display(&job.rel));
                     let o = convert_one(run, job, &mut engine);
-                    if let Some(b) = bar {
-                        b.inc(1);
-                    }
+                    bar.finished_one();
                     if tx.send((i, o)).is_err() {
                         break;
                     }
@@ -438,9 +435,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         stop.store(true, Ordering::SeqCst);
         gate.1.notify_all();
     });
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    bar.clear();
     result?;
     if stop.load(Ordering::SeqCst) && report.inputs.len() < report.files {
         return Ok(status);
@@ -552,7 +547,7 @@ fn absorb(
     report: &mut Report,
     sets: &mut Sets,
     stdout: &mut Stdout,
-    bar: &Option<indicatif::ProgressBar>,
+    bar: &Progress,
 ) -> Result<Flow, Error> {
     let mut status = 0;
     if !o.stdout.is_empty()
@@ -584,10 +579,7 @@ fn absorb(
     }
     if let Some(reason) = o.failure {
         let msg = format!("{}: {}", safe(&o.record.file), safe(&reason));
-        match bar {
-            Some(b) => b.println(format!("perfnorm: {msg}")),
-            None => eprintln!("perfnorm: {msg}"),
-        }
+        bar.println(format!("perfnorm: {msg}"));
         report.failures.push(Failure {
             file: o.record.file.clone(),
             reason,
@@ -599,28 +591,6 @@ fn absorb(
     }
     report.inputs.push(o.record);
     Ok(Flow::Go(status))
-}
-
-fn progress(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
-    if quiet || total < 2 || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} files  {rate}  ETA {eta}  {wide_msg}",
-    ) {
-        // A whole number of files per second: indicatif's own {per_sec} prints four decimals.
-        bar.set_style(style.with_key(
-            "rate",
-            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} files/s", s.per_sec());
-            },
-        ));
-    }
-    Some(bar)
 }
 
 fn summary(r: &Report, elapsed: std::time::Duration, threads: usize) {

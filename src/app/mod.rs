@@ -4,7 +4,12 @@
 pub mod batch;
 mod file;
 pub mod pool;
+mod progress;
+// The commands of the binary, on the clap definitions (`crate::cli`).
+#[cfg(feature = "cli")]
 pub mod run;
+#[cfg(feature = "cli")]
+pub mod shell;
 pub mod term;
 pub mod walk;
 pub mod worker;

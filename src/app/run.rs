@@ -24,6 +24,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Convert(a) => convert(a),
         Command::Check(a) => check(a),
         Command::Schema => schema(),
+        Command::Completions(a) => super::shell::completions(a.shell),
+        Command::Man(a) => super::shell::man(a.command.as_deref()),
         Command::Worker(a) => super::worker::serve(a.max_memory),
     }
 }
@@ -539,7 +541,7 @@ fn emit(
 
 /// A write to standard output failed. A closed stdout pipe (`| head`) ends quietly with the
 /// status so far; any other error is reported (exit 1).
-fn stdout_failed(e: std::io::Error, status: i32) -> i32 {
+pub(super) fn stdout_failed(e: std::io::Error, status: i32) -> i32 {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return status;
     }

@@ -106,6 +106,8 @@ struct Plan {
     row: u32,
     /// Ruled regions (first row, last row, last column): their empty cells get borders too.
     boxes: Vec<(u32, u32, u16)>,
+    /// The header row of each indicator block and its names, for the printed pages.
+    headers: Vec<(u32, Vec<String>)>,
 }
 
 impl Plan {
@@ -166,16 +168,38 @@ fn draw_tables(ws: &mut Worksheet, tables: &[Table]) -> Result<(), WriteError> {
             freeze = Some(plan.puts.iter().filter(|p| is_banner(p.style)).count() as u32);
         }
     }
-    emit(ws, &plan, width)?;
+    let widths = emit(ws, &plan, width)?;
     if let Some(f) = freeze
         && f > 0
     {
         ws.set_freeze_panes(f, 0).map_err(xerr)?;
     }
-    ws.set_landscape();
-    // A4 (paper size 9), as Chinese government forms are printed; not Excel's default Letter.
+    page_setup(ws, &plan, &widths)
+}
+
+/// The width, in Excel column units, that A4 portrait prints at 100%: 210 mm less Excel's
+/// default 0.7-inch margins is 6.87 in, 660 pixels at 96 dpi; a column of width w takes
+/// 7w + 5 pixels in the default 11-point font.
+const A4_PORTRAIT_COLUMNS: f64 = 93.0;
+
+/// Print the sheet as the paper form: A4 (paper size 9, as Chinese government forms are
+/// printed; not Excel's default Letter), landscape only where the columns are wider than a
+/// portrait page, every table one page wide, and the indicator header row at the top of every
+/// page, so a page of indicators still names its columns.
+fn page_setup(ws: &mut Worksheet, plan: &Plan, widths: &[f64]) -> Result<(), WriteError> {
     ws.set_paper_size(9);
+    if widths.iter().sum::<f64>() > A4_PORTRAIT_COLUMNS {
+        ws.set_landscape();
+    }
     ws.set_print_fit_to_pages(1, 0);
+    // One range of rows repeats on every page: the first indicator header, when every block
+    // of the sheet has that same header. Blocks with other columns would be printed under
+    // names that are not theirs, so then no row repeats.
+    if let Some((row, names)) = plan.headers.first()
+        && plan.headers.iter().all(|(_, n)| n == names)
+    {
+        ws.set_repeat_rows(*row, *row).map_err(xerr)?;
+    }
     Ok(())
 }
 
@@ -625,6 +649,13 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
         plan.put(col, text(h), Style::Header);
         col += 1;
     }
+    let names = plan
+        .puts
+        .iter()
+        .filter(|p| p.row == plan.row)
+        .map(|p| p.value.as_text().unwrap_or_default())
+        .collect();
+    plan.headers.push((plan.row, names));
     plan.row += 1;
     let start = plan.puts.len();
     let first = plan.row;
@@ -651,8 +682,14 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
             if *split {
                 if let Some(p) = &v.parts {
                     for (k, part) in p.iter().enumerate().take(3) {
+                        // The 指标值 part (`14` of `≥ | 14 | 个`) is a number cell where it is
+                        // one; 指标性质 and 度量单位 are words.
+                        let value = match number_cell(part) {
+                            Some(n) if k == 1 => Value::Num(n),
+                            _ => text(part),
+                        };
                         if !part.is_empty() {
-                            plan.put(c + k as u16, text(part), Style::Cell);
+                            plan.put(c + k as u16, value, Style::Cell);
                         }
                     }
                 }
@@ -699,6 +736,29 @@ fn draw_block(plan: &mut Plan, b: &IndBlock, inds: &[Indicator]) {
     }
 }
 
+/// The number a split 指标值 holds, when a number cell shows exactly that text again: plain
+/// decimal digits as General shows them (no sign but `-`, no leading zeros, no trailing zeros
+/// after the point, no thousands separators, at most 11 characters, not below 0.001, where
+/// General switches to scientific notation), and the shortest text of the f64 they parse to.
+/// Anything else (`014`, `1,000`, `95.0`, `≥95`) stays text, so the workbook reads back into
+/// the same raw value.
+fn number_cell(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let plain = !digits.is_empty()
+        && s.len() <= 11
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && !(digits.starts_with('0') && digits.len() > 1 && !digits.starts_with("0."))
+        && !(digits.contains('.') && (digits.ends_with('0') || digits.ends_with('.')))
+        && !digits.starts_with('.');
+    if !plain {
+        return None;
+    }
+    let n: f64 = s.parse().ok()?;
+    let shown = n == 0.0 || n.abs() >= 0.001;
+    (shown && n.to_string() == s).then_some(n)
+}
+
 /// Display width of a text in Excel column units: CJK characters count two.
 fn display_width(s: &str) -> f64 {
     s.chars()
@@ -706,7 +766,8 @@ fn display_width(s: &str) -> f64 {
         .sum()
 }
 
-fn emit(ws: &mut Worksheet, plan: &Plan, width: u16) -> Result<(), WriteError> {
+/// Write the planned cells; returns the column widths it set.
+fn emit(ws: &mut Worksheet, plan: &Plan, width: u16) -> Result<Vec<f64>, WriteError> {
     let base = Format::new()
         .set_font_name("宋体")
         .set_font_size(11)
@@ -820,7 +881,7 @@ fn emit(ws: &mut Worksheet, plan: &Plan, width: u16) -> Result<(), WriteError> {
             Value::Empty => {}
         }
     }
-    Ok(())
+    Ok(widths)
 }
 
 /// A tidy sheet: header row, frozen, with an autofilter; numbers as numbers.
@@ -858,4 +919,33 @@ fn tidy_sheet(ws: &mut Worksheet, header: &[&str], rows: &[Vec<Value>]) -> Resul
     ws.autofilter(0, 0, rows.len() as u32, last_col)
         .map_err(xerr)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_cells_are_only_numbers_shown_as_written() {
+        for (s, n) in [
+            ("14", 14.0),
+            ("26.5", 26.5),
+            ("0", 0.0),
+            ("-3", -3.0),
+            ("0.05", 0.05),
+        ] {
+            assert_eq!(number_cell(s), Some(n), "{s}");
+        }
+        // Each of these would read back as another text from a number cell.
+        for s in [
+            "", "-", "014", "95.0", "1,000", "1e3", "+5", ".5", "5.", "0.0001", "≥95",
+        ] {
+            assert_eq!(number_cell(s), None, "{s}");
+        }
+        assert_eq!(
+            number_cell("123456789012"),
+            None,
+            "General shows 1.23457E+11"
+        );
+    }
 }
