@@ -19,6 +19,7 @@ pub mod value;
 // The lexicon and text canonicalization sit at the ground floor (readers use them too); they
 // stay reachable as `normalize::vocab` / `normalize::canon` for the normalizer's modules.
 use crate::grid::{Grid, Method, Row, SourcePos};
+use crate::model;
 use crate::model::{
     Amount, Diagnostic, Field, FundItem, Funds, Severity, Table, TableKind, TableSource,
 };
@@ -26,6 +27,7 @@ pub use crate::{canon, vocab};
 use canon::{canonical, key};
 use diag::Diags;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static YEAR: LazyLock<Regex> =
@@ -187,346 +189,477 @@ enum State {
     Indicators,
 }
 
+/// Read one table's rows top-down into a table.
 fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
-    // A table need not start at column A: read it from its own left edge.
+    let (rows, width) = from_left_edge(rows, width);
+    let mut reader = TableReader::new(width, max_shift);
+    for ri in 0..rows.len() {
+        reader.row(&rows, ri);
+    }
+    reader.finish(&rows)
+}
+
+/// A table need not start at column A: its rows as read from its own left edge, and its width.
+fn from_left_edge(rows: &[Row], width: usize) -> (Cow<'_, [Row]>, usize) {
     let left = rows
         .iter()
         .filter_map(|r| r.filled().next().map(|(c, _)| c))
         .min()
         .unwrap_or(0);
-    let trimmed: Vec<Row>;
-    let (rows, width) = if left > 0 {
-        trimmed = rows
-            .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                r.cells.drain(..left.min(r.cells.len()));
-                r
-            })
-            .collect();
-        (&trimmed[..], width.saturating_sub(left))
-    } else {
-        (rows, width)
-    };
-    let mut diags = Diags::default();
-    let mut title: Option<String> = None;
-    let mut year: Option<i32> = None;
-    let mut unit: Option<String> = None;
-    let mut fields: Vec<Field> = Vec::new();
-    let mut name_label: Option<&'static vocab::FieldLabel> = None;
-    let mut name: Option<String> = None;
-    let mut funds = funds::FundsBlock::new();
-    let mut funds_pos: Option<SourcePos> = None;
-    let mut indicators = Vec::new();
-    let mut block: Option<indicators::BlockSet> = None;
-    // Names of indicator sets from a row above a header (实施期绩效指标 | 年度绩效指标).
-    let mut set_titles: Vec<(usize, String)> = Vec::new();
-    let mut state = State::Banner;
-    // The column holding the text of the last field, for continuation lines.
-    let mut last_field_col: Option<usize> = None;
+    if left == 0 {
+        return (Cow::Borrowed(rows), width);
+    }
+    let trimmed = rows
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.cells.drain(..left.min(r.cells.len()));
+            r
+        })
+        .collect();
+    (Cow::Owned(trimmed), width.saturating_sub(left))
+}
 
-    // Rows under a section label merged down the left (基本信息 over its pairs), and the
-    // column labels over `label：amount` lines.
-    let mut section_until: Option<usize> = None;
-    let mut parents: Vec<(usize, String)> = Vec::new();
-    let mut pair_funds: Vec<FundItem> = Vec::new();
-    for (ri, row) in rows.iter().enumerate() {
-        if row.is_empty() {
-            continue;
-        }
-        // Note lines around the table: every cell a `label：text` (填报单位：…（盖章）, 单位：万元).
-        if state != State::Indicators
-            && let Some(notes) = note_cells(row)
-        {
-            for (l, t) in notes {
-                if matches!(l.as_str(), "单位" | "金额单位" | "资金单位") {
-                    unit = Some(t);
-                } else {
-                    fields.push(Field { label: l, text: t });
-                }
-            }
-            continue;
-        }
-        // Banner lines: a single text above the body, or a note anywhere outside indicators.
-        if let Some(t) = single_text(row)
-            && state != State::Indicators
-        {
-            let c = canonical(t);
-            // A real title under a mark taken for one (表十二, 附件3) takes its place.
-            if state == State::Banner
-                && vocab::is_title_text(&c)
-                && title.as_deref().is_none_or(|t| !vocab::is_title_text(t))
-            {
-                if let Some(mark) = title.take() {
-                    fields.push(Field {
-                        label: String::new(),
-                        text: mark,
-                    });
-                }
-                if year.is_none() {
-                    year = year_of(&c);
-                }
-                title = Some(c);
-                continue;
-            }
-            if c.contains("单位")
-                && let Some(m) = UNIT_NOTE.captures(&c)
-            {
-                unit = Some(m[1].to_string());
-                continue;
-            }
-            if c.chars().count() <= 14
-                && c.contains('年')
-                && YEAR.is_match(&c)
-                && state == State::Banner
-            {
-                year = year_of(&c);
-                continue;
-            }
-            if state == State::Banner && title.is_none() && !is_field_row(row) {
-                title = Some(c);
-                continue;
-            }
-        }
+/// The state machine that reads a table's rows: each step below takes a row or leaves it to
+/// the next, in the order the steps are tried.
+struct TableReader {
+    width: usize,
+    max_shift: i32,
+    diags: Diags,
+    title: Option<String>,
+    year: Option<i32>,
+    unit: Option<String>,
+    fields: Vec<Field>,
+    name_label: Option<&'static vocab::FieldLabel>,
+    name: Option<String>,
+    funds: funds::FundsBlock,
+    funds_pos: Option<SourcePos>,
+    indicators: Vec<model::Indicator>,
+    block: Option<indicators::BlockSet>,
+    /// Names of indicator sets from a row above a header (实施期绩效指标 | 年度绩效指标).
+    set_titles: Vec<(usize, String)>,
+    state: State,
+    /// The column holding the text of the last field, for continuation lines.
+    last_field_col: Option<usize>,
+    /// Rows under a section label merged down the left (基本信息 over its pairs) end here.
+    section_until: Option<usize>,
+    /// The column labels over `label：amount` lines.
+    parents: Vec<(usize, String)>,
+    pair_funds: Vec<FundItem>,
+}
 
-        let implicit = if state == State::Indicators {
-            None
-        } else {
-            indicators::implicit_header(row, width)
-        };
-        if let Some(spans) = implicit {
-            if let Some(b) = block.take() {
-                b.finish(&mut indicators);
-            }
-            let mut set = indicators::BlockSet::new(spans, &set_titles, max_shift);
-            set.row(row, &mut diags);
-            block = Some(set);
-            state = State::Indicators;
-            continue;
+impl TableReader {
+    fn new(width: usize, max_shift: i32) -> TableReader {
+        TableReader {
+            width,
+            max_shift,
+            diags: Diags::default(),
+            title: None,
+            year: None,
+            unit: None,
+            fields: Vec::new(),
+            name_label: None,
+            name: None,
+            funds: funds::FundsBlock::new(),
+            funds_pos: None,
+            indicators: Vec::new(),
+            block: None,
+            set_titles: Vec::new(),
+            state: State::Banner,
+            last_field_col: None,
+            section_until: None,
+            parents: Vec::new(),
+            pair_funds: Vec::new(),
         }
-        if let Some(mut spans) = indicators::parse_header(row, width, max_shift == 0) {
-            indicators::refine_by_content(&mut spans, &rows[ri + 1..]);
-            // In extracted text the header row is damaged like any other: a header that does
-            // not start in the table's first column was shifted right.
-            let first = spans.first().map_or(0, |s| s.start);
-            // Unless the rows below fill those columns: then they are a block label column
-            // the header leaves empty (绩效指标 merged down the left), not a shift.
-            let label_column = rows[ri + 1..]
-                .iter()
-                .take(8)
-                .filter(|r| r.filled().next().is_some_and(|(c, _)| c < first))
-                .count()
-                >= 1
-                && first > 0;
-            if label_column {
-                spans.insert(
-                    0,
-                    shift::RoleSpan {
-                        start: 0,
-                        end: first - 1,
-                        back: 0,
-                        prefer_back: false,
-                        role: vocab::Role::Outer,
-                    },
-                );
-            } else if max_shift > 0 && first > 0 {
-                for s in spans.iter_mut() {
-                    s.start -= first;
-                    s.end -= first;
-                    s.back = s.back.saturating_sub(first);
-                }
-                diags.shift(&row.pos, first as i32, "the header of an indicator block");
-            }
-            if let Some(b) = block.take() {
-                b.finish(&mut indicators);
-            }
-            block = Some(indicators::BlockSet::new(spans, &set_titles, max_shift));
-            set_titles.clear();
-            state = State::Indicators;
-            continue;
-        }
-        if state == State::Indicators
-            && let Some(b) = block.as_mut()
-            && b.sub_header(row)
-        {
-            continue;
-        }
-        if row.filled().count() >= 2
-            && row
-                .filled()
-                .all(|(_, c)| vocab::header_role(&c.text) == Some(vocab::Role::Outer))
-        {
-            set_titles = row.filled().map(|(c, x)| (c, canonical(&x.text))).collect();
-            continue;
-        }
+    }
 
+    /// Read row `ri` of `rows` (the rows below it tell a header's columns and a label's parents).
+    fn row(&mut self, rows: &[Row], ri: usize) {
+        let row = &rows[ri];
+        if row.is_empty()
+            || self.note_line(row)
+            || self.banner_line(row)
+            || self.block_header(rows, ri)
+            || self.sub_header(row)
+            || self.set_titles_row(row)
+        {
+            return;
+        }
         let first = row.filled().next().map(|(c, cell)| (c, cell.text.as_str()));
         let Some((first_col, first_text)) = first else {
-            continue;
+            return;
         };
+        if self.indicator_row(row, first_col, first_text)
+            || self.funds_start(row, first_text)
+            || self.footer_note(row, first_text)
+            || self.parent_labels(rows, ri)
+            || self.field_row(rows, ri, first_col, first_text)
+            || self.funds_row(row)
+            || self.continuation(row, first_col, first_text)
+        {
+            return;
+        }
+        for (_, cell) in row.filled() {
+            self.diags.unplaced(&cell.text, &cell.pos);
+        }
+    }
 
-        if state == State::Indicators {
-            if first_col == 0
-                && (vocab::field_label(first_text).is_some() || vocab::is_footer_text(first_text))
-            {
-                state = State::Fields;
-            } else if let Some(b) = block.as_mut() {
-                b.row(row, &mut diags);
-                continue;
+    /// Note lines around the table: every cell a `label：text` (填报单位：…（盖章）, 单位：万元).
+    fn note_line(&mut self, row: &Row) -> bool {
+        if self.state == State::Indicators {
+            return false;
+        }
+        let Some(notes) = note_cells(row) else {
+            return false;
+        };
+        for (l, t) in notes {
+            if matches!(l.as_str(), "单位" | "金额单位" | "资金单位") {
+                self.unit = Some(t);
+            } else {
+                self.fields.push(Field { label: l, text: t });
             }
         }
+        true
+    }
 
-        // The funds block starts at its label, or at a header row above it that names text
-        // columns and amounts (任务名称 | 主要内容 | 预算金额（万元）): text extraction puts a label
-        // merged down the block's rows on a middle line, below the first header row.
+    /// Banner lines: a single text above the body, or a note anywhere outside indicators.
+    fn banner_line(&mut self, row: &Row) -> bool {
+        let Some(t) = single_text(row) else {
+            return false;
+        };
+        if self.state == State::Indicators {
+            return false;
+        }
+        let c = canonical(t);
+        let banner = self.state == State::Banner;
+        // A real title under a mark taken for one (表十二, 附件3) takes its place.
+        if banner
+            && vocab::is_title_text(&c)
+            && self
+                .title
+                .as_deref()
+                .is_none_or(|t| !vocab::is_title_text(t))
+        {
+            if let Some(mark) = self.title.take() {
+                self.fields.push(Field {
+                    label: String::new(),
+                    text: mark,
+                });
+            }
+            if self.year.is_none() {
+                self.year = year_of(&c);
+            }
+            self.title = Some(c);
+            return true;
+        }
+        if c.contains("单位")
+            && let Some(m) = UNIT_NOTE.captures(&c)
+        {
+            self.unit = Some(m[1].to_string());
+            return true;
+        }
+        if c.chars().count() <= 14 && c.contains('年') && YEAR.is_match(&c) && banner {
+            self.year = year_of(&c);
+            return true;
+        }
+        if banner && self.title.is_none() && !is_field_row(row) {
+            self.title = Some(c);
+            return true;
+        }
+        false
+    }
+
+    /// A header row opens an indicator block: one with no header row of its own (its first
+    /// row names a 一级), or a header row naming the block's columns.
+    fn block_header(&mut self, rows: &[Row], ri: usize) -> bool {
+        let row = &rows[ri];
+        if self.state != State::Indicators
+            && let Some(spans) = indicators::implicit_header(row, self.width)
+        {
+            let mut set = indicators::BlockSet::new(spans, &self.set_titles, self.max_shift);
+            set.row(row, &mut self.diags);
+            self.open_block(set);
+            return true;
+        }
+        let exact = self.max_shift == 0;
+        let Some(mut spans) = indicators::parse_header(row, self.width, exact) else {
+            return false;
+        };
+        let below = &rows[ri + 1..];
+        indicators::refine_by_content(&mut spans, below);
+        let shift = align_header(&mut spans, below, self.max_shift);
+        if shift > 0 {
+            let what = "the header of an indicator block";
+            self.diags.shift(&row.pos, shift as i32, what);
+        }
+        let set = indicators::BlockSet::new(spans, &self.set_titles, self.max_shift);
+        self.open_block(set);
+        self.set_titles.clear();
+        true
+    }
+
+    /// Close the block being read, if any, and read the rows that follow into `set`.
+    fn open_block(&mut self, set: indicators::BlockSet) {
+        if let Some(b) = self.block.take() {
+            b.finish(&mut self.indicators);
+        }
+        self.block = Some(set);
+        self.state = State::Indicators;
+    }
+
+    /// A second header row under the block's value columns.
+    fn sub_header(&mut self, row: &Row) -> bool {
+        self.state == State::Indicators && self.block.as_mut().is_some_and(|b| b.sub_header(row))
+    }
+
+    /// A row of set names over the next header (实施期绩效指标 | 年度绩效指标).
+    fn set_titles_row(&mut self, row: &Row) -> bool {
+        let all_outer = row
+            .filled()
+            .all(|(_, c)| vocab::header_role(&c.text) == Some(vocab::Role::Outer));
+        if row.filled().count() >= 2 && all_outer {
+            self.set_titles = row.filled().map(|(c, x)| (c, canonical(&x.text))).collect();
+            return true;
+        }
+        false
+    }
+
+    /// A row of the indicator block; a field label or footer in the first column ends it.
+    fn indicator_row(&mut self, row: &Row, first_col: usize, first_text: &str) -> bool {
+        if self.state != State::Indicators {
+            return false;
+        }
+        if first_col == 0
+            && (vocab::field_label(first_text).is_some() || vocab::is_footer_text(first_text))
+        {
+            self.state = State::Fields;
+            return false;
+        }
+        match self.block.as_mut() {
+            Some(b) => {
+                b.row(row, &mut self.diags);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The funds block starts at its label, or at a header row above it that names text
+    /// columns and amounts (任务名称 | 主要内容 | 预算金额（万元）): text extraction puts a label
+    /// merged down the block's rows on a middle line, below the first header row.
+    fn funds_start(&mut self, row: &Row, first_text: &str) -> bool {
         // Inside a funds block, a line whose label reads like a block label (项目资金) but
         // carries its amount is a line of the block.
-        let line_of_block = state == State::Funds
+        let line_of_block = self.state == State::Funds
             && row
                 .filled()
                 .any(|(_, c)| funds::parse_amount(&c.text).is_some());
-        if (vocab::is_funds_block_label(first_text)
+        let starts = (vocab::is_funds_block_label(first_text)
             && !header::is_amount_pair_row(row)
             && !line_of_block)
-            || (state != State::Funds && is_funds_header_row(row))
-        {
-            state = State::Funds;
-            funds_pos.get_or_insert_with(|| row.pos.clone());
-            funds.row(row, true, &mut diags);
-            continue;
+            || (self.state != State::Funds && is_funds_header_row(row));
+        if starts {
+            self.state = State::Funds;
+            self.funds_pos.get_or_insert_with(|| row.pos.clone());
+            self.funds.row(row, true, &mut self.diags);
         }
+        starts
+    }
 
-        // A note under the table (注：…) is a field of its own.
-        if vocab::is_footer_text(first_text)
-            && row.filled().count() == 1
-            && let Some((l, t)) = canonical(first_text)
-                .split_once('：')
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-        {
-            state = State::Fields;
-            fields.push(Field {
-                label: canon::label(&l),
-                text: t.trim().to_string(),
-            });
-            continue;
+    /// A note under the table (注：…) is a field of its own.
+    fn footer_note(&mut self, row: &Row, first_text: &str) -> bool {
+        if !vocab::is_footer_text(first_text) || row.filled().count() != 1 {
+            return false;
         }
-        let under_section = section_until.is_some_and(|end| ri < end);
-        if let Some(p) = header::parent_labels(row, rows.get(ri + 1)) {
-            parents = p;
-            continue;
+        let c = canonical(first_text);
+        let Some((l, t)) = c.split_once('：') else {
+            return false;
+        };
+        self.state = State::Fields;
+        self.fields.push(Field {
+            label: canon::label(l),
+            text: t.trim().to_string(),
+        });
+        true
+    }
+
+    /// Column labels over the `label：amount` lines below.
+    fn parent_labels(&mut self, rows: &[Row], ri: usize) -> bool {
+        match header::parent_labels(&rows[ri], rows.get(ri + 1)) {
+            Some(p) => {
+                self.parents = p;
+                true
+            }
+            None => false,
         }
+    }
+
+    /// A row of label/text pairs (fields, amounts as funds, a unit note).
+    fn field_row(&mut self, rows: &[Row], ri: usize, first_col: usize, first_text: &str) -> bool {
+        let row = &rows[ri];
+        let under_section = self.section_until.is_some_and(|end| ri < end);
         let known = vocab::field_label(first_text).is_some();
-        if known
-            || (state != State::Funds
-                && (first_col == 0 || under_section)
-                && header::is_pair_row(row))
+        let pairs_here = self.state != State::Funds
+            && (first_col == 0 || under_section)
+            && header::is_pair_row(row);
+        if !known && !pairs_here {
+            return false;
+        }
+        self.state = State::Fields;
+        if let Some(first) = row.filled().next().map(|(_, c)| c)
+            && first.row_span > 1
         {
-            state = State::Fields;
-            if let Some(first) = row.filled().next().map(|(_, c)| c)
-                && first.row_span > 1
-            {
-                section_until = Some(ri + first.row_span as usize);
-            }
-            let pairs = header::read(row, if under_section { &parents } else { &[] });
-            if let Some(s) = pairs.section {
-                diags.push(
-                    Severity::Info,
-                    "section_label",
-                    format!("section label {s}"),
-                    &row.pos,
-                );
-            }
-            for item in pairs.items {
-                match item {
-                    header::Item::Field { label, text } => {
-                        // A project's name wins over its unit's (预算单位 above 项目名称).
-                        if let Some(l) = vocab::field_label(&label)
-                            && l.is_name
-                            && (name.is_none()
-                                || (l.project && !name_label.is_some_and(|n| n.project)))
-                        {
-                            name = Some(text.clone());
-                            name_label = Some(l);
-                        }
-                        fields.push(Field { label, text });
-                    }
-                    header::Item::Unit(u) => unit = Some(u),
-                    header::Item::Amount { path, amount } => {
-                        funds_pos.get_or_insert_with(|| row.pos.clone());
-                        pair_funds.push(FundItem {
-                            path,
-                            values: amount
-                                .map(|a| Amount {
-                                    column: funds::NO_HEADER_COLUMN.to_string(),
-                                    amount: a,
-                                })
-                                .into_iter()
-                                .collect(),
-                            details: Vec::new(),
-                        });
-                    }
+            self.section_until = Some(ri + first.row_span as usize);
+        }
+        let pairs = header::read(row, if under_section { &self.parents } else { &[] });
+        if let Some(s) = &pairs.section {
+            let message = format!("section label {s}");
+            self.diags
+                .push(Severity::Info, "section_label", message, &row.pos);
+        }
+        self.last_field_col = pairs.last_col;
+        for item in pairs.items {
+            self.pair_item(item, row);
+        }
+        true
+    }
+
+    /// One pair of a field row: a field (maybe the table's name), the unit, or an amount.
+    fn pair_item(&mut self, item: header::Item, row: &Row) {
+        match item {
+            header::Item::Field { label, text } => {
+                // A project's name wins over its unit's (预算单位 above 项目名称).
+                if let Some(l) = vocab::field_label(&label)
+                    && l.is_name
+                    && (self.name.is_none()
+                        || (l.project && !self.name_label.is_some_and(|n| n.project)))
+                {
+                    self.name = Some(text.clone());
+                    self.name_label = Some(l);
                 }
+                self.fields.push(Field { label, text });
             }
-            last_field_col = pairs.last_col;
-            continue;
+            header::Item::Unit(u) => self.unit = Some(u),
+            header::Item::Amount { path, amount } => {
+                self.funds_pos.get_or_insert_with(|| row.pos.clone());
+                let column = funds::NO_HEADER_COLUMN.to_string();
+                self.pair_funds.push(FundItem {
+                    path,
+                    values: amount
+                        .map(|amount| Amount { column, amount })
+                        .into_iter()
+                        .collect(),
+                    details: Vec::new(),
+                });
+            }
         }
+    }
 
-        if state == State::Funds {
-            funds.row(row, false, &mut diags);
-            continue;
+    /// A row inside the funds block.
+    fn funds_row(&mut self, row: &Row) -> bool {
+        if self.state != State::Funds {
+            return false;
         }
+        self.funds.row(row, false, &mut self.diags);
+        true
+    }
 
-        // A line that carries on the text of the field above (wrapped text, page break).
-        if state == State::Fields
-            && first_col > 0
-            && row.filled().count() == 1
-            && last_field_col.is_some_and(|c| c <= first_col + 1 && first_col <= c + 1)
-            && let Some(f) = fields.last_mut()
+    /// A line that carries on the text of the field above (wrapped text, page break).
+    fn continuation(&mut self, row: &Row, first_col: usize, first_text: &str) -> bool {
+        if self.state != State::Fields
+            || first_col == 0
+            || row.filled().count() != 1
+            || !self
+                .last_field_col
+                .is_some_and(|c| c <= first_col + 1 && first_col <= c + 1)
         {
-            f.text.push_str(&canonical(first_text));
-            diags.joined(&row.pos, &format!("more text of {}", f.label));
-            continue;
+            return false;
         }
-
-        for (_, cell) in row.filled() {
-            diags.unplaced(&cell.text, &cell.pos);
-        }
-    }
-    if let Some(b) = block.take() {
-        b.finish(&mut indicators);
-    }
-    let mut items = pair_funds;
-    items.append(&mut funds.items);
-    if let Some(pos) = &funds_pos {
-        funds::reconcile(&items, &mut diags, pos);
+        let Some(f) = self.fields.last_mut() else {
+            return false;
+        };
+        f.text.push_str(&canonical(first_text));
+        self.diags
+            .joined(&row.pos, &format!("more text of {}", f.label));
+        true
     }
 
-    let kind = table_kind(title.as_deref(), name_label, &fields);
-    let first = rows.iter().find(|r| !r.is_empty());
-    let last = rows.iter().rev().find(|r| !r.is_empty());
-    Table {
-        kind,
-        title,
-        year,
-        name,
-        unit: unit.clone(),
-        fields,
-        funds: Funds {
-            unit: unit.or_else(|| funds_pos.as_ref().map(|_| "万元".to_string())),
-            items,
-        },
-        indicators,
-        diagnostics: diags.list,
-        source: TableSource {
-            sheet: None,
-            first_page: first.and_then(|r| r.pos.page),
-            last_page: last.and_then(|r| r.pos.page),
-            first_line: first.and_then(|r| r.pos.line),
-            last_line: last.and_then(|r| r.pos.line),
-            method: None,
-            confidence: None,
-        },
+    /// Close the last block, reconcile the funds and assemble the table.
+    fn finish(mut self, rows: &[Row]) -> Table {
+        if let Some(b) = self.block.take() {
+            b.finish(&mut self.indicators);
+        }
+        let mut items = self.pair_funds;
+        items.append(&mut self.funds.items);
+        if let Some(pos) = &self.funds_pos {
+            funds::reconcile(&items, &mut self.diags, pos);
+        }
+        let kind = table_kind(self.title.as_deref(), self.name_label, &self.fields);
+        let first = rows.iter().find(|r| !r.is_empty());
+        let last = rows.iter().rev().find(|r| !r.is_empty());
+        let unit = self.unit;
+        Table {
+            kind,
+            title: self.title,
+            year: self.year,
+            name: self.name,
+            unit: unit.clone(),
+            fields: self.fields,
+            funds: Funds {
+                unit: unit.or_else(|| self.funds_pos.as_ref().map(|_| "万元".to_string())),
+                items,
+            },
+            indicators: self.indicators,
+            diagnostics: self.diags.list,
+            source: TableSource {
+                sheet: None,
+                first_page: first.and_then(|r| r.pos.page),
+                last_page: last.and_then(|r| r.pos.page),
+                first_line: first.and_then(|r| r.pos.line),
+                last_line: last.and_then(|r| r.pos.line),
+                method: None,
+                confidence: None,
+            },
+        }
     }
+}
+
+/// Put a header's spans where the table's columns are. In extracted text the header row is
+/// damaged like any other: a header that does not start in the table's first column was
+/// shifted right, and moves back (returns how far). Unless the rows below fill those columns:
+/// then they are a block label column the header leaves empty (绩效指标 merged down the left),
+/// not a shift.
+fn align_header(spans: &mut Vec<shift::RoleSpan>, below: &[Row], max_shift: i32) -> usize {
+    let first = spans.first().map_or(0, |s| s.start);
+    if first == 0 {
+        return 0;
+    }
+    let label_column = below
+        .iter()
+        .take(8)
+        .any(|r| r.filled().next().is_some_and(|(c, _)| c < first));
+    if label_column {
+        spans.insert(
+            0,
+            shift::RoleSpan {
+                start: 0,
+                end: first - 1,
+                back: 0,
+                prefer_back: false,
+                role: vocab::Role::Outer,
+            },
+        );
+        return 0;
+    }
+    if max_shift == 0 {
+        return 0;
+    }
+    for s in spans.iter_mut() {
+        s.start -= first;
+        s.end -= first;
+        s.back = s.back.saturating_sub(first);
+    }
+    first
 }
 
 /// A row naming the text columns and the amount columns of a funds table, with no amount.
@@ -588,5 +721,137 @@ fn table_kind(
             TableKind::Project
         }
         None => TableKind::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Cell;
+
+    /// A row of cells as written left to right; an empty string is an empty cell.
+    pub(crate) fn row(cells: &[&str]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|t| (!t.is_empty()).then(|| Cell::new(*t, SourcePos::default())))
+                .collect(),
+            ..Row::default()
+        }
+    }
+
+    fn rows(lines: &[&[&str]]) -> Vec<Row> {
+        lines.iter().map(|l| row(l)).collect()
+    }
+
+    const TITLE: &[&str] = &["2024年度项目支出绩效目标表"];
+    const HEADER: &[&str] = &["一级指标", "二级指标", "三级指标", "指标值"];
+    const INDICATOR: &[&str] = &["产出指标", "数量指标", "培训人数", "≥100人"];
+
+    #[test]
+    fn a_title_row_after_content_opens_a_new_table() {
+        let rows = rows(&[
+            TITLE,
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["表十二"],
+            TITLE,
+            &["项目名称", "乙项目"],
+        ]);
+        let parts = split_tables(&rows);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].len(), 4);
+        // The mark over the second title opens the second table with it.
+        assert_eq!(parts[1][0].text(0), "表十二");
+        assert_eq!(parts[1][2].text(1), "乙项目");
+    }
+
+    #[test]
+    fn a_title_row_before_any_content_opens_no_table() {
+        let rows = rows(&[TITLE, TITLE, &["项目名称", "甲项目"], HEADER, INDICATOR]);
+        assert_eq!(split_tables(&rows).len(), 1);
+    }
+
+    #[test]
+    fn a_repeated_name_label_opens_a_new_table() {
+        let rows = rows(&[
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["项目名称", "乙项目"],
+            HEADER,
+            INDICATOR,
+        ]);
+        let parts = split_tables(&rows);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1][0].text(1), "乙项目");
+        let second = build_table(parts[1], 4, 0);
+        assert_eq!(second.name.as_deref(), Some("乙项目"));
+        assert_eq!(second.indicators.len(), 1);
+    }
+
+    #[test]
+    fn footer_rows_are_fields_not_indicators() {
+        let rows = rows(&[
+            TITLE,
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["审核意见", "同意"],
+            &["填表人：张三"],
+        ]);
+        let t = build_table(&rows, 4, 0);
+        assert_eq!(t.indicators.len(), 1);
+        assert_eq!(t.indicators[0].level3.as_deref(), Some("培训人数"));
+        let fields: Vec<(&str, &str)> = t
+            .fields
+            .iter()
+            .map(|f| (f.label.as_str(), f.text.as_str()))
+            .collect();
+        assert!(fields.contains(&("审核意见", "同意")), "{fields:?}");
+        assert!(fields.contains(&("填表人", "张三")), "{fields:?}");
+        assert_eq!(t.title.as_deref(), Some("2024年度项目支出绩效目标表"));
+        assert_eq!(t.year, Some(2024));
+        assert_eq!(t.kind, TableKind::Project);
+    }
+
+    #[test]
+    fn a_table_is_read_from_its_own_left_edge() {
+        let rows = rows(&[
+            &["", "项目名称", "甲项目"],
+            &["", "一级指标", "二级指标", "三级指标", "指标值"],
+            &["", "产出指标", "数量指标", "培训人数", "≥100人"],
+        ]);
+        let t = build_table(&rows, 5, 0);
+        assert_eq!(t.name.as_deref(), Some("甲项目"));
+        assert_eq!(t.indicators[0].level1.as_deref(), Some("产出指标"));
+    }
+
+    #[test]
+    fn a_funds_block_label_starts_the_funds_and_its_amounts_follow() {
+        let rows = rows(&[
+            &["项目名称", "甲项目"],
+            &["项目资金（万元）", "年度资金总额", "387.00"],
+            &["", "其中：财政拨款", "387.00"],
+            HEADER,
+            INDICATOR,
+        ]);
+        let t = build_table(&rows, 4, 0);
+        let items: Vec<(String, Vec<f64>)> = t
+            .funds
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.path.join("/"),
+                    i.values.iter().map(|v| v.amount).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0], ("年度资金总额".to_string(), vec![387.0]));
+        assert_eq!(t.funds.unit.as_deref(), Some("万元"));
+        assert_eq!(t.indicators.len(), 1);
     }
 }
