@@ -624,8 +624,11 @@ mod tests {
 
     use crate::normalize::tests::row;
 
-    /// The items read from `rows` (the first holds the block label): path, then (column, amount).
-    fn read(rows: &[&[&str]]) -> (Vec<(String, Vec<(String, f64)>)>, Vec<String>) {
+    /// An item as the tests compare it: its path, then (column, amount) per value.
+    type Item = (String, Vec<(String, f64)>);
+
+    /// The items read from `rows` (the first holds the block label), and the diagnostic codes.
+    fn read(rows: &[&[&str]]) -> (Vec<Item>, Vec<String>) {
         let mut block = FundsBlock::new();
         let mut diags = Diags::default();
         for (i, r) in rows.iter().enumerate() {
@@ -642,7 +645,7 @@ mod tests {
         (items, diags.list.iter().map(|d| d.code.clone()).collect())
     }
 
-    fn item(path: &str, values: &[(&str, f64)]) -> (String, Vec<(String, f64)>) {
+    fn item(path: &str, values: &[(&str, f64)]) -> Item {
         let values = values.iter().map(|(c, a)| (c.to_string(), *a)).collect();
         (path.to_string(), values)
     }
