@@ -9,7 +9,7 @@
 use super::canon::{canonical, key};
 use super::diag::Diags;
 use super::vocab;
-use crate::grid::Row;
+use crate::grid::{Row, SourcePos};
 use crate::model::{Amount, Field, FundItem, Severity};
 
 /// The conventional column name where a form has no header over its amounts.
@@ -59,14 +59,64 @@ impl FundsBlock {
 
     /// Feed one row of the block. `first` marks the row holding the block label.
     pub fn row(&mut self, row: &Row, first: bool, diags: &mut Diags) {
+        let mut cells = self.cells_of(row);
+        let anchor_shift = self.take_block_label(&mut cells, first);
+        if cells.is_empty() {
+            return;
+        }
+        let numeric: Vec<(usize, f64)> = cells
+            .iter()
+            .filter_map(|(c, t)| parse_amount(t).map(|a| (*c, a)))
+            .collect();
+        let headers: Vec<usize> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| vocab::is_amount_header(t))
+            .map(|(i, _)| i)
+            .collect();
+        if numeric.is_empty() && !headers.is_empty() {
+            self.header_row(cells, &headers, anchor_shift);
+            return;
+        }
+        self.last_was_header = false;
+        let cells = self.vertical_headers(cells, &headers, &numeric);
+        let shift = self.row_shift(&cells, &numeric, anchor_shift);
+        let mut sorted = self.sort_cells(&cells, shift);
+        self.place_unmatched(&mut sorted, &row.pos, diags);
+        sorted
+            .values
+            .sort_by_key(|v| self.columns.iter().position(|(_, n)| n == &v.column));
+        // A row whose only text sits in a detail column is labelled by it (a merged 金额合计
+        // whose text landed in the merge's last column).
+        if sorted.labels.is_empty() && sorted.details.len() == 1 && !sorted.values.is_empty() {
+            let d = sorted.details.remove(0);
+            let col = self.text_cols.first().map_or(0, |c| c.0);
+            sorted.labels.push((col, d.text));
+        }
+        if sorted.labels.is_empty() {
+            // Amounts with no label (its label cell hidden, or lost by extraction): quoted, so
+            // nothing is lost.
+            for (_, t) in cells.iter().filter(|(_, t)| parse_amount(t).is_some()) {
+                diags.unplaced(t, &row.pos);
+            }
+            return;
+        }
+        if shift != 0 {
+            report_shift(shift, &sorted.labels, &row.pos, diags);
+        }
+        self.push_items(sorted);
+    }
+
+    /// The row's filled cells. A merged cell undone with its text repeated in each column it
+    /// covered is one cell (`年度资金总额 | 年度资金总额 | 387.00 | 387 | 387`), in a form whose
+    /// amounts no header names: there, equal neighbours cannot be two values. Under a header
+    /// (总额 | 财政拨款) they can, and the labels stand in label columns the header rows already
+    /// place.
+    fn cells_of(&self, row: &Row) -> Vec<(usize, String)> {
         let mut cells: Vec<(usize, String)> = row
             .filled()
             .map(|(c, cell)| (c, cell.text.clone()))
             .collect();
-        // A merged cell undone with its text repeated in each column it covered is one cell
-        // (`年度资金总额 | 年度资金总额 | 387.00 | 387 | 387`), in a form whose amounts no header
-        // names: there, equal neighbours cannot be two values. Under a header (总额 | 财政拨款)
-        // they can, and the labels stand in label columns the header rows already place.
         if self.columns.is_empty() {
             cells.dedup_by(|b, a| match (parse_amount(&a.1), parse_amount(&b.1)) {
                 (None, None) => b.1 == a.1,
@@ -74,6 +124,13 @@ impl FundsBlock {
                 _ => false,
             });
         }
+        cells
+    }
+
+    /// Take the block label out of the row that holds it; returns how far the row moved when
+    /// the label is not in the first column. A page break may repeat the block label: it is
+    /// no item either.
+    fn take_block_label(&mut self, cells: &mut Vec<(usize, String)>, first: bool) -> Option<i32> {
         let mut anchor_shift = None;
         if first
             && let Some(pos) = cells
@@ -87,102 +144,106 @@ impl FundsBlock {
             }
             self.block_label = Some(key(&label));
         }
-        // A page break may repeat the block label: it is no item.
         if let Some(bl) = &self.block_label {
             cells.retain(|(_, t)| &key(t) != bl);
         }
-        if cells.is_empty() {
-            return;
+        anchor_shift
+    }
+
+    /// A header row: names over the amount columns, no amounts. Text headers (任务名称) and
+    /// section names left of the amounts are kept; any other text is an item beside the header.
+    fn header_row(
+        &mut self,
+        mut cells: Vec<(usize, String)>,
+        headers: &[usize],
+        anchor_shift: Option<i32>,
+    ) {
+        // Where the header row itself moved: by its block label, or, for a second header
+        // row under a spanning one (预算金额（万元） over 总额 | 财政拨款 | 其他资金), by where
+        // the spanning header starts.
+        let mut shift = anchor_shift.unwrap_or(0);
+        if self.last_was_header
+            && let Some((p0, _)) = self.columns.first()
+        {
+            shift = *p0 as i32 - cells[headers[0]].0 as i32;
         }
-
-        let numeric: Vec<(usize, f64)> = cells
-            .iter()
-            .filter_map(|(c, t)| parse_amount(t).map(|a| (*c, a)))
-            .collect();
-        let headers: Vec<usize> = cells
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, t))| vocab::is_amount_header(t))
-            .map(|(i, _)| i)
-            .collect();
-
-        // A header row: names over the amount columns, no amounts.
-        if numeric.is_empty() && !headers.is_empty() {
-            // Where the header row itself moved: by its block label, or, for a second header
-            // row under a spanning one (预算金额（万元） over 总额 | 财政拨款 | 其他资金), by where
-            // the spanning header starts.
-            let mut shift = anchor_shift.unwrap_or(0);
-            if self.last_was_header
-                && let Some((p0, _)) = self.columns.first()
-            {
-                shift = *p0 as i32 - cells[headers[0]].0 as i32;
+        if shift != 0 {
+            for (c, _) in cells.iter_mut() {
+                *c = (*c as i64 + shift as i64).max(0) as usize;
             }
-            if shift != 0 {
-                for (c, _) in cells.iter_mut() {
-                    *c = (*c as i64 + shift as i64).max(0) as usize;
-                }
-            }
-            let first_h = cells[headers[0]].0;
-            let new_cols: Vec<(usize, String)> = cells
-                .iter()
-                .filter(|(c, _)| *c >= first_h)
-                .map(|(c, t)| (*c, canonical(t)))
-                .collect();
-            self.columns = new_cols;
-            self.last_was_header = true;
-            let mut text_cols = Vec::new();
-            for (c, t) in cells.iter().filter(|(c, _)| *c < first_h) {
-                if vocab::is_funds_text_header(t) {
-                    text_cols.push((*c, canonical(t)));
-                } else if vocab::is_funds_section(t) {
-                    self.push_label(*c, canonical(t));
-                } else {
-                    // An item beside the header (its amount cells empty): kept as an item.
-                    let path = self.leaf_path(*c, &canonical(t));
-                    self.push_label(*c, canonical(t));
-                    self.items.push(FundItem {
-                        path,
-                        values: Vec::new(),
-                        details: Vec::new(),
-                    });
-                }
-            }
-            if !text_cols.is_empty() {
-                self.text_cols = text_cols;
-            }
-            return;
         }
-        self.last_was_header = false;
+        let first_h = cells[headers[0]].0;
+        self.columns = cells
+            .iter()
+            .filter(|(c, _)| *c >= first_h)
+            .map(|(c, t)| (*c, canonical(t)))
+            .collect();
+        self.last_was_header = true;
+        let mut text_cols = Vec::new();
+        for (c, t) in cells.iter().filter(|(c, _)| *c < first_h) {
+            if vocab::is_funds_text_header(t) {
+                text_cols.push((*c, canonical(t)));
+            } else if vocab::is_funds_section(t) {
+                self.push_label(*c, canonical(t));
+            } else {
+                // An item beside the header (its amount cells empty): kept as an item.
+                let path = self.leaf_path(*c, &canonical(t));
+                self.push_label(*c, canonical(t));
+                self.items.push(FundItem {
+                    path,
+                    values: Vec::new(),
+                    details: Vec::new(),
+                });
+            }
+        }
+        if !text_cols.is_empty() {
+            self.text_cols = text_cols;
+        }
+    }
 
-        // A vertical header: the column name stands left of its amount on the same row.
+    /// A vertical header: the column name stands left of its amount on the same row. It
+    /// names the amount columns, and leaves the row's cells.
+    fn vertical_headers(
+        &mut self,
+        cells: Vec<(usize, String)>,
+        headers: &[usize],
+        numeric: &[(usize, f64)],
+    ) -> Vec<(usize, String)> {
         let mut vertical = Vec::new();
-        for &h in &headers {
+        for &h in headers {
             let (hc, ht) = &cells[h];
             if let Some((nc, _)) = numeric.iter().find(|(c, _)| c > hc) {
                 vertical.push((*nc, canonical(ht), h));
             }
         }
-        if !vertical.is_empty() {
-            self.columns = vertical.iter().map(|(c, n, _)| (*c, n.clone())).collect();
-            let drop: Vec<usize> = vertical.iter().map(|v| v.2).collect();
-            cells = cells
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !drop.contains(i))
-                .map(|(_, c)| c)
-                .collect();
+        if vertical.is_empty() {
+            return cells;
         }
+        self.columns = vertical.iter().map(|(c, n, _)| (*c, n.clone())).collect();
+        let drop: Vec<usize> = vertical.iter().map(|v| v.2).collect();
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, c)| c)
+            .collect()
+    }
 
-        // Where the row's amounts sit tells how far the row moved.
+    /// Where the row's amounts sit tells how far the row moved; a row with no amount moves as
+    /// the row above did when it starts in the same column. The first amounts of a form with
+    /// no header over them name the columns (`金额`, `金额2`, …).
+    fn row_shift(
+        &mut self,
+        cells: &[(usize, String)],
+        numeric: &[(usize, f64)],
+        anchor_shift: Option<i32>,
+    ) -> i32 {
         let mut shift = anchor_shift.unwrap_or(0);
         if !numeric.is_empty() {
             if self.columns.is_empty() {
-                let shifted: Vec<usize> = numeric
+                self.columns = numeric
                     .iter()
                     .map(|(c, _)| (*c as i64 + shift as i64).max(0) as usize)
-                    .collect();
-                self.columns = shifted
-                    .iter()
                     .enumerate()
                     .map(|(i, c)| {
                         let name = if i == 0 {
@@ -190,11 +251,11 @@ impl FundsBlock {
                         } else {
                             format!("{NO_HEADER_COLUMN}{}", i + 1)
                         };
-                        (*c, name)
+                        (c, name)
                     })
                     .collect();
             }
-            shift = self.fit_shift(&numeric).unwrap_or(shift);
+            shift = self.fit_shift(numeric).unwrap_or(shift);
         } else if anchor_shift.is_none() {
             let first_col = cells.first().map(|c| c.0);
             if self.prev_shift != 0 && first_col == self.prev_first_col {
@@ -203,21 +264,23 @@ impl FundsBlock {
         }
         self.prev_first_col = cells.first().map(|c| c.0);
         self.prev_shift = shift;
+        shift
+    }
 
+    /// Sort the row's cells, moved by `shift`: amounts into their columns, text into labels
+    /// or the detail columns a text header names.
+    fn sort_cells(&self, cells: &[(usize, String)], shift: i32) -> Sorted {
         let moved = |c: usize| (c as i64 + shift as i64).max(0) as usize;
-        let mut values = Vec::new();
-        let mut labels = Vec::new();
-        let mut details = Vec::new();
-        let mut unmatched = Vec::new();
-        for (c, t) in &cells {
+        let mut out = Sorted::default();
+        for (c, t) in cells {
             let mc = moved(*c);
             if let Some(a) = parse_amount(t) {
                 match self.columns.iter().find(|(cc, _)| *cc == mc) {
-                    Some((_, name)) => values.push(Amount {
+                    Some((_, name)) => out.values.push(Amount {
                         column: name.clone(),
                         amount: a,
                     }),
-                    None => unmatched.push((*c, t.clone(), a)),
+                    None => out.unmatched.push((*c, t.clone(), a)),
                 }
                 continue;
             }
@@ -230,75 +293,56 @@ impl FundsBlock {
                 .rposition(|(tc, _)| *tc <= mc)
                 .filter(|_| mc < first_amount);
             match text_col {
-                Some(i) if i > 0 => details.push(Field {
+                Some(i) if i > 0 => out.details.push(Field {
                     label: self.text_cols[i].1.clone(),
                     text: canonical(t),
                 }),
-                _ => labels.push((mc, canonical(t))),
+                _ => out.labels.push((mc, canonical(t))),
             }
         }
-        // Amounts that fit no column even after the shift: read them in order into the
-        // columns from the right, and say so.
-        if !unmatched.is_empty() {
-            let free: Vec<&(usize, String)> = self
-                .columns
-                .iter()
-                .filter(|(_, n)| !values.iter().any(|v| &v.column == n))
-                .collect();
-            let start = free.len().saturating_sub(unmatched.len());
-            for (k, (c, t, a)) in unmatched.iter().enumerate() {
-                match free.get(start + k) {
-                    Some((_, name)) => {
-                        values.push(Amount {
-                            column: name.clone(),
-                            amount: *a,
-                        });
-                        diags.push(
-                            Severity::Warning,
-                            "column_shift_repaired",
-                            format!("amount {t} in column {} read as {name}", c + 1),
-                            &row.pos,
-                        );
-                    }
-                    None => diags.unplaced(t, &row.pos),
-                }
-            }
-        }
-        values.sort_by_key(|v| self.columns.iter().position(|(_, n)| n == &v.column));
+        out
+    }
 
-        // A row whose only text sits in a detail column is labelled by it (a merged 金额合计
-        // whose text landed in the merge's last column).
-        if labels.is_empty() && details.len() == 1 && !values.is_empty() {
-            let d = details.remove(0);
-            let col = self.text_cols.first().map_or(0, |c| c.0);
-            labels.push((col, d.text));
-        }
-        if labels.is_empty() {
-            // Amounts with no label (its label cell hidden, or lost by extraction): quoted, so
-            // nothing is lost.
-            for (_, t) in cells.iter().filter(|(_, t)| parse_amount(t).is_some()) {
-                diags.unplaced(t, &row.pos);
-            }
+    /// Amounts that fit no column even after the shift: read them in order into the free
+    /// columns from the right, and say so.
+    fn place_unmatched(&self, sorted: &mut Sorted, pos: &SourcePos, diags: &mut Diags) {
+        if sorted.unmatched.is_empty() {
             return;
         }
-        if shift != 0 {
-            let leaf = &labels.last().map(|l| l.1.clone()).unwrap_or_default();
-            let n = shift.unsigned_abs();
-            let dir = if shift > 0 { "left" } else { "right" };
-            diags.push(
-                Severity::Warning,
-                "column_shift_repaired",
-                format!(
-                    "row shifted {} {dir}; read as funds item {leaf}",
-                    if n == 1 {
-                        "one column".to_string()
-                    } else {
-                        format!("{n} columns")
-                    }
-                ),
-                &row.pos,
-            );
+        let free: Vec<&(usize, String)> = self
+            .columns
+            .iter()
+            .filter(|(_, n)| !sorted.values.iter().any(|v| &v.column == n))
+            .collect();
+        let start = free.len().saturating_sub(sorted.unmatched.len());
+        for (k, (c, t, a)) in sorted.unmatched.iter().enumerate() {
+            match free.get(start + k) {
+                Some((_, name)) => {
+                    sorted.values.push(Amount {
+                        column: name.clone(),
+                        amount: *a,
+                    });
+                    diags.push(
+                        Severity::Warning,
+                        "column_shift_repaired",
+                        format!("amount {t} in column {} read as {name}", c + 1),
+                        pos,
+                    );
+                }
+                None => diags.unplaced(t, pos),
+            }
         }
+    }
+
+    /// The row's labels, outer to inner: the last is the item (with the row's values and
+    /// details), the ones before it are the groups above it.
+    fn push_items(&mut self, sorted: Sorted) {
+        let Sorted {
+            labels,
+            mut values,
+            mut details,
+            ..
+        } = sorted;
         let n_labels = labels.len();
         for (i, (c, l)) in labels.into_iter().enumerate() {
             let is_leaf = i + 1 == n_labels;
@@ -367,6 +411,35 @@ impl FundsBlock {
         p.push(label.to_string());
         p
     }
+}
+
+/// A funds row's cells sorted by what they are.
+#[derive(Default)]
+struct Sorted {
+    values: Vec<Amount>,
+    /// Text cells (moved column, canonical text), outer to inner.
+    labels: Vec<(usize, String)>,
+    details: Vec<Field>,
+    /// Amounts in no amount column: (source column, text, amount).
+    unmatched: Vec<(usize, String, f64)>,
+}
+
+/// Say that a funds row was read shifted, and as which item.
+fn report_shift(shift: i32, labels: &[(usize, String)], pos: &SourcePos, diags: &mut Diags) {
+    let leaf = &labels.last().map(|l| l.1.clone()).unwrap_or_default();
+    let n = shift.unsigned_abs();
+    let dir = if shift > 0 { "left" } else { "right" };
+    let columns = if n == 1 {
+        "one column".to_string()
+    } else {
+        format!("{n} columns")
+    };
+    diags.push(
+        Severity::Warning,
+        "column_shift_repaired",
+        format!("row shifted {columns} {dir}; read as funds item {leaf}"),
+        pos,
+    );
 }
 
 /// Check the sums of a funds tree; each failure is a `funds_mismatch` warning.
@@ -548,6 +621,101 @@ fn is_total(leaf: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::normalize::tests::row;
+
+    /// An item as the tests compare it: its path, then (column, amount) per value.
+    type Item = (String, Vec<(String, f64)>);
+
+    /// The items read from `rows` (the first holds the block label), and the diagnostic codes.
+    fn read(rows: &[&[&str]]) -> (Vec<Item>, Vec<String>) {
+        let mut block = FundsBlock::new();
+        let mut diags = Diags::default();
+        for (i, r) in rows.iter().enumerate() {
+            block.row(&row(r), i == 0, &mut diags);
+        }
+        let items = block
+            .items
+            .iter()
+            .map(|it| {
+                let values = it.values.iter().map(|v| (v.column.clone(), v.amount));
+                (it.path.join("/"), values.collect())
+            })
+            .collect();
+        (items, diags.list.iter().map(|d| d.code.clone()).collect())
+    }
+
+    fn item(path: &str, values: &[(&str, f64)]) -> Item {
+        let values = values.iter().map(|(c, a)| (c.to_string(), *a)).collect();
+        (path.to_string(), values)
+    }
+
+    #[test]
+    fn a_block_label_is_no_item_and_amounts_with_no_header_are_the_amount_column() {
+        let (items, codes) = read(&[
+            &["项目资金（万元）", "年度资金总额", "387.00"],
+            &["", "其中：财政拨款", "387.00"],
+            &["项目资金（万元）", "其他资金", "0"],
+        ]);
+        assert_eq!(
+            items,
+            vec![
+                item("年度资金总额", &[("金额", 387.0)]),
+                item("其中：财政拨款", &[("金额", 387.0)]),
+                item("其他资金", &[("金额", 0.0)]),
+            ]
+        );
+        assert!(codes.is_empty(), "{codes:?}");
+    }
+
+    #[test]
+    fn a_header_row_names_the_amount_columns_of_the_rows_below() {
+        let (items, _) = read(&[
+            &["项目资金（万元）", "", "全年预算数", "半年计划执行数"],
+            &["", "年度资金总额", "100", "50"],
+            &["", "财政拨款", "100", "50"],
+        ]);
+        assert_eq!(
+            items,
+            vec![
+                item(
+                    "年度资金总额",
+                    &[("全年预算数", 100.0), ("半年计划执行数", 50.0)]
+                ),
+                item(
+                    "财政拨款",
+                    &[("全年预算数", 100.0), ("半年计划执行数", 50.0)]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_whose_amounts_sit_off_the_columns_moves_back_whole() {
+        let (items, codes) = read(&[
+            &["项目资金（万元）", "", "全年预算数", "半年计划执行数"],
+            &["", "年度资金总额", "100", "50"],
+            &["", "", "财政拨款", "100", "50"],
+        ]);
+        assert_eq!(
+            items[1],
+            item(
+                "财政拨款",
+                &[("全年预算数", 100.0), ("半年计划执行数", 50.0)]
+            )
+        );
+        assert_eq!(codes, vec!["column_shift_repaired".to_string()]);
+    }
+
+    #[test]
+    fn amounts_with_no_label_are_quoted_not_lost() {
+        let (items, codes) = read(&[
+            &["项目资金（万元）", "年度资金总额", "387.00"],
+            &["", "", "12"],
+        ]);
+        assert_eq!(items.len(), 1);
+        assert_eq!(codes, vec!["unplaced_cell".to_string()]);
+    }
 
     #[test]
     fn amounts_as_written() {

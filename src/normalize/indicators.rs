@@ -2,193 +2,19 @@
 //! columns, through the synonym table), then each row is placed by `shift::place`, merged
 //! labels are filled down, and each 三级指标 becomes one indicator with parsed values.
 
+mod attributes;
+mod columns;
+mod subheader;
+
 use super::canon::{self, canonical, label};
 use super::diag::Diags;
-use super::shift::{RoleSpan, place_within};
+use super::shift::{Placement, RoleSpan, place_within};
 use super::value;
-use super::vocab::{Role, header_role, split_note};
+use super::vocab::{Role, split_note};
 use crate::grid::{Row, SourcePos};
 use crate::model::{Field, Indicator, IndicatorSource, TargetValue};
-
-/// Whether `row` is the header of an indicator block, and its column spans.
-pub fn parse_header(row: &Row, width: usize, exact: bool) -> Option<Vec<RoleSpan>> {
-    // Every level header word (一级指标, 三级, 指标名称, …) has 级 or 指标: most rows stop here.
-    if !row
-        .filled()
-        .any(|(_, c)| c.text.contains('级') || c.text.contains("指标"))
-    {
-        return None;
-    }
-    let filled: Vec<(usize, &str, u32)> = row
-        .filled()
-        .map(|(c, cell)| (c, cell.text.as_str(), cell.col_span))
-        .collect();
-    let mut roles: Vec<Option<Role>> = filled.iter().map(|(_, t, _)| header_role(t)).collect();
-    left_of_levels(&filled, &mut roles);
-    let levels = roles
-        .iter()
-        .flatten()
-        .filter(|r| matches!(r, Role::Level1 | Role::Level2 | Role::Level3))
-        .count();
-    let values = roles
-        .iter()
-        .flatten()
-        .filter(|r| matches!(r, Role::Value(_)))
-        .count();
-    let known = roles.iter().filter(|r| r.is_some()).count();
-    // A header names at least two levels, or a level and a value column, and little else.
-    // Two level columns make a header whatever else it names (one column per recipient town);
-    // otherwise most of the row must be known header words.
-    let header = levels >= 2 || (levels >= 1 && values >= 1 && known * 2 >= filled.len());
-    if !header {
-        return None;
-    }
-    // A merged header unmerged with its text repeated (`指标值 | 指标值`) names one column
-    // (in a workbook or ruled PDF, whose columns are exact; text extraction repeats nothing).
-    let (filled, roles): (Vec<_>, Vec<_>) = filled
-        .iter()
-        .zip(roles)
-        .enumerate()
-        .filter(|(i, ((c, t, _), _))| {
-            !exact
-                || i.checked_sub(1)
-                    .and_then(|p| filled.get(p))
-                    .is_none_or(|(pc, pt, ps)| !(pc + *ps as usize == *c && pt == t))
-        })
-        .map(|(_, (f, r))| (*f, r))
-        .unzip();
-    let mut spans = Vec::new();
-    for (i, ((col, text, col_span), role)) in filled.iter().zip(roles).enumerate() {
-        let next = filled.get(i + 1).map(|x| x.0).unwrap_or(width.max(col + 1));
-        let end = (next.saturating_sub(1)).max(col + *col_span as usize - 1);
-        // Empty columns before a cell that no known merge covers may be the start of this
-        // cell's own merge (its text put in the last column by the extraction).
-        let back = match i.checked_sub(1).and_then(|p| filled.get(p)) {
-            None => 0,
-            Some((pc, _, ps)) => (*pc + *ps as usize).min(*col),
-        };
-        let role = role.unwrap_or_else(|| Role::Extra(canonical(text)));
-        spans.push(RoleSpan {
-            start: *col,
-            end,
-            back,
-            prefer_back: false,
-            role,
-        });
-    }
-    // Grades of a standard written as columns of their own (`评分标准（优）`, as the canonical
-    // workbook writes them) are the targets of a block with no value column, as under a
-    // sub-header.
-    if !spans.iter().any(|s| matches!(s.role, Role::Value(_))) {
-        for s in spans.iter_mut() {
-            if let Role::Attr(n) = &s.role
-                && n.contains('（')
-            {
-                s.role = Role::Value(n.clone());
-            }
-        }
-    }
-    Some(spans)
-}
-
-/// The columns of an indicator block that has no header row, from its first row: a 一级 name,
-/// then a 二级 cell holding `二级名：target` (or a 二级 name, a 三级 name and one value). Cells
-/// left of the 一级 are the block's label.
-pub fn implicit_header(row: &Row, width: usize) -> Option<Vec<RoleSpan>> {
-    let cells: Vec<(usize, &str)> = row.filled().map(|(c, x)| (c, x.text.as_str())).collect();
-    let i1 = cells
-        .iter()
-        .position(|(_, t)| super::vocab::is_level1_name(t))?;
-    let rest = &cells[i1 + 1..];
-    let span = |start: usize, end: usize, role: Role| RoleSpan {
-        start,
-        end,
-        back: start,
-        prefer_back: false,
-        role,
-    };
-    let mut spans: Vec<RoleSpan> = cells[..i1]
-        .iter()
-        .map(|(c, _)| span(*c, *c, Role::Outer))
-        .collect();
-    let c1 = cells[i1].0;
-    match rest {
-        [(c2, t)] if super::header::level2_lead(t) => {
-            spans.push(span(c1, c2 - 1, Role::Level1));
-            spans.push(span(*c2, width.max(c2 + 1) - 1, Role::Level2));
-            spans.push(span(width + 1, width + 1, Role::Value("指标值".into())));
-        }
-        [(c2, t2), (c3, _), (c4, t4)]
-            if super::vocab::is_level2_name(t2) && value::is_strong_value(t4) =>
-        {
-            spans.push(span(c1, c2 - 1, Role::Level1));
-            spans.push(span(*c2, c3 - 1, Role::Level2));
-            spans.push(span(*c3, c4 - 1, Role::Level3));
-            spans.push(span(
-                *c4,
-                width.max(c4 + 1) - 1,
-                Role::Value("指标值".into()),
-            ));
-        }
-        _ => return None,
-    }
-    Some(spans)
-}
-
-/// Correct the header's roles by what the block's cells hold: a 三级 column (指标名称) that
-/// holds 二级 names where the header has no 二级 column is the 二级 column of a table without
-/// 三级 (指标类型 | 指标名称 | 指标值).
-pub fn refine_by_content(spans: &mut [RoleSpan], body: &[Row]) {
-    if spans.iter().any(|s| s.role == Role::Level2) {
-        return;
-    }
-    let Some(j3) = spans.iter().position(|s| s.role == Role::Level3) else {
-        return;
-    };
-    let (start, end) = (spans[j3].start, spans[j3].end);
-    let texts: Vec<&str> = body
-        .iter()
-        .take(60)
-        .filter_map(|r| r.filled().find(|(c, _)| start <= *c && *c <= end))
-        .map(|(_, x)| x.text.as_str())
-        .collect();
-    let named = texts
-        .iter()
-        .filter(|t| super::vocab::is_level2_name(t))
-        .count();
-    if named >= 2 && named * 2 >= texts.len() {
-        spans[j3].role = Role::Level2;
-    }
-}
-
-/// Header cells left of the first level column are not indicator columns: a context column of
-/// a flat export where the header names one (项目名称, 预算数), else a label merged down the left
-/// of the block (绩效指标, 年度绩效目标(90分)), which holds no value.
-fn left_of_levels(filled: &[(usize, &str, u32)], roles: &mut [Option<Role>]) {
-    let Some(first_level) = roles
-        .iter()
-        .position(|r| r.as_ref().is_some_and(|r| r.is_label()))
-    else {
-        return;
-    };
-    for (i, role) in roles.iter_mut().enumerate().take(first_level) {
-        // A code or other attribute column may stand first (指标编码 | 一级指标 | …).
-        if matches!(
-            role,
-            Some(
-                Role::Outer
-                    | Role::Code
-                    | Role::Weight
-                    | Role::Score
-                    | Role::Direction
-                    | Role::Attr(_)
-            )
-        ) {
-            continue;
-        }
-        *role = Some(super::vocab::context_role(filled[i].1).unwrap_or(Role::Outer));
-    }
-}
+use attributes::Attributes;
+pub use columns::{implicit_header, parse_header, refine_by_content};
 
 /// The labels of a group (一级, 二级, 重点工作) and where it started.
 type Group = (Option<String>, Option<String>, Option<String>, SourcePos);
@@ -292,7 +118,7 @@ impl Block {
     /// Where this row put cells that fell in the empty columns before a header cell: in
     /// that cell's merge, or the one before. The block's rows vote; the majority reading of
     /// the header becomes the cheaper one for the rows that follow.
-    fn learn_gaps(&mut self, cells: &[(usize, &str)], p: &super::shift::Placement) {
+    fn learn_gaps(&mut self, cells: &[(usize, &str)], p: &Placement) {
         // A sub-header may have split the spans since the block began.
         self.gap_votes.resize(self.spans.len(), 0);
         for (i, slot) in p.slots.iter().enumerate() {
@@ -387,25 +213,91 @@ impl Block {
 
     /// Place one row of the block.
     pub fn row(&mut self, row: &Row, out: &mut Vec<Indicator>, diags: &mut Diags) {
-        let mut cells: Vec<(usize, &str)> = row
-            .filled()
-            .map(|(c, cell)| (c, cell.text.as_str()))
-            .collect();
-        // A merged cell unmerged with its text repeated in every column is one cell: a repeat
-        // in the next column of the same header span says nothing new.
-        if self.max_shift == 0 {
-            let span_of = |c: usize| self.spans.iter().position(|s| s.start <= c && c <= s.end);
-            cells.dedup_by(|b, a| {
-                b.1 == a.1 && span_of(a.0).is_some_and(|j| span_of(b.0) == Some(j))
-            });
-        }
+        let cells = self.cells_of(row);
         if cells.is_empty() {
             return;
         }
         let p = place_within(&cells, &self.spans, self.prev_shift, self.max_shift);
         self.prev_shift = p.shift;
         self.learn_gaps(&cells, &p);
+        let (mut texts, cell_refs) = self.slot_texts(row, &cells, &p, diags);
+        let lead = self.split_level2_lead(&mut texts);
+        if let Some((j2, jv, name, rest)) = &lead {
+            texts[*j2] = Some(name.as_str());
+            texts[*jv] = Some(rest.as_str());
+        }
+        self.carry_context(&texts);
+        let labels = self.labels(&texts);
+        let value_cols = self.value_cols();
+        let any_value = any_value(&value_cols, &texts);
+        if labels.l1.is_none()
+            && labels.l2.is_none()
+            && !any_value
+            && self.last_was_indicator
+            && self.join_fragment(&labels, out, &row.pos, diags)
+        {
+            return;
+        }
+        self.report_repairs(&cells, &p, &labels, &row.pos, diags);
+        let Labels {
+            l1,
+            l2,
+            kw,
+            l3,
+            l3_note,
+        } = labels;
+        self.carry_labels(l1, l2, kw, out);
 
+        if l3.is_none() && !any_value {
+            // A label row: the group carries down; if no 三级 follows, it is an empty group.
+            if self.l2.is_some() && text_of(&self.spans, &texts, &Role::Level2).is_some() {
+                self.pending_group = Some((
+                    self.l1.clone(),
+                    self.l2.clone(),
+                    self.kw.clone(),
+                    row.pos.clone(),
+                ));
+            }
+            self.last_was_indicator = false;
+            return;
+        }
+        self.pending_group = None;
+
+        let attrs = Attributes::of(&self.spans, &texts);
+        let values = values_of(&value_cols, &texts);
+        let l3_pos = self
+            .spans
+            .iter()
+            .position(|s| s.role == Role::Level3)
+            .and_then(|j| cell_refs[j]);
+        let indicator = (l3, l3_note, l3_pos);
+        self.emit(indicator, values, attrs, row, &cells, out, diags);
+    }
+
+    /// The row's filled cells. A merged cell unmerged with its text repeated in every column
+    /// is one cell: a repeat in the next column of the same header span says nothing new.
+    fn cells_of<'r>(&self, row: &'r Row) -> Vec<(usize, &'r str)> {
+        let mut cells: Vec<(usize, &str)> = row
+            .filled()
+            .map(|(c, cell)| (c, cell.text.as_str()))
+            .collect();
+        if self.max_shift == 0 {
+            let span_of = |c: usize| self.spans.iter().position(|s| s.start <= c && c <= s.end);
+            cells.dedup_by(|b, a| {
+                b.1 == a.1 && span_of(a.0).is_some_and(|j| span_of(b.0) == Some(j))
+            });
+        }
+        cells
+    }
+
+    /// Each header span's text and source cell as placed; a cell placed in no span is quoted.
+    fn slot_texts<'r>(
+        &self,
+        row: &'r Row,
+        cells: &[(usize, &'r str)],
+        p: &Placement,
+        diags: &mut Diags,
+    ) -> (Vec<Option<&'r str>>, Vec<Option<&'r SourcePos>>) {
         let mut texts: Vec<Option<&str>> = vec![None; self.spans.len()];
         let mut cell_refs: Vec<Option<&SourcePos>> = vec![None; self.spans.len()];
         let cell_of = |c: usize| row.cells[c].as_ref().map(|x| &x.pos);
@@ -418,23 +310,15 @@ impl Block {
                 None => diags.unplaced(cells[i].1, cell_of(cells[i].0).unwrap_or(&row.pos)),
             }
         }
-        let lead = self.split_level2_lead(&mut texts);
-        if let Some((j2, jv)) = lead.as_ref().map(|(j2, jv, _, _)| (*j2, *jv)) {
-            let (_, _, name, rest) = lead.as_ref().expect("just matched");
-            texts[j2] = Some(name.as_str());
-            texts[jv] = Some(rest.as_str());
-        }
-        let spans = self.spans.clone();
-        let get = |r: &Role| {
-            spans
-                .iter()
-                .position(|s| &s.role == r)
-                .and_then(|j| texts[j])
-        };
+        (texts, cell_refs)
+    }
+
+    /// The row's level labels, and the notes of its 一级 and 二级 carried down with them.
+    fn labels(&mut self, texts: &[Option<&str>]) -> Labels {
         // A label's remark (`（40-50）分`) becomes a note; a label carrying a mark (`★`) keeps
         // its text as written in the note, so the name reads clean and nothing is lost.
         let level = |r: &Role| {
-            get(r).map(|t| {
+            text_of(&self.spans, texts, r).map(|t| {
                 let (name, note) = split_note(&label(t));
                 let note = if canon::marks(t).is_some() {
                     Some(canonical(t))
@@ -444,11 +328,10 @@ impl Block {
                 (name, note)
             })
         };
-        self.carry_context(&texts);
         let (l1, l1_note) = level(&Role::Level1).unzip();
         let (l2, l2_note) = level(&Role::Level2).unzip();
         let (l3, l3_note) = level(&Role::Level3).unzip();
-        let kw = get(&Role::KeyWork).map(label);
+        let kw = text_of(&self.spans, texts, &Role::KeyWork).map(label);
         if l1.is_some() {
             self.notes[0] = l1_note.flatten();
             self.notes[1] = None;
@@ -456,55 +339,67 @@ impl Block {
         if l2.is_some() {
             self.notes[1] = l2_note.flatten();
         }
-        let l3_note = l3_note.flatten();
-        let value_cols = self.value_cols();
-        let any_value = value_cols.iter().any(|vc| match vc {
-            ValueCol::Plain(j, _) => texts[*j].is_some(),
-            ValueCol::Split {
-                op, value, unit, ..
-            } => {
-                texts[*value].is_some()
-                    || op.is_some_and(|o| texts[o].is_some())
-                    || unit.is_some_and(|u| texts[u].is_some())
-            }
-        });
-
-        // A fragment: the rest of the previous row's 三级指标 or 重点工作, wrapped onto a line
-        // of its own.
-        if l1.is_none() && l2.is_none() && !any_value && self.last_was_indicator {
-            if let (Some(frag), None, Some(prev)) = (&l3, &kw, out.last_mut())
-                && frag.chars().count() <= 4
-                && prev.level3.is_some()
-            {
-                let joined = format!("{}{}", prev.level3.as_deref().unwrap_or(""), frag);
-                diags.joined(&row.pos, &format!("三级指标 {joined}"));
-                prev.level3 = Some(joined);
-                return;
-            }
-            if let (Some(frag), None) = (&kw, &l3)
-                && let Some(prev_kw) = self.kw.clone()
-                && !prev_kw.ends_with(['。', '；'])
-            {
-                let joined = format!("{prev_kw}{frag}");
-                diags.joined(&row.pos, &format!("重点工作 {joined}"));
-                for ind in out.iter_mut().rev() {
-                    if ind.key_work.as_deref() == Some(prev_kw.as_str()) {
-                        ind.key_work = Some(joined.clone());
-                    } else {
-                        break;
-                    }
-                }
-                self.kw = Some(joined);
-                return;
-            }
+        Labels {
+            l1,
+            l2,
+            kw,
+            l3,
+            l3_note: l3_note.flatten(),
         }
+    }
 
-        // A cell in a later column of a merged header (the text extraction put the merged
-        // text in its last column) is read as the merge's text.
+    /// A fragment: the rest of the previous row's 三级指标 or 重点工作, wrapped onto a line of
+    /// its own. Returns whether the row was one.
+    fn join_fragment(
+        &mut self,
+        labels: &Labels,
+        out: &mut [Indicator],
+        pos: &SourcePos,
+        diags: &mut Diags,
+    ) -> bool {
+        if let (Some(frag), None, Some(prev)) = (&labels.l3, &labels.kw, out.last_mut())
+            && frag.chars().count() <= 4
+            && prev.level3.is_some()
+        {
+            let joined = format!("{}{}", prev.level3.as_deref().unwrap_or(""), frag);
+            diags.joined(pos, &format!("三级指标 {joined}"));
+            prev.level3 = Some(joined);
+            return true;
+        }
+        if let (Some(frag), None) = (&labels.kw, &labels.l3)
+            && let Some(prev_kw) = self.kw.clone()
+            && !prev_kw.ends_with(['。', '；'])
+        {
+            let joined = format!("{prev_kw}{frag}");
+            diags.joined(pos, &format!("重点工作 {joined}"));
+            for ind in out.iter_mut().rev() {
+                if ind.key_work.as_deref() == Some(prev_kw.as_str()) {
+                    ind.key_work = Some(joined.clone());
+                } else {
+                    break;
+                }
+            }
+            self.kw = Some(joined);
+            return true;
+        }
+        false
+    }
+
+    /// Say where the row was repaired: a cell in a later column of a merged header (the text
+    /// extraction put the merged text in its last column) is read as the merge's text; a
+    /// shifted row is read moved back.
+    fn report_repairs(
+        &self,
+        cells: &[(usize, &str)],
+        p: &Placement,
+        labels: &Labels,
+        pos: &SourcePos,
+        diags: &mut Diags,
+    ) {
         for (i, slot) in p.slots.iter().enumerate() {
             if let Some(j) = slot {
                 let at = cells[i].0 as i64 + p.shift as i64;
-                let span = &spans[*j];
+                let span = &self.spans[*j];
                 if at != span.start as i64 && span.role.is_label() {
                     diags.push(
                         crate::model::Severity::Warning,
@@ -515,26 +410,35 @@ impl Block {
                             role_name(&span.role),
                             short(cells[i].1)
                         ),
-                        &row.pos,
+                        pos,
                     );
                 }
             }
         }
         if p.shift != 0 {
             let what = [
-                ("一级指标", &l1),
-                ("二级指标", &l2),
-                ("重点工作", &kw),
-                ("三级指标", &l3),
+                ("一级指标", &labels.l1),
+                ("二级指标", &labels.l2),
+                ("重点工作", &labels.kw),
+                ("三级指标", &labels.l3),
             ]
             .iter()
             .filter_map(|(n, v)| v.as_ref().map(|v| format!("{n} {}", short(v))))
             .collect::<Vec<_>>()
             .join(", ");
-            diags.shift(&row.pos, p.shift, &what);
+            diags.shift(pos, p.shift, &what);
         }
+    }
 
-        // A new 一级 or 二级 label closes a pending empty group.
+    /// Carry the row's group labels down: a new 一级 clears the 二级 and 重点工作 under the old
+    /// one, a new 二级 the 重点工作; a new 一级 or 二级 closes a pending empty group.
+    fn carry_labels(
+        &mut self,
+        l1: Option<String>,
+        l2: Option<String>,
+        kw: Option<String>,
+        out: &mut Vec<Indicator>,
+    ) {
         if l1.is_some() || l2.is_some() {
             self.flush(out);
         }
@@ -554,48 +458,26 @@ impl Block {
         if let Some(x) = kw {
             self.kw = Some(x);
         }
+    }
 
-        if l3.is_none() && !any_value {
-            // A label row: the group carries down; if no 三级 follows, it is an empty group.
-            if self.l2.is_some() && get(&Role::Level2).is_some() {
-                self.pending_group = Some((
-                    self.l1.clone(),
-                    self.l2.clone(),
-                    self.kw.clone(),
-                    row.pos.clone(),
-                ));
-            }
-            self.last_was_indicator = false;
-            return;
-        }
-        self.pending_group = None;
-
-        let attrs = Attributes::of(&self.spans, &texts);
-        let values = value_cols
-            .iter()
-            .map(|vc| match vc {
-                ValueCol::Plain(j, name) => value::parse(name, texts[*j].unwrap_or("")),
-                ValueCol::Split {
-                    op,
-                    value: vj,
-                    unit,
-                    name,
-                } => {
-                    let op_t = op.and_then(|o| texts[o]).unwrap_or("");
-                    let unit_t = unit.and_then(|u| texts[u]).unwrap_or("");
-                    value::fold_split(name, op_t, texts[*vj].unwrap_or(""), unit_t)
-                }
-            })
-            .collect();
-        let l3_pos = self
-            .spans
-            .iter()
-            .position(|s| s.role == Role::Level3)
-            .and_then(|j| cell_refs[j]);
+    /// Emit the row's indicator under the carried labels, or quote its cells when there is
+    /// nothing to hang them on.
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &mut self,
+        (l3, l3_note, l3_pos): (Option<String>, Option<String>, Option<&SourcePos>),
+        mut values: Vec<TargetValue>,
+        attrs: Attributes,
+        row: &Row,
+        cells: &[(usize, &str)],
+        out: &mut Vec<Indicator>,
+        diags: &mut Diags,
+    ) {
         if l3.is_none() && self.l1.is_none() && self.l2.is_none() && self.kw.is_none() {
             // Values with no indicator name and no group: nothing to hang them on.
-            for (c, t) in &cells {
-                diags.unplaced(t, cell_of(*c).unwrap_or(&row.pos));
+            for (c, t) in cells {
+                let cell = row.cells[*c].as_ref().map(|x| &x.pos);
+                diags.unplaced(t, cell.unwrap_or(&row.pos));
             }
             self.last_was_indicator = false;
             return;
@@ -607,7 +489,6 @@ impl Block {
                 &row.pos,
             );
         }
-        let mut values: Vec<TargetValue> = values;
         if let Some(u) = l3.as_deref().and_then(unit_in_name) {
             for v in values.iter_mut() {
                 if v.kind == crate::model::ValueKind::Quantitative && v.unit.is_none() {
@@ -643,49 +524,55 @@ impl Block {
     }
 }
 
-/// What the attribute columns of a row say about its indicator.
-#[derive(Default)]
-struct Attributes {
-    code: Option<String>,
-    weight: Option<f64>,
-    score: Option<f64>,
-    direction: Option<String>,
-    texts: Vec<Field>,
+/// The level labels a row names (before they are carried down).
+struct Labels {
+    l1: Option<String>,
+    l2: Option<String>,
+    kw: Option<String>,
+    l3: Option<String>,
+    l3_note: Option<String>,
 }
 
-impl Attributes {
-    fn of(spans: &[RoleSpan], texts: &[Option<&str>]) -> Attributes {
-        let mut a = Attributes::default();
-        for (s, t) in spans.iter().zip(texts) {
-            let Some(t) = t.map(str::trim).filter(|t| !t.is_empty()) else {
-                continue;
-            };
-            match &s.role {
-                Role::Code => a.code = Some(canonical(t)),
-                Role::Weight => a.weight = attribute_number(t),
-                Role::Score => a.score = attribute_number(t),
-                Role::Direction => a.direction = Some(canonical(t)),
-                Role::Op if is_direction_word(t) => a.direction = Some(canonical(t)),
-                Role::Attr(label) => a.texts.push(Field {
-                    label: label.clone(),
-                    text: canon::text(t),
-                }),
-                _ => {}
-            }
+/// The text placed in the span of role `r`.
+fn text_of<'t>(spans: &[RoleSpan], texts: &[Option<&'t str>], r: &Role) -> Option<&'t str> {
+    spans
+        .iter()
+        .position(|s| &s.role == r)
+        .and_then(|j| texts[j])
+}
+
+/// Whether the row fills any value column (a split value by any of its three cells).
+fn any_value(value_cols: &[ValueCol], texts: &[Option<&str>]) -> bool {
+    value_cols.iter().any(|vc| match vc {
+        ValueCol::Plain(j, _) => texts[*j].is_some(),
+        ValueCol::Split {
+            op, value, unit, ..
+        } => {
+            texts[*value].is_some()
+                || op.is_some_and(|o| texts[o].is_some())
+                || unit.is_some_and(|u| texts[u].is_some())
         }
-        a
-    }
+    })
 }
 
-/// A weight or score as written (`10`, `10%`, `10分`, `１０`), as a number.
-fn attribute_number(t: &str) -> Option<f64> {
-    let c = canonical(t);
-    let n = c.trim_end_matches(['%', '％', '分']).trim();
-    n.parse::<f64>().ok()
-}
-
-fn is_direction_word(t: &str) -> bool {
-    super::vocab::is_direction_word(t)
+/// The row's target values, one per value column (a split value folded from its cells).
+fn values_of(value_cols: &[ValueCol], texts: &[Option<&str>]) -> Vec<TargetValue> {
+    value_cols
+        .iter()
+        .map(|vc| match vc {
+            ValueCol::Plain(j, name) => value::parse(name, texts[*j].unwrap_or("")),
+            ValueCol::Split {
+                op,
+                value: vj,
+                unit,
+                name,
+            } => {
+                let op_t = op.and_then(|o| texts[o]).unwrap_or("");
+                let unit_t = unit.and_then(|u| texts[u]).unwrap_or("");
+                value::fold_split(name, op_t, texts[*vj].unwrap_or(""), unit_t)
+            }
+        })
+        .collect()
 }
 
 /// The unit written in an indicator's name (`造林面积（亩）`), for a bare number as its value.
@@ -790,76 +677,14 @@ impl BlockSet {
         }
         let mut changed = false;
         for (_, _, block, _) in self.sets.iter_mut() {
-            let spans = &block.spans;
-            let inside: Vec<(usize, &str)> = cells
-                .iter()
-                .copied()
-                .filter(|(c, _)| {
-                    spans.first().is_some_and(|s| s.start <= *c)
-                        && spans.last().is_some_and(|s| *c <= s.end)
-                })
-                .collect();
+            let inside = subheader::inside(&block.spans, &cells);
             if inside.is_empty() {
                 continue;
             }
-            // Every cell must sit under a value column and read as a name, not a value.
-            let ok = inside.iter().all(|(c, t)| {
-                spans.iter().any(|s| {
-                    s.start <= *c
-                        && *c <= s.end
-                        && matches!(s.role, Role::Value(_) | Role::Extra(_) | Role::Attr(_))
-                }) && (!value::is_strong_value(t) || is_column_name(t))
-                    && !value::is_operator_cell(t)
-            });
-            if !ok {
+            if !subheader::names_value_columns(&block.spans, &inside) {
                 return false;
             }
-            let has_value = spans.iter().any(|s| matches!(s.role, Role::Value(_)));
-            let mut new_spans = Vec::new();
-            for s in spans {
-                let subs: Vec<&(usize, &str)> = inside
-                    .iter()
-                    .filter(|(c, _)| s.start <= *c && *c <= s.end)
-                    .collect();
-                let parent = match &s.role {
-                    Role::Value(n) | Role::Extra(n) | Role::Attr(n) if !subs.is_empty() => {
-                        n.clone()
-                    }
-                    _ => {
-                        new_spans.push(s.clone());
-                        continue;
-                    }
-                };
-                for (k, (c, t)) in subs.iter().enumerate() {
-                    let end = subs.get(k + 1).map(|n| n.0 - 1).unwrap_or(s.end);
-                    let start = if k == 0 { s.start } else { *c };
-                    let sub = canonical(t);
-                    let role = match header_role(&sub) {
-                        Some(Role::Value(n)) => Role::Value(n),
-                        // A sub-header that names a value (`预期2022年实现值`) is a value column,
-                        // whatever header the extraction put it under.
-                        _ if is_column_name(&sub) => Role::Value(sub.clone()),
-                        _ => match s.role {
-                            // One column per recipient (指标值 over 甲镇 | 乙镇): the recipient
-                            // names the column.
-                            Role::Value(_) => Role::Value(sub.clone()),
-                            // Grades of a standard (优 | 良 | 中 | 差) are the targets of a
-                            // block that has no value column of its own.
-                            Role::Attr(_) if has_value => Role::Attr(format!("{parent}（{sub}）")),
-                            Role::Attr(_) => Role::Value(format!("{parent}（{sub}）")),
-                            _ => Role::Extra(format!("{parent}（{sub}）")),
-                        },
-                    };
-                    new_spans.push(RoleSpan {
-                        start,
-                        end,
-                        back: start,
-                        prefer_back: false,
-                        role,
-                    });
-                }
-            }
-            block.spans = new_spans;
+            block.spans = subheader::split(&block.spans, &inside);
             changed = true;
         }
         if changed {
@@ -921,9 +746,116 @@ fn same_indicator_on_row(a: &Indicator, b: &Indicator) -> bool {
             == (&b.level1, &b.level2, &b.key_work, &b.level3)
 }
 
-/// A sub-header text that names a value column even though it reads like a date
-/// (`2021年实际实现值`, `预期2022年实现值`): it ends the way value column names end.
-fn is_column_name(t: &str) -> bool {
-    let k = canon::key(t);
-    k.ends_with('值') || k.ends_with("目标")
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tests::row;
+
+    /// The indicators of a block read from `header` and `rows` as a workbook gives them.
+    fn read(header: &[&str], rows: &[&[&str]]) -> (Vec<Indicator>, Vec<String>) {
+        let spans = parse_header(&row(header), header.len(), true).expect("a header");
+        let mut set = BlockSet::new(spans, &[], 0);
+        let mut diags = Diags::default();
+        for r in rows {
+            set.row(&row(r), &mut diags);
+        }
+        let mut out = Vec::new();
+        set.finish(&mut out);
+        (out, diags.list.iter().map(|d| d.code.clone()).collect())
+    }
+
+    fn levels(i: &Indicator) -> [Option<&str>; 3] {
+        [
+            i.level1.as_deref(),
+            i.level2.as_deref(),
+            i.level3.as_deref(),
+        ]
+    }
+
+    #[test]
+    fn level_names_are_carried_down_merged_cells() {
+        let (inds, codes) = read(
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &[
+                &["产出指标", "数量指标", "培训人数", "≥100人"],
+                &["", "", "覆盖乡镇", "10个"],
+                &["", "质量指标", "合格率", "≥95%"],
+                &["效益指标", "社会效益指标", "群众满意度", "≥90%"],
+            ],
+        );
+        let got: Vec<_> = inds.iter().map(levels).collect();
+        assert_eq!(
+            got,
+            vec![
+                [Some("产出指标"), Some("数量指标"), Some("培训人数")],
+                [Some("产出指标"), Some("数量指标"), Some("覆盖乡镇")],
+                [Some("产出指标"), Some("质量指标"), Some("合格率")],
+                [Some("效益指标"), Some("社会效益指标"), Some("群众满意度")],
+            ]
+        );
+        assert_eq!(inds[1].values[0].number, Some(10.0));
+        assert_eq!(inds[1].values[0].unit.as_deref(), Some("个"));
+        assert!(codes.is_empty(), "{codes:?}");
+    }
+
+    #[test]
+    fn a_value_split_over_operator_number_and_unit_cells_is_one_value() {
+        let (inds, _) = read(
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标性质",
+                "指标值",
+                "度量单位",
+            ],
+            &[&["产出指标", "数量指标", "培训人数", "≥", "100", "人"]],
+        );
+        assert_eq!(inds.len(), 1);
+        let v = &inds[0].values;
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].op.as_deref(), Some(">="));
+        assert_eq!(v[0].number, Some(100.0));
+        assert_eq!(v[0].unit.as_deref(), Some("人"));
+    }
+
+    #[test]
+    fn a_second_level_row_with_no_third_level_is_an_empty_group() {
+        let (inds, _) = read(
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &[
+                &["产出指标", "时效指标", "", ""],
+                &["", "成本指标", "人均成本", "≤500元"],
+            ],
+        );
+        let got: Vec<_> = inds.iter().map(levels).collect();
+        assert_eq!(
+            got,
+            vec![
+                [Some("产出指标"), Some("时效指标"), None],
+                [Some("产出指标"), Some("成本指标"), Some("人均成本")],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sub_header_splits_the_value_column_by_recipient() {
+        let spans = parse_header(
+            &row(&["一级指标", "二级指标", "三级指标", "指标值", ""]),
+            5,
+            true,
+        )
+        .expect("a header");
+        let mut set = BlockSet::new(spans, &[], 0);
+        assert!(set.sub_header(&row(&["", "", "", "望亭镇", "东渚街道"])));
+        let mut diags = Diags::default();
+        set.row(
+            &row(&["产出指标", "数量指标", "培训人数", "100人", "80人"]),
+            &mut diags,
+        );
+        let mut out = Vec::new();
+        set.finish(&mut out);
+        let cols: Vec<&str> = out[0].values.iter().map(|v| v.column.as_str()).collect();
+        assert_eq!(cols, vec!["望亭镇", "东渚街道"]);
+    }
 }

@@ -14,24 +14,16 @@ pub mod grammar_rows;
 pub mod header;
 pub mod indicators;
 pub mod shift;
+mod table;
 pub mod value;
 
 // The lexicon and text canonicalization sit at the ground floor (readers use them too); they
 // stay reachable as `normalize::vocab` / `normalize::canon` for the normalizer's modules.
-use crate::grid::{Grid, Method, Row, SourcePos};
-use crate::model::{
-    Amount, Diagnostic, Field, FundItem, Funds, Severity, Table, TableKind, TableSource,
-};
+use crate::grid::{Grid, Method, Row};
+use crate::model::{Diagnostic, Severity, Table};
 pub use crate::{canon, vocab};
-use canon::{canonical, key};
-use diag::Diags;
-use regex::Regex;
-use std::sync::LazyLock;
-
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)[0-9]{2})[ \t\n]*年").unwrap());
-static UNIT_NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:金额|资金)?单位[ \t\n]*[:：][ \t\n]*([^ \t\n]+)$").unwrap());
+use canon::key;
+use table::build_table;
 
 /// The tables found in an input, and what the normalizer has to say about grids that held none.
 #[derive(Debug, Default)]
@@ -179,414 +171,135 @@ fn name_label_of(row: &Row) -> Option<String> {
         .map(|l| key(l.label))
 }
 
-#[derive(PartialEq)]
-enum State {
-    Banner,
-    Fields,
-    Funds,
-    Indicators,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Cell, SourcePos};
+    use crate::model::TableKind;
 
-fn build_table(rows: &[Row], width: usize, max_shift: i32) -> Table {
-    // A table need not start at column A: read it from its own left edge.
-    let left = rows
-        .iter()
-        .filter_map(|r| r.filled().next().map(|(c, _)| c))
-        .min()
-        .unwrap_or(0);
-    let trimmed: Vec<Row>;
-    let (rows, width) = if left > 0 {
-        trimmed = rows
+    /// A row of cells as written left to right; an empty string is an empty cell.
+    pub(crate) fn row(cells: &[&str]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|t| (!t.is_empty()).then(|| Cell::new(*t, SourcePos::default())))
+                .collect(),
+            ..Row::default()
+        }
+    }
+
+    fn rows(lines: &[&[&str]]) -> Vec<Row> {
+        lines.iter().map(|l| row(l)).collect()
+    }
+
+    const TITLE: &[&str] = &["2024年度项目支出绩效目标表"];
+    const HEADER: &[&str] = &["一级指标", "二级指标", "三级指标", "指标值"];
+    const INDICATOR: &[&str] = &["产出指标", "数量指标", "培训人数", "≥100人"];
+
+    #[test]
+    fn a_title_row_after_content_opens_a_new_table() {
+        let rows = rows(&[
+            TITLE,
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["表十二"],
+            TITLE,
+            &["项目名称", "乙项目"],
+        ]);
+        let parts = split_tables(&rows);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].len(), 4);
+        // The mark over the second title opens the second table with it.
+        assert_eq!(parts[1][0].text(0), "表十二");
+        assert_eq!(parts[1][2].text(1), "乙项目");
+    }
+
+    #[test]
+    fn a_title_row_before_any_content_opens_no_table() {
+        let rows = rows(&[TITLE, TITLE, &["项目名称", "甲项目"], HEADER, INDICATOR]);
+        assert_eq!(split_tables(&rows).len(), 1);
+    }
+
+    #[test]
+    fn a_repeated_name_label_opens_a_new_table() {
+        let rows = rows(&[
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["项目名称", "乙项目"],
+            HEADER,
+            INDICATOR,
+        ]);
+        let parts = split_tables(&rows);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1][0].text(1), "乙项目");
+        let second = build_table(parts[1], 4, 0);
+        assert_eq!(second.name.as_deref(), Some("乙项目"));
+        assert_eq!(second.indicators.len(), 1);
+    }
+
+    #[test]
+    fn footer_rows_are_fields_not_indicators() {
+        let rows = rows(&[
+            TITLE,
+            &["项目名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+            &["审核意见", "同意"],
+            &["填表人：张三"],
+        ]);
+        let t = build_table(&rows, 4, 0);
+        assert_eq!(t.indicators.len(), 1);
+        assert_eq!(t.indicators[0].level3.as_deref(), Some("培训人数"));
+        let fields: Vec<(&str, &str)> = t
+            .fields
             .iter()
-            .map(|r| {
-                let mut r = r.clone();
-                r.cells.drain(..left.min(r.cells.len()));
-                r
+            .map(|f| (f.label.as_str(), f.text.as_str()))
+            .collect();
+        assert!(fields.contains(&("审核意见", "同意")), "{fields:?}");
+        assert!(fields.contains(&("填表人", "张三")), "{fields:?}");
+        assert_eq!(t.title.as_deref(), Some("2024年度项目支出绩效目标表"));
+        assert_eq!(t.year, Some(2024));
+        assert_eq!(t.kind, TableKind::Project);
+    }
+
+    #[test]
+    fn a_table_is_read_from_its_own_left_edge() {
+        let rows = rows(&[
+            &["", "项目名称", "甲项目"],
+            &["", "一级指标", "二级指标", "三级指标", "指标值"],
+            &["", "产出指标", "数量指标", "培训人数", "≥100人"],
+        ]);
+        let t = build_table(&rows, 5, 0);
+        assert_eq!(t.name.as_deref(), Some("甲项目"));
+        assert_eq!(t.indicators[0].level1.as_deref(), Some("产出指标"));
+    }
+
+    #[test]
+    fn a_funds_block_label_starts_the_funds_and_its_amounts_follow() {
+        let rows = rows(&[
+            &["项目名称", "甲项目"],
+            &["项目资金（万元）", "年度资金总额", "387.00"],
+            &["", "其中：财政拨款", "387.00"],
+            HEADER,
+            INDICATOR,
+        ]);
+        let t = build_table(&rows, 4, 0);
+        let items: Vec<(String, Vec<f64>)> = t
+            .funds
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.path.join("/"),
+                    i.values.iter().map(|v| v.amount).collect(),
+                )
             })
             .collect();
-        (&trimmed[..], width.saturating_sub(left))
-    } else {
-        (rows, width)
-    };
-    let mut diags = Diags::default();
-    let mut title: Option<String> = None;
-    let mut year: Option<i32> = None;
-    let mut unit: Option<String> = None;
-    let mut fields: Vec<Field> = Vec::new();
-    let mut name_label: Option<&'static vocab::FieldLabel> = None;
-    let mut name: Option<String> = None;
-    let mut funds = funds::FundsBlock::new();
-    let mut funds_pos: Option<SourcePos> = None;
-    let mut indicators = Vec::new();
-    let mut block: Option<indicators::BlockSet> = None;
-    // Names of indicator sets from a row above a header (实施期绩效指标 | 年度绩效指标).
-    let mut set_titles: Vec<(usize, String)> = Vec::new();
-    let mut state = State::Banner;
-    // The column holding the text of the last field, for continuation lines.
-    let mut last_field_col: Option<usize> = None;
-
-    // Rows under a section label merged down the left (基本信息 over its pairs), and the
-    // column labels over `label：amount` lines.
-    let mut section_until: Option<usize> = None;
-    let mut parents: Vec<(usize, String)> = Vec::new();
-    let mut pair_funds: Vec<FundItem> = Vec::new();
-    for (ri, row) in rows.iter().enumerate() {
-        if row.is_empty() {
-            continue;
-        }
-        // Note lines around the table: every cell a `label：text` (填报单位：…（盖章）, 单位：万元).
-        if state != State::Indicators
-            && let Some(notes) = note_cells(row)
-        {
-            for (l, t) in notes {
-                if matches!(l.as_str(), "单位" | "金额单位" | "资金单位") {
-                    unit = Some(t);
-                } else {
-                    fields.push(Field { label: l, text: t });
-                }
-            }
-            continue;
-        }
-        // Banner lines: a single text above the body, or a note anywhere outside indicators.
-        if let Some(t) = single_text(row)
-            && state != State::Indicators
-        {
-            let c = canonical(t);
-            // A real title under a mark taken for one (表十二, 附件3) takes its place.
-            if state == State::Banner
-                && vocab::is_title_text(&c)
-                && title.as_deref().is_none_or(|t| !vocab::is_title_text(t))
-            {
-                if let Some(mark) = title.take() {
-                    fields.push(Field {
-                        label: String::new(),
-                        text: mark,
-                    });
-                }
-                if year.is_none() {
-                    year = year_of(&c);
-                }
-                title = Some(c);
-                continue;
-            }
-            if c.contains("单位")
-                && let Some(m) = UNIT_NOTE.captures(&c)
-            {
-                unit = Some(m[1].to_string());
-                continue;
-            }
-            if c.chars().count() <= 14
-                && c.contains('年')
-                && YEAR.is_match(&c)
-                && state == State::Banner
-            {
-                year = year_of(&c);
-                continue;
-            }
-            if state == State::Banner && title.is_none() && !is_field_row(row) {
-                title = Some(c);
-                continue;
-            }
-        }
-
-        let implicit = if state == State::Indicators {
-            None
-        } else {
-            indicators::implicit_header(row, width)
-        };
-        if let Some(spans) = implicit {
-            if let Some(b) = block.take() {
-                b.finish(&mut indicators);
-            }
-            let mut set = indicators::BlockSet::new(spans, &set_titles, max_shift);
-            set.row(row, &mut diags);
-            block = Some(set);
-            state = State::Indicators;
-            continue;
-        }
-        if let Some(mut spans) = indicators::parse_header(row, width, max_shift == 0) {
-            indicators::refine_by_content(&mut spans, &rows[ri + 1..]);
-            // In extracted text the header row is damaged like any other: a header that does
-            // not start in the table's first column was shifted right.
-            let first = spans.first().map_or(0, |s| s.start);
-            // Unless the rows below fill those columns: then they are a block label column
-            // the header leaves empty (绩效指标 merged down the left), not a shift.
-            let label_column = rows[ri + 1..]
-                .iter()
-                .take(8)
-                .filter(|r| r.filled().next().is_some_and(|(c, _)| c < first))
-                .count()
-                >= 1
-                && first > 0;
-            if label_column {
-                spans.insert(
-                    0,
-                    shift::RoleSpan {
-                        start: 0,
-                        end: first - 1,
-                        back: 0,
-                        prefer_back: false,
-                        role: vocab::Role::Outer,
-                    },
-                );
-            } else if max_shift > 0 && first > 0 {
-                for s in spans.iter_mut() {
-                    s.start -= first;
-                    s.end -= first;
-                    s.back = s.back.saturating_sub(first);
-                }
-                diags.shift(&row.pos, first as i32, "the header of an indicator block");
-            }
-            if let Some(b) = block.take() {
-                b.finish(&mut indicators);
-            }
-            block = Some(indicators::BlockSet::new(spans, &set_titles, max_shift));
-            set_titles.clear();
-            state = State::Indicators;
-            continue;
-        }
-        if state == State::Indicators
-            && let Some(b) = block.as_mut()
-            && b.sub_header(row)
-        {
-            continue;
-        }
-        if row.filled().count() >= 2
-            && row
-                .filled()
-                .all(|(_, c)| vocab::header_role(&c.text) == Some(vocab::Role::Outer))
-        {
-            set_titles = row.filled().map(|(c, x)| (c, canonical(&x.text))).collect();
-            continue;
-        }
-
-        let first = row.filled().next().map(|(c, cell)| (c, cell.text.as_str()));
-        let Some((first_col, first_text)) = first else {
-            continue;
-        };
-
-        if state == State::Indicators {
-            if first_col == 0
-                && (vocab::field_label(first_text).is_some() || vocab::is_footer_text(first_text))
-            {
-                state = State::Fields;
-            } else if let Some(b) = block.as_mut() {
-                b.row(row, &mut diags);
-                continue;
-            }
-        }
-
-        // The funds block starts at its label, or at a header row above it that names text
-        // columns and amounts (任务名称 | 主要内容 | 预算金额（万元）): text extraction puts a label
-        // merged down the block's rows on a middle line, below the first header row.
-        // Inside a funds block, a line whose label reads like a block label (项目资金) but
-        // carries its amount is a line of the block.
-        let line_of_block = state == State::Funds
-            && row
-                .filled()
-                .any(|(_, c)| funds::parse_amount(&c.text).is_some());
-        if (vocab::is_funds_block_label(first_text)
-            && !header::is_amount_pair_row(row)
-            && !line_of_block)
-            || (state != State::Funds && is_funds_header_row(row))
-        {
-            state = State::Funds;
-            funds_pos.get_or_insert_with(|| row.pos.clone());
-            funds.row(row, true, &mut diags);
-            continue;
-        }
-
-        // A note under the table (注：…) is a field of its own.
-        if vocab::is_footer_text(first_text)
-            && row.filled().count() == 1
-            && let Some((l, t)) = canonical(first_text)
-                .split_once('：')
-                .map(|(l, t)| (l.to_string(), t.to_string()))
-        {
-            state = State::Fields;
-            fields.push(Field {
-                label: canon::label(&l),
-                text: t.trim().to_string(),
-            });
-            continue;
-        }
-        let under_section = section_until.is_some_and(|end| ri < end);
-        if let Some(p) = header::parent_labels(row, rows.get(ri + 1)) {
-            parents = p;
-            continue;
-        }
-        let known = vocab::field_label(first_text).is_some();
-        if known
-            || (state != State::Funds
-                && (first_col == 0 || under_section)
-                && header::is_pair_row(row))
-        {
-            state = State::Fields;
-            if let Some(first) = row.filled().next().map(|(_, c)| c)
-                && first.row_span > 1
-            {
-                section_until = Some(ri + first.row_span as usize);
-            }
-            let pairs = header::read(row, if under_section { &parents } else { &[] });
-            if let Some(s) = pairs.section {
-                diags.push(
-                    Severity::Info,
-                    "section_label",
-                    format!("section label {s}"),
-                    &row.pos,
-                );
-            }
-            for item in pairs.items {
-                match item {
-                    header::Item::Field { label, text } => {
-                        // A project's name wins over its unit's (预算单位 above 项目名称).
-                        if let Some(l) = vocab::field_label(&label)
-                            && l.is_name
-                            && (name.is_none()
-                                || (l.project && !name_label.is_some_and(|n| n.project)))
-                        {
-                            name = Some(text.clone());
-                            name_label = Some(l);
-                        }
-                        fields.push(Field { label, text });
-                    }
-                    header::Item::Unit(u) => unit = Some(u),
-                    header::Item::Amount { path, amount } => {
-                        funds_pos.get_or_insert_with(|| row.pos.clone());
-                        pair_funds.push(FundItem {
-                            path,
-                            values: amount
-                                .map(|a| Amount {
-                                    column: funds::NO_HEADER_COLUMN.to_string(),
-                                    amount: a,
-                                })
-                                .into_iter()
-                                .collect(),
-                            details: Vec::new(),
-                        });
-                    }
-                }
-            }
-            last_field_col = pairs.last_col;
-            continue;
-        }
-
-        if state == State::Funds {
-            funds.row(row, false, &mut diags);
-            continue;
-        }
-
-        // A line that carries on the text of the field above (wrapped text, page break).
-        if state == State::Fields
-            && first_col > 0
-            && row.filled().count() == 1
-            && last_field_col.is_some_and(|c| c <= first_col + 1 && first_col <= c + 1)
-            && let Some(f) = fields.last_mut()
-        {
-            f.text.push_str(&canonical(first_text));
-            diags.joined(&row.pos, &format!("more text of {}", f.label));
-            continue;
-        }
-
-        for (_, cell) in row.filled() {
-            diags.unplaced(&cell.text, &cell.pos);
-        }
-    }
-    if let Some(b) = block.take() {
-        b.finish(&mut indicators);
-    }
-    let mut items = pair_funds;
-    items.append(&mut funds.items);
-    if let Some(pos) = &funds_pos {
-        funds::reconcile(&items, &mut diags, pos);
-    }
-
-    let kind = table_kind(title.as_deref(), name_label, &fields);
-    let first = rows.iter().find(|r| !r.is_empty());
-    let last = rows.iter().rev().find(|r| !r.is_empty());
-    Table {
-        kind,
-        title,
-        year,
-        name,
-        unit: unit.clone(),
-        fields,
-        funds: Funds {
-            unit: unit.or_else(|| funds_pos.as_ref().map(|_| "万元".to_string())),
-            items,
-        },
-        indicators,
-        diagnostics: diags.list,
-        source: TableSource {
-            sheet: None,
-            first_page: first.and_then(|r| r.pos.page),
-            last_page: last.and_then(|r| r.pos.page),
-            first_line: first.and_then(|r| r.pos.line),
-            last_line: last.and_then(|r| r.pos.line),
-            method: None,
-            confidence: None,
-        },
-    }
-}
-
-/// A row naming the text columns and the amount columns of a funds table, with no amount.
-fn is_funds_header_row(row: &Row) -> bool {
-    let texts: Vec<&str> = row.filled().map(|(_, c)| c.text.as_str()).collect();
-    texts.iter().any(|t| vocab::is_funds_text_header(t))
-        && texts.iter().any(|t| vocab::is_amount_header(t))
-        && !texts.iter().any(|t| funds::parse_amount(t).is_some())
-}
-
-fn year_of(s: &str) -> Option<i32> {
-    YEAR.captures(s).and_then(|m| m[1].parse().ok())
-}
-
-/// A row that reads as a label followed by its text.
-fn is_field_row(row: &Row) -> bool {
-    let cells: Vec<&str> = row.filled().map(|(_, c)| c.text.as_str()).collect();
-    cells.len() >= 2
-        && cells[0].chars().count() <= 16
-        && funds::parse_amount(cells[0]).is_none()
-        && cells[1..].iter().all(|t| funds::parse_amount(t).is_none())
-}
-
-/// The cells of a note line, when every cell is `label：text` with a note label.
-fn note_cells(row: &Row) -> Option<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for (_, cell) in row.filled() {
-        let t = canonical(&cell.text);
-        let (l, rest) = t.split_once('：').or_else(|| t.split_once(':'))?;
-        if !vocab::is_note_label(l) || rest.trim().is_empty() {
-            return None;
-        }
-        out.push((canon::label(l), rest.trim().to_string()));
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-fn table_kind(
-    title: Option<&str>,
-    name_label: Option<&vocab::FieldLabel>,
-    fields: &[Field],
-) -> TableKind {
-    if let Some(t) = title {
-        let k = key(t);
-        if k.contains("部门整体") || k.contains("部门预算") {
-            return TableKind::DepartmentOverall;
-        }
-        if k.contains("项目") {
-            return TableKind::Project;
-        }
-    }
-    match name_label {
-        Some(l) if l.project => TableKind::Project,
-        Some(_) => TableKind::DepartmentOverall,
-        None if fields
-            .iter()
-            .any(|f| vocab::field_label(&f.label).is_some_and(|l| l.project)) =>
-        {
-            TableKind::Project
-        }
-        None => TableKind::Unknown,
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0], ("年度资金总额".to_string(), vec![387.0]));
+        assert_eq!(t.funds.unit.as_deref(), Some("万元"));
+        assert_eq!(t.indicators.len(), 1);
     }
 }
