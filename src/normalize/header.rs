@@ -193,8 +193,15 @@ fn start_pair(out: &mut Pairs, text: &str, parent: Option<String>, col: usize) -
     let complete = lines.len() >= 2 || inline.iter().any(|(_, v)| !v.is_empty());
     if !inline.is_empty() && inline.len() == lines.len() && complete {
         for (label, value) in inline {
-            out.items
-                .push(classify(parent.clone(), label, &value, true));
+            match vocab::trailing_unit_note(&value) {
+                Some((head, unit)) => {
+                    out.items.push(classify(parent.clone(), label, head, true));
+                    out.items.push(Item::Unit(canonical(unit)));
+                }
+                None => out
+                    .items
+                    .push(classify(parent.clone(), label, &value, true)),
+            }
         }
         out.last_col = Some(col);
         return None;
