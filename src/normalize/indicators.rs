@@ -462,6 +462,9 @@ impl Block {
 
     /// Emit the row's indicator under the carried labels, or quote its cells when there is
     /// nothing to hang them on.
+    // Seven arguments: the row's parts as `row` read them (name, values, attributes, the row
+    // and its cells) and the two outputs. A struct for them would only be built to be taken
+    // apart again here; `row` is the one caller.
     #[allow(clippy::too_many_arguments)]
     fn emit(
         &mut self,
