@@ -68,22 +68,7 @@ pub(super) fn merge_disjoint(
     lines: &[&Line],
     contained: bool,
 ) -> Vec<(usize, usize)> {
-    let n = cols.len();
-    // per cluster: (min x0, max x1), and the lines it has runs on
-    let mut ext = vec![(usize::MAX, 0usize); n];
-    let mut on: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for l in lines {
-        for r in &l.runs {
-            let c = column_of(&cols, r.x0);
-            if let Some(e) = ext.get_mut(c) {
-                e.0 = e.0.min(r.x0);
-                e.1 = e.1.max(r.x1);
-                if on[c].last() != Some(&l.no) {
-                    on[c].push(l.no);
-                }
-            }
-        }
-    }
+    let (ext, on, _) = extents(&cols, lines);
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut out_ext: Vec<(usize, usize)> = Vec::new();
     let mut out_on: Vec<Vec<u32>> = Vec::new();
@@ -114,23 +99,7 @@ pub(super) fn merge_disjoint(
 /// lies within that cluster's extent and the two never share a line. Used above the indicator
 /// blocks, where a header row has no column of its own.
 pub(super) fn merge_lone(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usize, usize)> {
-    let n = cols.len();
-    let mut ext = vec![(usize::MAX, 0usize); n];
-    let mut on: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut numeric = vec![false; n];
-    for l in lines {
-        for r in &l.runs {
-            let c = column_of(&cols, r.x0);
-            if let Some(e) = ext.get_mut(c) {
-                e.0 = e.0.min(r.x0);
-                e.1 = e.1.max(r.x1);
-                if on[c].last() != Some(&l.no) {
-                    on[c].push(l.no);
-                }
-                numeric[c] |= r.text.chars().any(|ch| ch.is_ascii_digit());
-            }
-        }
-    }
+    let (ext, on, numeric) = extents(&cols, lines);
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut out_ext: Vec<(usize, usize)> = Vec::new();
     let mut out_on: Vec<Vec<u32>> = Vec::new();
@@ -154,6 +123,31 @@ pub(super) fn merge_lone(cols: Vec<(usize, usize)>, lines: &[&Line]) -> Vec<(usi
         out_on.push(lns);
     }
     out
+}
+
+/// Per cluster: its extent (min x0, max x1), the lines it has runs on, and whether any of its
+/// texts holds a digit.
+type Extents = (Vec<(usize, usize)>, Vec<Vec<u32>>, Vec<bool>);
+
+fn extents(cols: &[(usize, usize)], lines: &[&Line]) -> Extents {
+    let n = cols.len();
+    let mut ext = vec![(usize::MAX, 0usize); n];
+    let mut on: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut numeric = vec![false; n];
+    for l in lines {
+        for r in &l.runs {
+            let c = column_of(cols, r.x0);
+            if let Some(e) = ext.get_mut(c) {
+                e.0 = e.0.min(r.x0);
+                e.1 = e.1.max(r.x1);
+                if on[c].last() != Some(&l.no) {
+                    on[c].push(l.no);
+                }
+                numeric[c] |= r.text.chars().any(|ch| ch.is_ascii_digit());
+            }
+        }
+    }
+    (ext, on, numeric)
 }
 
 /// Whether two sorted lists share no element.
