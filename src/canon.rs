@@ -235,6 +235,20 @@ pub fn text(s: &str) -> String {
         .join("\n")
 }
 
+/// Join the next line of a wrapped cell onto `a`: CJK text wraps anywhere and is joined
+/// directly; Latin words and numbers get their space back.
+pub fn join_wrapped(a: &mut String, b: &str) {
+    let last = a.chars().last();
+    let first = b.chars().next();
+    if let (Some(x), Some(y)) = (last, first)
+        && x.is_ascii_alphanumeric()
+        && y.is_ascii_alphanumeric()
+    {
+        a.push(' ');
+    }
+    a.push_str(b);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -668,6 +668,89 @@ pub fn is_level2_key(k: &str) -> bool {
     LEVEL2_NAMES.contains(&b) || level2_like(b)
 }
 
+/// The 一级 each standard 二级 sits under (national framework, department-overall tables). Used
+/// where a text lost the rows a merged 一级 covers (names printed centred over their span): a
+/// 二级 names its 一级.
+const LEVEL2_PARENTS: &[(&str, &[&str])] = &[
+    (
+        "产出指标",
+        &["数量指标", "质量指标", "时效指标", "成本指标"],
+    ),
+    (
+        "效益指标",
+        &[
+            "经济效益指标",
+            "社会效益指标",
+            "生态效益指标",
+            "可持续影响指标",
+        ],
+    ),
+    ("满意度指标", &["服务对象满意度指标"]),
+    (
+        "成本指标",
+        &["经济成本指标", "社会成本指标", "生态环境成本指标"],
+    ),
+    ("决策", &["计划制定", "目标设定", "预算编制"]),
+    (
+        "过程",
+        &[
+            "预算执行",
+            "预算管理",
+            "资产管理",
+            "项目管理",
+            "人员管理",
+            "机构建设",
+        ],
+    ),
+    (
+        "效益",
+        &[
+            "经济效益",
+            "社会效益",
+            "生态效益",
+            "可持续发展",
+            "可持续影响",
+        ],
+    ),
+    ("满意度", &["服务对象满意度"]),
+];
+
+/// Whether `l1` is the standard 一级 of the standard 二级 `l2` (keys): `Some(false)` when both
+/// are standard names and `l2` sits under another 一级, `None` when the vocabulary cannot say.
+pub fn is_parent_of(l1: &str, l2: &str) -> Option<bool> {
+    let (l1, l2) = (before_note(l1), before_note(l2));
+    let under = |p: &str| {
+        LEVEL2_PARENTS
+            .iter()
+            .any(|(q, kids)| *q == p && kids.contains(&l2))
+    };
+    let known = LEVEL2_PARENTS.iter().any(|(_, kids)| kids.contains(&l2));
+    if !known || !LEVEL1_NAMES.contains(&l1) {
+        return None;
+    }
+    Some(under(l1))
+}
+
+/// Page chrome standing alone on a line: `第 1 页，共 4 页`, `- 3 -`, `2/5`, `Page 2 of 5`.
+pub fn is_page_number(text: &str) -> bool {
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        // `[0-9０-９]`, not `\d`: Unicode's `\d` makes the pattern far costlier to compile.
+        regex::Regex::new(
+            r"^(第\s*[0-9０-９]+\s*页\s*[，,]?\s*(共\s*[0-9０-９]+\s*页)?|共\s*[0-9０-９]+\s*页\s*[，,]?\s*第\s*[0-9０-９]+\s*页|[-－—]\s*[0-9０-９]{1,4}\s*[-－—]|[0-9０-９]+\s*/\s*[0-9０-９]+|Page\s+[0-9０-９]+(\s+of\s+[0-9０-９]+)?)$",
+        )
+        .expect("page number pattern")
+    });
+    let t = text.trim();
+    t.chars().count() <= 24
+        && (t.contains('页')
+            || t.contains('/')
+            || t.contains('-')
+            || t.contains('—')
+            || t.contains('－')
+            || t.starts_with("Page"))
+        && RE.is_match(t)
+}
+
 /// Words that make a short `…指标` a 一级 name where the template uses its own (项目完成指标,
 /// 实施效果指标, 项目效益指标).
 const LEVEL1_WORDS: &[&str] = &["产出", "效益", "效果", "完成", "满意度", "成本", "履职"];
@@ -979,6 +1062,20 @@ pub fn is_name_note(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_parents_and_page_numbers() {
+        assert_eq!(is_parent_of("产出指标", "时效指标"), Some(true));
+        assert_eq!(is_parent_of("效益指标", "时效指标"), Some(false));
+        assert_eq!(is_parent_of("过程", "预算执行"), Some(true));
+        assert_eq!(is_parent_of("实施效果指标", "时效指标"), None);
+        assert_eq!(is_parent_of("产出指标", "工作推进"), None);
+        assert!(is_page_number("第 1 页，共 4 页"));
+        assert!(is_page_number("- 3 -"));
+        assert!(is_page_number("2/5"));
+        assert!(!is_page_number("2025年11月底"));
+        assert!(!is_page_number("≥95%"));
+    }
 
     #[test]
     fn a_unit_note_run_onto_a_text() {

@@ -17,6 +17,7 @@
 
 use super::{Cell, Grid, ReaderWarning, Row, SourcePos};
 use crate::grid::Method;
+use crate::vocab;
 
 /// The forms read here. `PipesEnd` is handed on as `Method::PipesEnd` (a stream, rebuilt by the
 /// normalizer and reported as `pipes`); `Pipes` is an ordinary grid.
@@ -309,20 +310,45 @@ fn joins(acc: &str, next: &str) -> bool {
 }
 
 /// Single-space text: one row per line, one cell per word. Words of one cell are split too;
-/// the normalizer joins them back where the grammar says so.
+/// the normalizer joins them back where the grammar says so. A form feed (pdfplumber joins
+/// pages with one, often in the middle of a line) starts a new page: the rows after it are
+/// marked `break_before` and carry their page; a page number alone on its line is page chrome.
 fn space_rows(text: &str) -> Vec<Row> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let cells = l
+    let paged = text.contains('\u{c}');
+    let mut rows = Vec::new();
+    let mut page = 1u32;
+    let mut new_page = false;
+    for (i, l) in text.lines().enumerate() {
+        for (k, part) in l.split('\u{c}').enumerate() {
+            if k > 0 {
+                page += 1;
+                new_page = true;
+            }
+            if part.trim().is_empty() || (paged && vocab::is_page_number(part)) {
+                continue;
+            }
+            let cells = part
                 .split([' ', '\u{3000}'])
                 .filter(|w| !w.is_empty())
                 .map(|w| Some(w.to_string()))
                 .collect();
-            row_of(cells, i + 1)
-        })
-        .collect()
+            let mut row = row_of(cells, i + 1);
+            if paged {
+                set_page(&mut row, page);
+            }
+            row.break_before = std::mem::take(&mut new_page);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// The page of every position of `row`.
+fn set_page(row: &mut Row, page: u32) {
+    row.pos.page = Some(page);
+    for c in row.cells.iter_mut().flatten() {
+        c.pos.page = Some(page);
+    }
 }
 
 /// Paragraphs separated by blank lines: one cell each (its lines joined with `\n`), one row

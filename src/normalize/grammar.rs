@@ -11,6 +11,8 @@
 //! indicator with one cell per column.
 
 mod blocks;
+mod centred;
+mod head;
 
 use super::canon::key;
 use super::grammar_rows::{Mode, RowParser, Slot};
@@ -279,6 +281,10 @@ impl Builder<'_> {
             if let Some(l) = pending_label.take() {
                 self.rows.push(row(vec![Some(l)]));
             }
+            if self.mode == Mode::Spaces {
+                self.head_lines();
+                continue;
+            }
             if self.mode != Mode::Stream {
                 self.line();
                 continue;
@@ -366,6 +372,30 @@ impl Builder<'_> {
         }
     }
 
+    /// The lines of single-space text up to the next indicator header, read together (a
+    /// field's label is printed in the middle of its wrapped text: `head`).
+    fn head_lines(&mut self) {
+        let mut lines: Vec<Vec<Cell>> = Vec::new();
+        let mut words = Vec::new();
+        while let Some(t) = self.toks.get(self.i) {
+            match t {
+                Tok::Cell(c) => {
+                    if words.is_empty()
+                        && !lines.is_empty()
+                        && line_header_len(self.toks, self.i).is_some()
+                    {
+                        break;
+                    }
+                    words.push(c.clone());
+                }
+                _ => lines.extend((!words.is_empty()).then(|| std::mem::take(&mut words))),
+            }
+            self.i += 1;
+        }
+        lines.extend((!words.is_empty()).then_some(words));
+        self.rows.extend(head::rows(lines));
+    }
+
     /// One line of a line form outside the indicators: its cells as one row (single-space
     /// lines regrouped into `label:` / text pairs).
     fn line(&mut self) {
@@ -427,6 +457,12 @@ impl Builder<'_> {
         let mut p = RowParser::new(self.toks, self.i, self.mode, slots, lead);
         p.set_gaps(gaps);
         p.sub_header(&mut self.rows);
+        if self.mode == Mode::Spaces
+            && let Some(end) = centred::read(self.toks, p.at(), p.slots(), lead, &mut self.rows)
+        {
+            self.i = end;
+            return;
+        }
         p.rows(&mut self.rows);
         self.i = p.at();
     }

@@ -75,7 +75,7 @@ pub fn is_stop(toks: &[Tok], at: usize) -> bool {
 }
 
 /// A cell that reads as a target value rather than a name.
-fn value_like(t: &str) -> bool {
+pub fn value_like(t: &str) -> bool {
     value::is_operator_cell(t)
         || value::is_strong_value(t)
         || vocab::is_qual_word(t)
@@ -83,7 +83,7 @@ fn value_like(t: &str) -> bool {
 }
 
 /// A unit cell of a split value (`人/天`, `%`, `万元`).
-fn unit_like(t: &str) -> bool {
+pub fn unit_like(t: &str) -> bool {
     let t = t.trim();
     !t.is_empty()
         && t.chars().count() <= value::MAX_UNIT_CHARS
@@ -154,6 +154,11 @@ impl<'a> RowParser<'a> {
 
     pub fn at(&self) -> usize {
         self.i
+    }
+
+    /// The column roles of the block (after `sub_header` split the value column).
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
     }
 
     fn has(&self, s: Slot) -> bool {
