@@ -590,6 +590,14 @@ pub fn is_parts_parent(text: &str) -> bool {
     matches!(k.as_str(), "项目支出" | "项目经费" | "其中:项目支出")
 }
 
+/// The total line of a funds block (资金总额, 合计): above its parts, never under a section.
+pub fn is_funds_total(text: &str) -> bool {
+    matches!(
+        key(text).as_str(),
+        "资金总额" | "年度资金总额" | "金额合计" | "总计" | "资金合计" | "合计" | "预算总额"
+    )
+}
+
 /// Names of sections inside a funds block that stand alone, without amounts: 收入 / 支出.
 pub fn is_funds_section(text: &str) -> bool {
     matches!(

@@ -611,11 +611,7 @@ fn is_subtotal(leaf: &str) -> bool {
 }
 
 fn is_total(leaf: &str) -> bool {
-    let k = key(leaf);
-    matches!(
-        k.as_str(),
-        "资金总额" | "年度资金总额" | "金额合计" | "总计" | "资金合计" | "合计" | "预算总额"
-    )
+    vocab::is_funds_total(leaf)
 }
 
 #[cfg(test)]

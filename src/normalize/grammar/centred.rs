@@ -253,7 +253,7 @@ fn fill_values(words: &[Cell], slots: &[Slot]) -> Vec<Option<Cell>> {
 /// piece (`服务对象满意度` … `指标`): such a name line is the upper piece.
 fn rejoin_wrapped_names(lines: &mut [(Line, u32)]) {
     for n in 0..lines.len().saturating_sub(2) {
-        let (Line::Labels(ls), Line::Row(..), Line::Piece(below)) =
+        let (Line::Labels(ls), Line::Row(..) | Line::Labels(_), Line::Piece(below)) =
             (&lines[n].0, &lines[n + 1].0, &lines[n + 2].0)
         else {
             continue;

@@ -10,6 +10,8 @@
 
 use super::super::funds::parse_amount;
 use super::super::vocab;
+mod funds;
+
 use super::centred::partition;
 use super::{is_banner_line, is_note_cell};
 use crate::canon::join_wrapped;
@@ -32,6 +34,12 @@ pub fn rows(lines: Vec<Vec<Cell>>) -> Vec<Row> {
     let mut out = Vec::new();
     let mut n = 0;
     while n < heads.len() {
+        let end = funds::run_end(&heads, n);
+        if end > n {
+            out.extend(funds::rows(&heads[n..end]));
+            n = end;
+            continue;
+        }
         let end = text_run_end(&heads, n);
         if end > n {
             out.extend(text_fields(&heads[n..end]));
@@ -78,7 +86,12 @@ fn read_line(words: Vec<Cell>) -> Head {
     let Some(all) = joined(&words) else {
         return Head::Plain(Vec::new());
     };
-    if vocab::is_title_text(&all.text) || is_banner_line(&all.text) || is_note_cell(&all.text) {
+    // `年度资金总额 387.00` reads like a year banner (`2017 年度)`), but ends in an amount.
+    let amount_line = words.len() >= 2
+        && words.last().is_some_and(|w| is_amount(&w.text))
+        && !is_amount(&words[0].text);
+    let banner = is_banner_line(&all.text) && !amount_line;
+    if vocab::is_title_text(&all.text) || banner || is_note_cell(&all.text) {
         return Head::Plain(vec![all]);
     }
     let labelled = words.first().is_some_and(|w| is_label(&w.text));
