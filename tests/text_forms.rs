@@ -220,3 +220,33 @@ fn tab_samples_read_back_in_the_stream_forms() {
         failed.join("\n")
     );
 }
+
+/// pdfplumber's `extract_text` of the corpus PDFs (`scripts/make-plumber-text.py`): single
+/// spaces, merged 一级/二级 names printed centred over their rows, wrapped cells split above and
+/// below a row, pages joined by form feeds. They read to the indicators their tab-separated
+/// samples give (`normalize/grammar/centred.rs`).
+#[test]
+fn pdfplumber_text_reads_as_the_tab_text() {
+    for stem in [
+        "b02_suqian_danganguan_2023",
+        "c02_yancheng_qixiang_yujing_2023",
+        "d01_yangzhou_hedao_qingyu_2025",
+    ] {
+        let read = |ext: &str| {
+            let p = root().join("samples").join(format!("{stem}.{ext}"));
+            indicators(&std::fs::read_to_string(&p).unwrap())
+        };
+        let (want, got) = (read("tsv.txt"), read("plumber.txt"));
+        assert!(!want.is_empty(), "{stem}: no indicator from tabs");
+        let name = |v: &Vec<Ind>| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+            v.iter()
+                .map(|(a, b, c, _)| (a.clone(), b.clone(), c.clone()))
+                .collect()
+        };
+        assert_eq!(name(&got), name(&want), "{stem}: names and levels");
+        let vals = |v: &Vec<Ind>| -> Vec<String> {
+            v.iter().map(|(_, _, _, x)| x.concat().replace(' ', "")).collect()
+        };
+        assert_eq!(vals(&got), vals(&want), "{stem}: values");
+    }
+}

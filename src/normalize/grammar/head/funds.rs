@@ -9,7 +9,7 @@ use super::super::centred::partition;
 use super::Head;
 use crate::grid::{Cell, Row};
 
-/// A block or section label, where it stands.
+/// A block or section label, or an amount column's header, where it stands.
 struct Mark {
     cell: Cell,
     pos: f64,
@@ -32,6 +32,12 @@ fn is_amount(c: &Cell) -> bool {
 
 fn is_group(text: &str) -> bool {
     vocab::is_funds_block_label(text) || vocab::is_funds_section(text)
+}
+
+/// A label printed beside the items rather than one of them: the block's, a section's, or the
+/// header of the amount column (`全年预算数`, merged down the items).
+fn is_mark(text: &str) -> bool {
+    is_group(text) || vocab::is_amount_header(text)
 }
 
 /// A short line of one word: a label or a piece of a wrapped one.
@@ -77,13 +83,23 @@ pub(super) fn rows(run: &[Head]) -> Vec<Row> {
         .filter(|m| vocab::is_funds_section(&m.cell.text))
         .collect();
     let under = section_of_items(&items, &sections);
+    let columns: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| vocab::is_amount_header(&m.cell.text))
+        .collect();
     let mut out = Vec::new();
+    let mut block = block.map(|m| m.cell.clone());
+    if !columns.is_empty() {
+        // The amount columns' header as the block's first row, as a workbook has it.
+        let mut cells = vec![block.take(), None];
+        if !sections.is_empty() {
+            cells.push(None);
+        }
+        cells.extend(columns.iter().map(|m| Some(m.cell.clone())));
+        out.push(Row::from_cells(cells));
+    }
     for (k, it) in items.into_iter().enumerate() {
-        let mut cells: Vec<Option<Cell>> = vec![if k == 0 {
-            block.map(|m| m.cell.clone())
-        } else {
-            None
-        }];
+        let mut cells: Vec<Option<Cell>> = vec![if k == 0 { block.take() } else { None }];
         if !sections.is_empty() {
             cells.push(under[k].map(|s| sections[s].cell.clone()));
         }
@@ -99,41 +115,42 @@ fn read_lines(lines: &[Vec<Cell>]) -> (Vec<Mark>, Vec<Item>) {
     let piece = |n: usize| {
         lines
             .get(n)
-            .filter(|w| w.len() == 1 && !is_group(&w[0].text) && !is_amount(&w[0]))
+            .filter(|w| w.len() == 1 && !is_mark(&w[0].text) && !is_amount(&w[0]))
             .map(|w| &w[0])
     };
     let mut marks = Vec::new();
     let mut items = Vec::new();
     let mut used = vec![false; lines.len()];
+    let wraps = |n: usize| -> Option<Cell> {
+        // The upper piece may read as a label already (`项目资金（万`); the whole one is longer.
+        let a = lines.get(n).filter(|w| w.len() == 1 && !is_amount(&w[0]))?;
+        let (a, b) = (&a[0], piece(n + 2)?);
+        let mut c = a.clone();
+        c.text.push_str(&b.text);
+        is_group(&c.text).then_some(c)
+    };
     for n in 0..lines.len() {
-        if used[n] {
+        // The upper piece of a label wrapped around the next line waits for that line.
+        if used[n] || wraps(n).is_some() {
             continue;
         }
         if n > 0
             && !used[n - 1]
-            && let (Some(a), Some(b)) = (piece(n - 1), piece(n + 1))
+            && let Some(c) = wraps(n - 1)
         {
-            let mut c = a.clone();
-            c.text.push_str(&b.text);
-            if is_group(&c.text) {
-                used[n - 1] = true;
-                used[n + 1] = true;
-                items.retain(|it: &Item| it.pos != (n - 1) as f64);
-                marks.push(Mark {
-                    cell: c,
-                    pos: n as f64,
-                });
-            }
-        }
-        used[n] = true;
-        let mut rest = lines[n].as_slice();
-        while let Some((w, tail)) = rest.split_first().filter(|(w, _)| is_group(&w.text)) {
+            used[n - 1] = true;
+            used[n + 1] = true;
             marks.push(Mark {
-                cell: w.clone(),
+                cell: c,
                 pos: n as f64,
             });
-            rest = tail;
         }
+        used[n] = true;
+        let (mark, rest): (Vec<Cell>, Vec<Cell>) = lines[n].iter().cloned().partition(|w| is_mark(&w.text));
+        marks.extend(mark.into_iter().map(|cell| Mark {
+            cell,
+            pos: n as f64,
+        }));
         let k = rest.iter().position(is_amount).unwrap_or(rest.len());
         if let Some(label) = super::joined(&rest[..k]) {
             items.push(Item {
