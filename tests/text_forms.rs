@@ -245,7 +245,9 @@ fn pdfplumber_text_reads_as_the_tab_text() {
         };
         assert_eq!(name(&got), name(&want), "{stem}: names and levels");
         let vals = |v: &Vec<Ind>| -> Vec<String> {
-            v.iter().map(|(_, _, _, x)| x.concat().replace(' ', "")).collect()
+            v.iter()
+                .map(|(_, _, _, x)| x.concat().replace(' ', ""))
+                .collect()
         };
         assert_eq!(vals(&got), vals(&want), "{stem}: values");
     }

@@ -116,24 +116,29 @@ fn read_line(words: Vec<Cell>) -> Head {
     Head::Plain(cells_of(words))
 }
 
-/// A line with labels and amounts as cells: a label's text runs to the next label or amount.
+/// A line with labels and amounts as cells: a label's text runs to the next label or amount;
+/// other words are cells of their own (the columns of a funds block).
 fn cells_of(words: Vec<Cell>) -> Vec<Cell> {
     let mut out: Vec<Cell> = Vec::new();
-    let mut after_label = false;
+    // 0: no label's text open; 1: the label just read; 2: its text begun.
+    let mut text = 0;
     for w in words {
-        if is_label(&w.text) || is_amount(&w.text) {
-            after_label = is_label(&w.text);
+        let label = is_label(&w.text);
+        if label || is_amount(&w.text) {
+            text = usize::from(label);
             out.push(w);
             continue;
         }
         match out.last_mut() {
-            Some(t) if !after_label && !is_label(&t.text) && !is_amount(&t.text) => {
+            Some(t) if text == 2 => {
                 t.text.push(' ');
                 t.text.push_str(&w.text);
             }
-            _ => out.push(w),
+            _ => {
+                text = if text == 1 { 2 } else { 0 };
+                out.push(w);
+            }
         }
-        after_label = false;
     }
     out
 }

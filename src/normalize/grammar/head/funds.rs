@@ -146,7 +146,15 @@ fn read_lines(lines: &[Vec<Cell>]) -> (Vec<Mark>, Vec<Item>) {
             });
         }
         used[n] = true;
-        let (mark, rest): (Vec<Cell>, Vec<Cell>) = lines[n].iter().cloned().partition(|w| is_mark(&w.text));
+        let (mut mark, mut rest): (Vec<Cell>, Vec<Cell>) =
+            lines[n].iter().cloned().partition(|w| is_mark(&w.text));
+        // `财政拨款 全年预算数 2361.00`: words that all read as column headers, then amounts —
+        // the first is the item (财政拨款 heads a column elsewhere), the rest mark columns.
+        if rest.first().is_some_and(is_amount)
+            && let Some(k) = mark.iter().position(|w| !is_group(&w.text))
+        {
+            rest.insert(0, mark.remove(k));
+        }
         marks.extend(mark.into_iter().map(|cell| Mark {
             cell,
             pos: n as f64,
