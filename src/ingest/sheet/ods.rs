@@ -9,7 +9,8 @@
 //! its used cells cost: LibreOffice pads every sheet to its end with repeats of empty rows and
 //! cells (`table:number-rows-repeated="1048000"`), which only move the position. Merges and
 //! hidden rows and columns are kept as runs while reading and expanded when the sheet ends,
-//! over its used extent only.
+//! over its used extent only. What the elements and attributes mean is in `xml`; this file
+//! keeps the parser's state and its steps.
 
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Cursor, Read};
