@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Condvar, Mutex};
 
 /// The perfnorm version recorded in `report.json`: `--skip-unchanged` reconverts everything
@@ -243,15 +244,98 @@ impl Sets {
 /// Run the conversion of `jobs`; returns the exit status (0 all converted, 1 any failed).
 pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     let per_file: Vec<OutFormat> = s.formats.iter().copied().filter(|f| !f.is_set()).collect();
-    let want_csv = s.formats.contains(&OutFormat::Csv);
-    let want_parquet = s.formats.contains(&OutFormat::Parquet);
     let mut clobber_failures = Vec::new();
+    let mut sets = open_sets(s, &mut clobber_failures)?;
+    let want_sets = s.formats.contains(&OutFormat::Csv) || s.formats.contains(&OutFormat::Parquet);
+    let root = output_root(&s.dest)?;
+    let stale_temps_removed = root.as_deref().map_or(0, write::remove_stale_temps);
+    let previous = match (&s.dest, s.skip_unchanged) {
+        (Dest::Dir(d), true) => previous_report(d),
+        _ => HashMap::new(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(s.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    let bar = Progress::new(jobs.len(), s.quiet);
+    let mut report = Report {
+        perfnorm_version: VERSION.to_string(),
+        files: jobs.len(),
+        skipped_hidden: s.hidden.len(),
+        hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
+        skipped: s.skipped.clone(),
+        stale_temps_removed,
+        ..Report::default()
+    };
+    let mut status = report_skipped(s);
+    if !clobber_failures.is_empty() {
+        report.failures.append(&mut clobber_failures);
+        status = 1;
+    }
+    let started = std::time::Instant::now();
+    let window = Window::new(&jobs, threads);
+    let mut out = open_stdout(s, &per_file)?;
+    let file_run = FileRun {
+        s,
+        per_file: &per_file,
+        want_sets,
+        previous: &previous,
+        root: root.as_deref(),
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
+    let result = pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (window, bar, run) = (&window, &bar, &file_run);
+            scope.spawn(move |_| window.work(run, bar, tx));
+        }
+        drop(tx);
+        let handed = window.hand_over(&rx, &mut report, &mut sets, &mut out, &bar, &mut status);
+        // Stopping early (closed stdout, a CSV write error): release every waiting worker.
+        window.stop.store(true, Ordering::SeqCst);
+        window.gate.1.notify_all();
+        handed
+    });
+    bar.clear();
+    result?;
+    if window.stop.load(Ordering::SeqCst) && report.inputs.len() < report.files {
+        return Ok(status);
+    }
+    if let Err(e) = out.finish()
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        match &s.dest {
+            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", safe(&display(p))),
+            _ => eprintln!("perfnorm: stdout: {e}"),
+        }
+        status = 1;
+    }
+    sets.finish()?;
+    if let Dest::Dir(d) = &s.dest {
+        write_report(d, &report)?;
+        if !s.quiet {
+            summary(&report, started.elapsed(), threads);
+        }
+    }
+    Ok(status)
+}
+
+/// `OUT/report.json`, written atomically.
+fn write_report(dir: &Path, report: &Report) -> Result<(), Error> {
+    let path = dir.join("report.json");
+    let mut bytes =
+        serde_json::to_vec_pretty(report).map_err(|e| Error::write(&path, WriteError::Json(e)))?;
+    bytes.push(b'\n');
+    write::write_atomic(&path, &bytes).map_err(|e| Error::write(&path, e))
+}
+
+/// The sets the run writes (CSV, Parquet), created; a set kept out by `--no-clobber` is a
+/// failure in `clobber_failures`.
+fn open_sets(s: &Settings, clobber_failures: &mut Vec<Failure>) -> Result<Sets, Error> {
     let mut sets = Sets::default();
-    for (f, wanted) in [
-        (OutFormat::Csv, want_csv),
-        (OutFormat::Parquet, want_parquet),
-    ] {
-        if !wanted {
+    for f in [OutFormat::Csv, OutFormat::Parquet] {
+        if !s.formats.contains(&f) {
             continue;
         }
         let Some((dir, prefix)) = set_place(&s.dest) else {
@@ -292,36 +376,23 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             }
         }
     }
-    let want_sets = want_csv || want_parquet;
-    // The output folder, canonical: every per-file output must land below it.
-    let root = match &s.dest {
+    Ok(sets)
+}
+
+/// The output folder, created and canonical: every per-file output must land below it.
+fn output_root(dest: &Dest) -> Result<Option<PathBuf>, Error> {
+    Ok(match dest {
         Dest::Dir(d) => Some(
             std::fs::create_dir_all(d)
                 .and_then(|_| std::fs::canonicalize(d))
                 .map_err(|e| Error::write(d, WriteError::Io(e)))?,
         ),
         _ => None,
-    };
-    let stale_temps_removed = root.as_deref().map_or(0, write::remove_stale_temps);
-    let previous = match (&s.dest, s.skip_unchanged) {
-        (Dest::Dir(d), true) => previous_report(d),
-        _ => HashMap::new(),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(s.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let threads = pool.current_num_threads();
-    let bar = Progress::new(jobs.len(), s.quiet);
-    let mut report = Report {
-        perfnorm_version: VERSION.to_string(),
-        files: jobs.len(),
-        skipped_hidden: s.hidden.len(),
-        hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
-        skipped: s.skipped.clone(),
-        stale_temps_removed,
-        ..Report::default()
-    };
+    })
+}
+
+/// Say which paths the folder walk skipped; the status is 1 when one of them lost input.
+fn report_skipped(s: &Settings) -> i32 {
     let mut status = 0;
     for k in &s.skipped {
         if !s.quiet || k.failed {
@@ -331,16 +402,12 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             status = 1;
         }
     }
-    if !clobber_failures.is_empty() {
-        report.failures.append(&mut clobber_failures);
-        status = 1;
-    }
-    let started = std::time::Instant::now();
-    // Workers take files in input order and run at most `window` files ahead of the oldest
-    // file not yet handed to the writers; the results are handed over strictly in input order.
-    // So memory holds at most `window` documents, the CSV order never depends on the threads,
-    // and no thread waits for a whole batch to finish (one slow PDF delays only its own slot).
-    let window = (threads * 8).max(8);
+    status
+}
+
+/// Standard output as the run writes it, or the combined file of `-o FILE` opened (as a
+/// temporary file, renamed into place at the end).
+fn open_stdout(s: &Settings, per_file: &[OutFormat]) -> Result<Stdout, Error> {
     let mut out = Stdout {
         array: s.stdout_array
             && matches!(s.dest, Dest::Stdout | Dest::Combined(_))
@@ -368,99 +435,90 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
             .map_err(|e| Error::write(path, WriteError::Io(e)))?;
         out.file = Some((tmp, path.clone(), std::io::BufWriter::new(f)));
     }
-    let file_run = FileRun {
-        s,
-        per_file: &per_file,
-        want_sets,
-        previous: &previous,
-        root: root.as_deref(),
-    };
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let gate = (Mutex::new(0usize), Condvar::new());
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
-    let mut result: Result<(), Error> = Ok(());
-    pool.in_place_scope(|scope| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (jobs, next, stop, gate) = (&jobs, &next, &stop, &gate);
-            let (bar, run) = (&bar, &file_run);
-            scope.spawn(move |_| {
-                // This job's worker process, if isolated: started at its first file.
-                let mut engine = Engine::new(s.isolation.as_ref(), &s.convert);
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(i) else { break };
-                    {
-                        let mut done = gate.0.lock().unwrap_or_else(|p| p.into_inner());
-                        while i >= *done + window && !stop.load(Ordering::SeqCst) {
-                            done = gate.1.wait(done).unwrap_or_else(|p| p.into_inner());
-                        }
-                    }
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    bar.started(display(&job.rel));
-                    let o = convert_one(run, job, &mut engine);
-                    bar.finished_one();
-                    if tx.send((i, o)).is_err() {
-                        break;
-                    }
-                }
-            });
+    Ok(out)
+}
+
+/// Workers take files in input order and run at most `size` files ahead of the oldest file
+/// not yet handed to the writers; the results are handed over strictly in input order. So
+/// memory holds at most `size` documents, the CSV order never depends on the threads, and no
+/// thread waits for a whole batch to finish (one slow PDF delays only its own slot).
+struct Window<'j> {
+    jobs: &'j [Job],
+    size: usize,
+    /// The next file a worker takes.
+    next: AtomicUsize,
+    /// The run stops early: workers take no more files.
+    stop: AtomicBool,
+    /// Files handed over so far, and the workers waiting for it to move.
+    gate: (Mutex<usize>, Condvar),
+}
+
+impl<'j> Window<'j> {
+    fn new(jobs: &'j [Job], threads: usize) -> Window<'j> {
+        Window {
+            jobs,
+            size: (threads * 8).max(8),
+            next: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            gate: (Mutex::new(0usize), Condvar::new()),
         }
-        drop(tx);
+    }
+
+    /// One worker: convert files in turn and send each outcome with its index.
+    fn work(&self, run: &FileRun, bar: &Progress, tx: Sender<(usize, Outcome)>) {
+        // This job's worker process, if isolated: started at its first file.
+        let mut engine = Engine::new(run.s.isolation.as_ref(), &run.s.convert);
+        loop {
+            let i = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(job) = self.jobs.get(i) else { break };
+            {
+                let mut done = self.gate.0.lock().unwrap_or_else(|p| p.into_inner());
+                while i >= *done + self.size && !self.stop.load(Ordering::SeqCst) {
+                    done = self.gate.1.wait(done).unwrap_or_else(|p| p.into_inner());
+                }
+            }
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            bar.started(display(&job.rel));
+            let o = convert_one(run, job, &mut engine);
+            bar.finished_one();
+            if tx.send((i, o)).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// Take the outcomes as they come and hand them over in input order, moving the window
+    /// on after each; returns at the end, or when a file's results stop the run.
+    fn hand_over(
+        &self,
+        rx: &Receiver<(usize, Outcome)>,
+        report: &mut Report,
+        sets: &mut Sets,
+        out: &mut Stdout,
+        bar: &Progress,
+        status: &mut i32,
+    ) -> Result<(), Error> {
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut handed = 0usize;
-        'recv: for (i, o) in rx.iter() {
+        for (i, o) in rx.iter() {
             pending.insert(i, o);
             while let Some(o) = pending.remove(&handed) {
                 handed += 1;
-                match absorb(o, &mut report, &mut sets, &mut out, &bar) {
-                    Ok(Flow::Go(st)) => status = status.max(st),
-                    Ok(Flow::Stop(st)) => {
-                        status = status.max(st);
-                        break 'recv;
-                    }
-                    Err(e) => {
-                        result = Err(e);
-                        break 'recv;
+                match absorb(o, report, sets, out, bar)? {
+                    Flow::Go(st) => *status = (*status).max(st),
+                    Flow::Stop(st) => {
+                        *status = (*status).max(st);
+                        return Ok(());
                     }
                 }
-                *gate.0.lock().unwrap_or_else(|p| p.into_inner()) = handed;
-                gate.1.notify_all();
+                *self.gate.0.lock().unwrap_or_else(|p| p.into_inner()) = handed;
+                self.gate.1.notify_all();
             }
         }
-        // Stopping early (closed stdout, a CSV write error): release every waiting worker.
-        stop.store(true, Ordering::SeqCst);
-        gate.1.notify_all();
-    });
-    bar.clear();
-    result?;
-    if stop.load(Ordering::SeqCst) && report.inputs.len() < report.files {
-        return Ok(status);
+        Ok(())
     }
-    if let Err(e) = out.finish()
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        match &s.dest {
-            Dest::Combined(p) => eprintln!("perfnorm: {}: cannot write: {e}", safe(&display(p))),
-            _ => eprintln!("perfnorm: stdout: {e}"),
-        }
-        status = 1;
-    }
-    sets.finish()?;
-    if let Dest::Dir(d) = &s.dest {
-        let path = d.join("report.json");
-        let mut bytes = serde_json::to_vec_pretty(&report)
-            .map_err(|e| Error::write(&path, WriteError::Json(e)))?;
-        bytes.push(b'\n');
-        write::write_atomic(&path, &bytes).map_err(|e| Error::write(&path, e))?;
-        if !s.quiet {
-            summary(&report, started.elapsed(), threads);
-        }
-    }
-    Ok(status)
 }
 
 /// What the run does after handing over one file's results.

@@ -62,23 +62,7 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         root,
     } = *run;
     let file = display(&job.input);
-    let mut o = Outcome {
-        record: InputRecord {
-            file: file.clone(),
-            output: display(&job.rel),
-            sha256: None,
-            status: "failed".into(),
-            tables: 0,
-            indicators: 0,
-            pages: 0,
-        },
-        failure: None,
-        strict_failure: false,
-        doc: None,
-        warnings: BTreeMap::new(),
-        errors: BTreeMap::new(),
-        stdout: Vec::new(),
-    };
+    let mut o = Outcome::new(&file, job);
     // The file's time runs from here, through reading and converting (not writing).
     let dog = Watchdog::start(&job.input, s.convert.read.limits.time_per_file);
     let read = {
@@ -98,31 +82,9 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         .iter()
         .map(|f| (*f, target(&s.dest, per_file, job, *f)))
         .collect();
-
-    // Unchanged since the last run: the outputs stay; the CSV rows come from the JSON output.
-    if previous.get(&file) == Some(&sha)
-        && targets
-            .iter()
-            .all(|(_, t)| t.as_ref().is_some_and(|p| p.exists()))
-    {
-        let json = targets
-            .iter()
-            .find(|(f, _)| *f == OutFormat::Json)
-            .and_then(|(_, t)| t.as_ref());
-        let old = json
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|b| serde_json::from_slice::<Document>(&b).ok())
-            .filter(|d| d.source.sha256 == sha);
-        if !want_sets || old.is_some() {
-            o.record.status = "skipped".into();
-            if let Some(d) = old {
-                tally(&mut o, &d);
-                o.doc = want_sets.then_some(d);
-            }
-            return o;
-        }
+    if previous.get(&file) == Some(&sha) && skip_unchanged(&mut o, &targets, &sha, want_sets) {
+        return o;
     }
-
     let converted = engine.convert(&job.input, bytes, sha, &s.convert, &dog);
     let doc = match converted {
         Ok(mut d) => {
@@ -156,23 +118,85 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
     if let Some(failure) = write_covered(&job.input, files, s, root) {
         o.failure = Some(failure);
     }
+    settle(&mut o, &doc, s.strict, &file);
+    if want_sets {
+        o.doc = Some(doc);
+    }
+    o
+}
+
+impl Outcome {
+    /// A file not (yet) converted: failed until it is.
+    fn new(file: &str, job: &Job) -> Outcome {
+        Outcome {
+            record: InputRecord {
+                file: file.to_string(),
+                output: display(&job.rel),
+                sha256: None,
+                status: "failed".into(),
+                tables: 0,
+                indicators: 0,
+                pages: 0,
+            },
+            failure: None,
+            strict_failure: false,
+            doc: None,
+            warnings: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            stdout: Vec::new(),
+        }
+    }
+}
+
+/// A file unchanged since the last run (same sha256): its outputs stay when they are all
+/// there, and the CSV and Parquet rows come from its JSON output. Whether it is skipped.
+fn skip_unchanged(
+    o: &mut Outcome,
+    targets: &[(OutFormat, Option<PathBuf>)],
+    sha: &str,
+    want_sets: bool,
+) -> bool {
+    if !targets
+        .iter()
+        .all(|(_, t)| t.as_ref().is_some_and(|p| p.exists()))
+    {
+        return false;
+    }
+    let json = targets
+        .iter()
+        .find(|(f, _)| *f == OutFormat::Json)
+        .and_then(|(_, t)| t.as_ref());
+    let old = json
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice::<Document>(&b).ok())
+        .filter(|d| d.source.sha256 == sha);
+    if !want_sets || old.is_some() {
+        o.record.status = "skipped".into();
+        if let Some(d) = old {
+            tally(o, &d);
+            o.doc = want_sets.then_some(d);
+        }
+        return true;
+    }
+    false
+}
+
+/// The file's status once its outputs are written: failed when it has no table, else
+/// converted (a failure under `--strict` when it has warnings).
+fn settle(o: &mut Outcome, doc: &Document, strict: bool, file: &str) {
     if doc.tables.is_empty() && o.failure.is_none() {
         o.failure = Some("no performance target table was found".into());
     }
     if o.failure.is_none() {
         o.record.status = "converted".into();
-        if s.strict && !o.warnings.is_empty() {
+        if strict && !o.warnings.is_empty() {
             o.strict_failure = true;
             eprintln!(
                 "perfnorm: {}: warnings with --strict",
-                super::term::safe(&file)
+                super::term::safe(file)
             );
         }
     }
-    if want_sets {
-        o.doc = Some(doc);
-    }
-    o
 }
 
 /// Write one file's outputs within a time of their own (`time_per_file` again, from now): a

@@ -174,120 +174,50 @@ fn resolve_formats(a: &ConvertArgs) -> Result<Vec<OutFormat>, Error> {
 /// `convert`: resolve the flags, list the files (folders walked), and hand them to the batch
 /// runner, which converts in parallel and writes every requested format.
 fn convert(a: ConvertArgs) -> i32 {
-    let opts = match options(&a.input) {
-        Ok(o) => o,
-        Err(e) => return usage(e),
+    let (jobs, settings) = match plan(a) {
+        Ok(p) => p,
+        Err(status) => return status,
     };
-    let isolation = match isolation(&a.input) {
-        Ok(i) => i,
-        Err(e) => return usage(e),
-    };
-    let formats = match resolve_formats(&a) {
-        Ok(f) => f,
-        Err(e) => return usage(e),
-    };
-    if a.skip_unchanged && a.out_dir.is_none() {
-        return usage(Error::Usage(
-            "--skip-unchanged compares with the last run's OUT_DIR/report.json: it needs -d \
-             OUT_DIR"
-                .into(),
-        ));
+    match batch::run(jobs, &settings) {
+        Ok(status) => status,
+        Err(e @ Error::Usage(_)) => usage(e),
+        Err(e) => {
+            eprintln!("perfnorm: {}", safe(&e.to_string()));
+            EXIT_FAILED
+        }
     }
-    if (a.bom || a.excel_safe) && !formats.contains(&OutFormat::Csv) {
-        return usage(Error::Usage(format!(
-            "{} only changes CSV output: add -t csv or leave it out",
-            if a.bom { "--bom" } else { "--excel-safe" }
-        )));
-    }
-    if (!a.glob.is_empty() || !a.exclude.is_empty()) && !a.inputs.iter().any(|i| i.is_dir()) {
-        return usage(Error::Usage(
-            "--glob and --exclude filter the files of a folder: no input is a folder".into(),
-        ));
-    }
+}
+
+/// `convert`'s flags resolved: the files to convert and the run's settings, or the exit status
+/// (said why) when the flags or the inputs found make no run.
+fn plan(a: ConvertArgs) -> Result<(Vec<batch::Job>, batch::Settings), i32> {
+    let opts = options(&a.input).map_err(usage)?;
+    let isolation = isolation(&a.input).map_err(usage)?;
+    let formats = resolve_formats(&a).map_err(usage)?;
+    check_flags(&a, &formats).map_err(usage)?;
     let collected = batch::collect_all(&a.inputs, &a.glob, &a.exclude, a.out_dir.as_deref());
     let batch::Collected {
         mut jobs,
         mut hidden,
         skipped,
         any_folder,
-    } = match collected {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
+    } = collected.map_err(usage)?;
     if jobs.is_empty() {
-        for k in &skipped {
-            eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
-        }
-        let filters = if a.glob.is_empty() && a.exclude.is_empty() {
-            String::new()
-        } else {
-            let mut f: Vec<String> = a.glob.iter().map(|g| format!("--glob {g}")).collect();
-            f.extend(a.exclude.iter().map(|g| format!("--exclude {g}")));
-            format!(" matching {}", f.join(" "))
-        };
-        eprintln!(
-            "perfnorm: no input file{filters} found in {}{}",
-            a.inputs
-                .iter()
-                .map(|p| safe(&p.display().to_string()).into_owned())
-                .collect::<Vec<_>>()
-                .join(", "),
-            if hidden.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} hidden files left out)", hidden.len())
-            }
-        );
-        return EXIT_FAILED;
+        no_input(&a, &skipped, hidden.len());
+        return Err(EXIT_FAILED);
     }
     if let Some(sh) = &a.shard {
-        match batch::parse_shard(sh) {
-            Ok((k, n)) => {
-                jobs = batch::shard(jobs, k, n);
-                hidden = batch::shard(hidden, k, n);
-            }
-            Err(e) => return usage(e),
-        }
+        let (k, n) = batch::parse_shard(sh).map_err(usage)?;
+        jobs = batch::shard(jobs, k, n);
+        hidden = batch::shard(hidden, k, n);
     }
-    let dest = match (&a.output, &a.out_dir) {
-        (Some(o), _) if o.as_os_str() == "-" => Dest::Stdout,
-        (Some(o), _) => Dest::File(o.clone()),
-        (None, Some(d)) => Dest::Dir(d.clone()),
-        (None, None) => Dest::Stdout,
-    };
     let several = a.inputs.len() > 1 || any_folder;
-    let per_file: Vec<OutFormat> = formats.iter().copied().filter(|f| !f.is_set()).collect();
-    // Several inputs into one file: a JSON array of documents (-o all.json), or JSON Lines
-    // (-o all.jsonl), as they would go to standard output.
-    let dest = match dest {
-        Dest::File(o)
-            if several && matches!(per_file[..], [OutFormat::Json] | [OutFormat::Jsonl]) =>
-        {
-            Dest::Combined(o)
-        }
-        d => d,
-    };
-    if jobs.len() > 1 && matches!(dest, Dest::File(_)) && !per_file.is_empty() {
-        return usage(Error::Usage(
-            "-o takes one input in this format; use -d OUT_DIR for several, or -o ALL.json \
-             (one JSON array of documents) or -o ALL.jsonl (JSON Lines)"
-                .into(),
-        ));
-    }
-    if several && dest == Dest::Stdout && formats.iter().filter(|f| !f.is_set()).count() > 1 {
-        return usage(Error::Usage(
-            "several inputs to standard output take one format (-t json: one JSON array; -t \
-             jsonl: one line per table)"
-                .into(),
-        ));
-    }
-    if jobs.len() > 1 && dest == Dest::Stdout && formats.contains(&OutFormat::Xlsx) {
-        return usage(Error::Usage(
-            "several workbooks cannot go to standard output; use -d OUT_DIR".into(),
-        ));
-    }
+    let dest = destination(&a, several, &formats);
+    check_destination(&dest, jobs.len(), several, &formats).map_err(usage)?;
     if a.jobs == Some(0) {
-        return usage(Error::Usage("-j takes a number of jobs, at least 1".into()));
+        return Err(usage(Error::Usage(
+            "-j takes a number of jobs, at least 1".into(),
+        )));
     }
     let settings = batch::Settings {
         dest,
@@ -308,14 +238,113 @@ fn convert(a: ConvertArgs) -> i32 {
         convert: opts,
         isolation,
     };
-    match batch::run(jobs, &settings) {
-        Ok(status) => status,
-        Err(e @ Error::Usage(_)) => usage(e),
-        Err(e) => {
-            eprintln!("perfnorm: {}", safe(&e.to_string()));
-            EXIT_FAILED
-        }
+    Ok((jobs, settings))
+}
+
+/// Flags of `convert` that only make sense with others.
+fn check_flags(a: &ConvertArgs, formats: &[OutFormat]) -> Result<(), Error> {
+    if a.skip_unchanged && a.out_dir.is_none() {
+        return Err(Error::Usage(
+            "--skip-unchanged compares with the last run's OUT_DIR/report.json: it needs -d \
+             OUT_DIR"
+                .into(),
+        ));
     }
+    if (a.bom || a.excel_safe) && !formats.contains(&OutFormat::Csv) {
+        return Err(Error::Usage(format!(
+            "{} only changes CSV output: add -t csv or leave it out",
+            if a.bom { "--bom" } else { "--excel-safe" }
+        )));
+    }
+    if (!a.glob.is_empty() || !a.exclude.is_empty()) && !a.inputs.iter().any(|i| i.is_dir()) {
+        return Err(Error::Usage(
+            "--glob and --exclude filter the files of a folder: no input is a folder".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Say that no input file was found (and which paths were skipped).
+fn no_input(a: &ConvertArgs, skipped: &[batch::Skipped], hidden: usize) {
+    for k in skipped {
+        eprintln!("perfnorm: {}: skipped: {}", safe(&k.path), safe(&k.reason));
+    }
+    let filters = if a.glob.is_empty() && a.exclude.is_empty() {
+        String::new()
+    } else {
+        let mut f: Vec<String> = a.glob.iter().map(|g| format!("--glob {g}")).collect();
+        f.extend(a.exclude.iter().map(|g| format!("--exclude {g}")));
+        format!(" matching {}", f.join(" "))
+    };
+    eprintln!(
+        "perfnorm: no input file{filters} found in {}{}",
+        input_list(&a.inputs),
+        if hidden == 0 {
+            String::new()
+        } else {
+            format!(" ({hidden} hidden files left out)")
+        }
+    );
+}
+
+/// The inputs as named on the command line, for a message.
+fn input_list(inputs: &[std::path::PathBuf]) -> String {
+    inputs
+        .iter()
+        .map(|p| safe(&p.display().to_string()).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where the outputs go, from `-o` and `-d`.
+fn destination(a: &ConvertArgs, several: bool, formats: &[OutFormat]) -> Dest {
+    let dest = match (&a.output, &a.out_dir) {
+        (Some(o), _) if o.as_os_str() == "-" => Dest::Stdout,
+        (Some(o), _) => Dest::File(o.clone()),
+        (None, Some(d)) => Dest::Dir(d.clone()),
+        (None, None) => Dest::Stdout,
+    };
+    let per_file: Vec<OutFormat> = formats.iter().copied().filter(|f| !f.is_set()).collect();
+    // Several inputs into one file: a JSON array of documents (-o all.json), or JSON Lines
+    // (-o all.jsonl), as they would go to standard output.
+    match dest {
+        Dest::File(o)
+            if several && matches!(per_file[..], [OutFormat::Json] | [OutFormat::Jsonl]) =>
+        {
+            Dest::Combined(o)
+        }
+        d => d,
+    }
+}
+
+/// Refuse a destination that cannot take the inputs in these formats.
+fn check_destination(
+    dest: &Dest,
+    jobs: usize,
+    several: bool,
+    formats: &[OutFormat],
+) -> Result<(), Error> {
+    let per_file = formats.iter().filter(|f| !f.is_set()).count();
+    if jobs > 1 && matches!(dest, Dest::File(_)) && per_file > 0 {
+        return Err(Error::Usage(
+            "-o takes one input in this format; use -d OUT_DIR for several, or -o ALL.json \
+             (one JSON array of documents) or -o ALL.jsonl (JSON Lines)"
+                .into(),
+        ));
+    }
+    if several && *dest == Dest::Stdout && per_file > 1 {
+        return Err(Error::Usage(
+            "several inputs to standard output take one format (-t json: one JSON array; -t \
+             jsonl: one line per table)"
+                .into(),
+        ));
+    }
+    if jobs > 1 && *dest == Dest::Stdout && formats.contains(&OutFormat::Xlsx) {
+        return Err(Error::Usage(
+            "several workbooks cannot go to standard output; use -d OUT_DIR".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// What `check` counted.
@@ -368,119 +397,38 @@ fn check(a: CheckArgs) -> i32 {
         Err(e) => return usage(e),
     };
     if c.jobs.is_empty() && c.skipped.is_empty() {
-        eprintln!(
-            "perfnorm: no input file found in {}",
-            a.inputs
-                .iter()
-                .map(|p| safe(&p.display().to_string()).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        eprintln!("perfnorm: no input file found in {}", input_list(&a.inputs));
         return EXIT_FAILED;
     }
-    let mut t = CheckTally::default();
-    let mut out = std::io::stdout().lock();
+    let mut p = CheckPrinter {
+        out: std::io::stdout().lock(),
+        json,
+        t: CheckTally::default(),
+    };
     let result = (|| -> std::io::Result<()> {
         for k in &c.skipped {
-            let sev = if k.failed {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            if k.failed {
-                t.failed += 1;
-            }
-            emit(
-                &mut out, json, &mut t, &k.path, None, "", sev, "skipped", &k.reason,
-            )?;
+            p.skipped(k)?;
         }
         for job in &c.jobs {
-            t.files += 1;
+            p.t.files += 1;
             let file = job.input.display().to_string();
             match engine.convert_file(&job.input, &opts) {
                 Err(e) => {
-                    t.failed += 1;
+                    p.t.failed += 1;
                     // The error names the file already in its Display: print only the reason.
                     let reason = super::reason(&e);
-                    emit(
-                        &mut out,
-                        json,
-                        &mut t,
-                        &file,
-                        None,
-                        "",
-                        Severity::Error,
-                        "failed",
-                        &reason,
-                    )?;
+                    p.emit(&file, None, "", Severity::Error, "failed", &reason)?;
                 }
                 Ok(mut doc) => {
                     doc.source.relative_path = Some(job.rel.to_string_lossy().replace('\\', "/"));
-                    for d in &doc.diagnostics {
-                        let at = d.source.describe();
-                        emit(
-                            &mut out, json, &mut t, &file, None, &at, d.severity, &d.code,
-                            &d.message,
-                        )?;
-                    }
-                    for (i, tb) in doc.tables.iter().enumerate() {
-                        let id = crate::write::tidy::table_id(&doc, i);
-                        if !json {
-                            writeln!(
-                                out,
-                                "{}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
-                                safe(&file),
-                                i + 1,
-                                safe(tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?")),
-                                tb.kind.as_str(),
-                                tb.indicators.len(),
-                                tb.funds.items.len(),
-                                tb.fields.len()
-                            )?;
-                        }
-                        for d in &tb.diagnostics {
-                            let at = d.source.describe();
-                            emit(
-                                &mut out,
-                                json,
-                                &mut t,
-                                &file,
-                                Some(&id),
-                                &at,
-                                d.severity,
-                                &d.code,
-                                &d.message,
-                            )?;
-                        }
-                    }
+                    p.document(&file, &doc)?;
                 }
             }
         }
-        let ok = t.failed == 0 && t.errors == 0 && !(a.strict && t.warnings > 0);
-        if json {
-            let summary = serde_json::json!({ "summary": {
-                "files": t.files, "failed": t.failed, "errors": t.errors,
-                "warnings": t.warnings, "infos": t.infos, "strict": a.strict, "ok": ok,
-            }});
-            writeln!(out, "{summary}")?;
-        } else {
-            writeln!(
-                out,
-                "perfnorm check: {} files, {} failed, {} errors, {} warnings{}: {}",
-                t.files,
-                t.failed,
-                t.errors,
-                t.warnings,
-                if a.strict {
-                    " (--strict: warnings fail)"
-                } else {
-                    ""
-                },
-                if ok { "ok" } else { "FAILED" }
-            )?;
-        }
-        out.flush()
+        p.summary(a.strict)?;
+        p.out.flush()
     })();
+    let t = &p.t;
     let status = if t.failed > 0 || t.errors > 0 || (a.strict && t.warnings > 0) {
         EXIT_FAILED
     } else {
@@ -492,50 +440,127 @@ fn check(a: CheckArgs) -> i32 {
     }
 }
 
-/// Print one `check` line and count it.
-#[allow(clippy::too_many_arguments)]
-fn emit(
-    out: &mut impl Write,
+/// Where `check` prints, and what it counted so far.
+struct CheckPrinter<W> {
+    out: W,
     json: bool,
-    t: &mut CheckTally,
-    file: &str,
-    table_id: Option<&str>,
-    location: &str,
-    severity: Severity,
-    code: &str,
-    message: &str,
-) -> std::io::Result<()> {
-    match severity {
-        Severity::Error => t.errors += 1,
-        Severity::Warning => t.warnings += 1,
-        Severity::Info => t.infos += 1,
-    }
-    if json {
-        let line = CheckLine {
-            file,
-            table_id,
-            location: location.to_string(),
-            severity: severity.as_str(),
-            code,
-            message,
-        };
-        let s = serde_json::to_string(&line).map_err(std::io::Error::other)?;
-        writeln!(out, "{s}")
-    } else {
-        let at = if location.is_empty() {
-            String::new()
+    t: CheckTally,
+}
+
+impl<W: Write> CheckPrinter<W> {
+    /// A path the folder walk skipped: an error when it lost input, else a warning.
+    fn skipped(&mut self, k: &batch::Skipped) -> std::io::Result<()> {
+        let sev = if k.failed {
+            Severity::Error
         } else {
-            format!("{location}: ")
+            Severity::Warning
         };
-        writeln!(
-            out,
-            "{}: {}{}: {}: {}",
-            safe(file),
-            safe(&at),
-            severity.as_str(),
-            safe(code),
-            safe(message)
-        )
+        if k.failed {
+            self.t.failed += 1;
+        }
+        self.emit(&k.path, None, "", sev, "skipped", &k.reason)
+    }
+
+    /// A converted document's diagnostics, and a line per table (in text).
+    fn document(&mut self, file: &str, doc: &Document) -> std::io::Result<()> {
+        for d in &doc.diagnostics {
+            let at = d.source.describe();
+            self.emit(file, None, &at, d.severity, &d.code, &d.message)?;
+        }
+        for (i, tb) in doc.tables.iter().enumerate() {
+            let id = crate::write::tidy::table_id(doc, i);
+            if !self.json {
+                writeln!(
+                    self.out,
+                    "{}: table {} ({id}): {} ({}), {} indicators, {} funds items, {} fields",
+                    safe(file),
+                    i + 1,
+                    safe(tb.name.as_deref().or(tb.title.as_deref()).unwrap_or("?")),
+                    tb.kind.as_str(),
+                    tb.indicators.len(),
+                    tb.funds.items.len(),
+                    tb.fields.len()
+                )?;
+            }
+            for d in &tb.diagnostics {
+                let at = d.source.describe();
+                self.emit(file, Some(&id), &at, d.severity, &d.code, &d.message)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The summary line.
+    fn summary(&mut self, strict: bool) -> std::io::Result<()> {
+        let t = &self.t;
+        let ok = t.failed == 0 && t.errors == 0 && !(strict && t.warnings > 0);
+        if self.json {
+            let summary = serde_json::json!({ "summary": {
+                "files": t.files, "failed": t.failed, "errors": t.errors,
+                "warnings": t.warnings, "infos": t.infos, "strict": strict, "ok": ok,
+            }});
+            writeln!(self.out, "{summary}")
+        } else {
+            writeln!(
+                self.out,
+                "perfnorm check: {} files, {} failed, {} errors, {} warnings{}: {}",
+                t.files,
+                t.failed,
+                t.errors,
+                t.warnings,
+                if strict {
+                    " (--strict: warnings fail)"
+                } else {
+                    ""
+                },
+                if ok { "ok" } else { "FAILED" }
+            )
+        }
+    }
+
+    /// Print one `check` line and count it.
+    fn emit(
+        &mut self,
+        file: &str,
+        table_id: Option<&str>,
+        location: &str,
+        severity: Severity,
+        code: &str,
+        message: &str,
+    ) -> std::io::Result<()> {
+        let t = &mut self.t;
+        match severity {
+            Severity::Error => t.errors += 1,
+            Severity::Warning => t.warnings += 1,
+            Severity::Info => t.infos += 1,
+        }
+        if self.json {
+            let line = CheckLine {
+                file,
+                table_id,
+                location: location.to_string(),
+                severity: severity.as_str(),
+                code,
+                message,
+            };
+            let s = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+            writeln!(self.out, "{s}")
+        } else {
+            let at = if location.is_empty() {
+                String::new()
+            } else {
+                format!("{location}: ")
+            };
+            writeln!(
+                self.out,
+                "{}: {}{}: {}: {}",
+                safe(file),
+                safe(&at),
+                severity.as_str(),
+                safe(code),
+                safe(message)
+            )
+        }
     }
 }
 

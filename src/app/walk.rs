@@ -73,8 +73,10 @@ pub fn collect_all(
     excludes: &[String],
     skip: Option<&Path>,
 ) -> Result<Collected, Error> {
-    let include = globset(globs)?;
-    let exclude = globset(excludes)?;
+    let filter = Filter {
+        include: globset(globs)?,
+        exclude: globset(excludes)?,
+    };
     let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
     let many_roots = inputs.len() > 1;
     let mut c = Collected::default();
@@ -91,50 +93,7 @@ pub fn collect_all(
             });
         } else if input.is_dir() {
             c.any_folder = true;
-            let mut w = Walk {
-                skip: skip.as_deref(),
-                files: Vec::new(),
-                hidden: Vec::new(),
-                skipped: Vec::new(),
-                ancestors: Vec::new(),
-            };
-            w.walk(input, false);
-            w.files.sort();
-            w.hidden.sort();
-            c.skipped.append(&mut w.skipped);
-            // With several inputs each folder keeps its own name, so two trees never mix.
-            let prefix = if many_roots {
-                input
-                    .canonicalize()
-                    .ok()
-                    .and_then(|p| p.file_name().map(PathBuf::from))
-                    .unwrap_or_else(|| PathBuf::from("input"))
-            } else {
-                PathBuf::new()
-            };
-            for (f, is_hidden) in w
-                .files
-                .into_iter()
-                .map(|f| (f, false))
-                .chain(w.hidden.into_iter().map(|f| (f, true)))
-            {
-                let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
-                let key = below.to_string_lossy().replace('\\', "/");
-                if include.as_ref().is_some_and(|g| !g.is_match(&key))
-                    || exclude.as_ref().is_some_and(|g| g.is_match(&key))
-                {
-                    continue;
-                }
-                let job = Job {
-                    rel: prefix.join(&below),
-                    input: f,
-                };
-                if is_hidden {
-                    c.hidden.push(job);
-                } else {
-                    c.jobs.push(job);
-                }
-            }
+            collect_folder(&mut c, input, many_roots, skip.as_deref(), &filter);
         } else {
             // A file named on the command line is converted whatever its extension.
             let name = input
@@ -147,10 +106,75 @@ pub fn collect_all(
             });
         }
     }
-    // Two inputs with one output name (x/a.pdf and y/a.pdf named as files): the later ones get
-    // `~2`, `~3`, … so no output overwrites another.
+    number_repeated_names(&mut c.jobs);
+    Ok(c)
+}
+
+/// `--glob` and `--exclude`, matched against a file's path below its folder.
+struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+/// Walk the folder `input` and add its files (and hidden files, and skipped paths) to `c`.
+fn collect_folder(
+    c: &mut Collected,
+    input: &Path,
+    many_roots: bool,
+    skip: Option<&Path>,
+    filter: &Filter,
+) {
+    let mut w = Walk {
+        skip,
+        files: Vec::new(),
+        hidden: Vec::new(),
+        skipped: Vec::new(),
+        ancestors: Vec::new(),
+    };
+    w.walk(input, false);
+    w.files.sort();
+    w.hidden.sort();
+    c.skipped.append(&mut w.skipped);
+    // With several inputs each folder keeps its own name, so two trees never mix.
+    let prefix = if many_roots {
+        input
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("input"))
+    } else {
+        PathBuf::new()
+    };
+    for (f, is_hidden) in w
+        .files
+        .into_iter()
+        .map(|f| (f, false))
+        .chain(w.hidden.into_iter().map(|f| (f, true)))
+    {
+        let below = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
+        let key = below.to_string_lossy().replace('\\', "/");
+        if filter.include.as_ref().is_some_and(|g| !g.is_match(&key))
+            || filter.exclude.as_ref().is_some_and(|g| g.is_match(&key))
+        {
+            continue;
+        }
+        let job = Job {
+            rel: prefix.join(&below),
+            input: f,
+        };
+        if is_hidden {
+            c.hidden.push(job);
+        } else {
+            c.jobs.push(job);
+        }
+    }
+}
+
+/// Two inputs with one output name (x/a.pdf and y/a.pdf named as files): the later ones get
+/// `~2`, `~3`, … so no output overwrites another.
+fn number_repeated_names(jobs: &mut [Job]) {
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    for j in &mut c.jobs {
+    for j in jobs {
         if !seen.insert(j.rel.clone()) {
             let base = j.rel.clone().into_os_string();
             let mut n = 2;
@@ -166,7 +190,6 @@ pub fn collect_all(
             }
         }
     }
-    Ok(c)
 }
 
 fn globset(patterns: &[String]) -> Result<Option<GlobSet>, Error> {
@@ -235,72 +258,94 @@ impl Walk<'_> {
         }
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
-            let path = e.path();
-            let name = e.file_name();
-            let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
-            let Ok(ft) = e.file_type() else {
-                self.skip_path(&path, "cannot tell what it is".into(), true);
-                continue;
-            };
-            // What the entry is, following a symlink.
-            let (meta, link) = if ft.is_symlink() {
-                match std::fs::metadata(&path) {
-                    Ok(m) => (m, true),
-                    Err(err) => {
-                        if !is_hidden {
-                            self.skip_path(&path, format!("broken symlink: {err}"), true);
-                        }
-                        continue;
-                    }
-                }
-            } else {
-                match e.metadata() {
-                    Ok(m) => (m, false),
-                    Err(err) => {
-                        self.skip_path(&path, format!("cannot read it: {err}"), true);
-                        continue;
-                    }
-                }
-            };
-            if meta.is_dir() {
-                let real = std::fs::canonicalize(&path).ok();
-                // Never read our own outputs back as inputs (tables.csv is a readable
-                // extension).
-                if self.skip.is_some() && real.as_deref() == self.skip {
-                    continue;
-                }
-                if link
-                    && let Some(r) = &real
-                    && self.ancestors.contains(r)
-                {
-                    self.skip_path(
-                        &path,
-                        format!(
-                            "symlink loop: it leads back to {}, which is being walked",
-                            r.display()
-                        ),
-                        false,
-                    );
-                    continue;
-                }
-                self.walk(&path, is_hidden);
-            } else if meta.is_file() {
-                if readable(&path) {
-                    if is_hidden {
-                        self.hidden.push(path);
-                    } else {
-                        self.files.push(path);
-                    }
-                }
-            } else if !is_hidden {
-                self.skip_path(
-                    &path,
-                    format!("not a regular file ({})", crate::write::special_kind(&meta)),
-                    true,
-                );
-            }
+            self.entry(&e, in_hidden);
         }
         self.ancestors.pop();
+    }
+
+    /// One entry of a folder: a folder is walked, a readable file kept, anything else skipped.
+    fn entry(&mut self, e: &std::fs::DirEntry, in_hidden: bool) {
+        let path = e.path();
+        let name = e.file_name();
+        let is_hidden = in_hidden || name.to_string_lossy().starts_with('.');
+        let Some((meta, link)) = self.what_is(e, &path, is_hidden) else {
+            return;
+        };
+        if meta.is_dir() {
+            self.folder(&path, link, is_hidden);
+        } else if meta.is_file() {
+            if readable(&path) {
+                if is_hidden {
+                    self.hidden.push(path);
+                } else {
+                    self.files.push(path);
+                }
+            }
+        } else if !is_hidden {
+            self.skip_path(
+                &path,
+                format!("not a regular file ({})", crate::write::special_kind(&meta)),
+                true,
+            );
+        }
+    }
+
+    /// What the entry is, following a symlink (and whether it was one); `None`, and skipped,
+    /// when that cannot be told.
+    fn what_is(
+        &mut self,
+        e: &std::fs::DirEntry,
+        path: &Path,
+        is_hidden: bool,
+    ) -> Option<(std::fs::Metadata, bool)> {
+        let Ok(ft) = e.file_type() else {
+            self.skip_path(path, "cannot tell what it is".into(), true);
+            return None;
+        };
+        if ft.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) => Some((m, true)),
+                Err(err) => {
+                    if !is_hidden {
+                        self.skip_path(path, format!("broken symlink: {err}"), true);
+                    }
+                    None
+                }
+            }
+        } else {
+            match e.metadata() {
+                Ok(m) => Some((m, false)),
+                Err(err) => {
+                    self.skip_path(path, format!("cannot read it: {err}"), true);
+                    None
+                }
+            }
+        }
+    }
+
+    /// A folder below the one being walked: walked in turn, unless it is the output folder or
+    /// a symlink back to a folder being walked (a loop).
+    fn folder(&mut self, path: &Path, link: bool, is_hidden: bool) {
+        let real = std::fs::canonicalize(path).ok();
+        // Never read our own outputs back as inputs (tables.csv is a readable extension).
+        if self.skip.is_some() && real.as_deref() == self.skip {
+            return;
+        }
+        if link
+            && let Some(r) = &real
+            && self.ancestors.contains(r)
+        {
+            self.skip_path(
+                path,
+                format!(
+                    "symlink loop: it leads back to {}, which is being walked",
+                    r.display()
+                ),
+                false,
+            );
+            return;
+        }
+        self.walk(path, is_hidden);
     }
 }
 

@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use crate::grid::Method;
 use regex::Regex;
 
-use super::{Ingested, ReadOptions};
+use super::{Deadline, Ingested, ReadOptions};
 use crate::error::IngestError;
 use crate::grid::{Cell, Extraction, Grid, ReaderWarning, Row, SourcePos};
 use glyphs::{Glyph, PageContent};
@@ -45,7 +45,41 @@ const RUN_GAP: f64 = 2.0;
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     let max_pages = opts.limits.max_pages;
     let deadline = opts.limits.deadline();
-    // Before the engine sees the bytes: nesting past its recursion aborts the process.
+    check_nesting(bytes)?;
+    let mut doc = open(bytes)?;
+    doc.content_budget = opts.limits.max_decompressed_bytes;
+    let mut warnings = Vec::new();
+    let n = doc.pages.min(max_pages);
+    if doc.pages > max_pages {
+        warnings.push(warning(
+            "pdf_too_long",
+            format!(
+                "only the first {max_pages} of {} pages were read",
+                doc.pages
+            ),
+            None,
+        ));
+    }
+    let pages = read_pages(&doc, n, &deadline, &mut warnings)?;
+    let total: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+    if total == 0 {
+        return Err(no_text(&pages, n));
+    }
+    text_warnings(&pages, total, &mut warnings);
+    let grids = grids_from_pages(&pages);
+    if grids.is_empty() {
+        return Err(IngestError::NoTable);
+    }
+    Ok(Ingested {
+        grids,
+        encoding: None,
+        pages: Some(doc.pages),
+        warnings,
+    })
+}
+
+/// Before the engine sees the bytes: nesting past its recursion aborts the process.
+fn check_nesting(bytes: &[u8]) -> Result<(), IngestError> {
     if let Some(at) = nesting::too_deep(bytes, nesting::MAX_NESTING) {
         return Err(IngestError::Pdf {
             page: None,
@@ -68,6 +102,11 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             ),
         });
     }
+    Ok(())
+}
+
+/// The document, or why it cannot be read.
+fn open(bytes: &[u8]) -> Result<glyphs::Document, IngestError> {
     // The engine panics on some damaged cross-reference tables (found by fuzzing: a byte
     // slice of an xref line cut inside a multi-byte character, oxidize-pdf 5.5.6
     // parser/xref.rs:1462): a damaged file, said as such.
@@ -76,7 +115,7 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             "the PDF engine failed on its cross-reference table".into(),
         ))
     });
-    let doc = opened.map_err(|e| match e {
+    opened.map_err(|e| match e {
         glyphs::OpenError::Encrypted => IngestError::Pdf {
             page: None,
             reason: "the PDF is encrypted (password-protected); remove the password first".into(),
@@ -85,27 +124,22 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             page: None,
             reason: format!("damaged or not a PDF ({m})"),
         },
-    })?;
-    let mut doc = doc;
-    doc.content_budget = opts.limits.max_decompressed_bytes;
-    let mut warnings = Vec::new();
-    let n = doc.pages.min(max_pages);
-    if doc.pages > max_pages {
-        warnings.push(warning(
-            "pdf_too_long",
-            format!(
-                "only the first {max_pages} of {} pages were read",
-                doc.pages
-            ),
-            None,
-        ));
-    }
+    })
+}
+
+/// The first `n` pages; a page the engine cannot read is a warning and an empty page.
+fn read_pages(
+    doc: &glyphs::Document,
+    n: u32,
+    deadline: &Deadline,
+    warnings: &mut Vec<ReaderWarning>,
+) -> Result<Vec<PageContent>, IngestError> {
     let mut pages = Vec::with_capacity(n as usize);
     for i in 0..n {
         deadline.check(|| format!("page {}", i + 1))?;
         // One page that trips the engine must not lose the others.
         let page =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(&doc, i)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(doc, i)))
                 .unwrap_or_else(|_| PageContent {
                     number: i + 1,
                     problem: Some("the PDF engine failed on this page".into()),
@@ -116,34 +150,40 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
         }
         pages.push(page);
     }
-    let total: usize = pages.iter().map(|p| p.glyphs.len()).sum();
-    if total == 0 {
-        // A page stopped by a limit says so, rather than looking like a scan.
-        if let Some(p) = pages.iter().find(|p| {
+    Ok(pages)
+}
+
+/// Why pages with no glyph at all gave nothing: a limit that stopped a page, or no text layer.
+fn no_text(pages: &[PageContent], n: u32) -> IngestError {
+    // A page stopped by a limit says so, rather than looking like a scan.
+    if let Some(p) = pages.iter().find(|p| {
+        p.problem
+            .as_deref()
+            .is_some_and(|m| m.starts_with("limit exceeded"))
+    }) {
+        return IngestError::Limit(format!(
+            "page {}: {}",
+            p.number,
             p.problem
                 .as_deref()
-                .is_some_and(|m| m.starts_with("limit exceeded"))
-        }) {
-            return Err(IngestError::Limit(format!(
-                "page {}: {}",
-                p.number,
-                p.problem
-                    .as_deref()
-                    .unwrap_or_default()
-                    .trim_start_matches("limit exceeded: ")
-            )));
-        }
-        let list = if n <= 1 {
-            String::new()
-        } else {
-            format!(" (pages 1-{n})")
-        };
-        return Err(IngestError::Pdf {
-            page: (n == 1).then_some(1),
-            reason: format!("no text layer (scanned image?){list} — OCR it first"),
-        });
+                .unwrap_or_default()
+                .trim_start_matches("limit exceeded: ")
+        ));
     }
-    for p in &pages {
+    let list = if n <= 1 {
+        String::new()
+    } else {
+        format!(" (pages 1-{n})")
+    };
+    IngestError::Pdf {
+        page: (n == 1).then_some(1),
+        reason: format!("no text layer (scanned image?){list} — OCR it first"),
+    }
+}
+
+/// Warnings on the text found: pages with none, and characters with no Unicode.
+fn text_warnings(pages: &[PageContent], total: usize, warnings: &mut Vec<ReaderWarning>) {
+    for p in pages {
         if p.glyphs.is_empty() && p.problem.is_none() {
             warnings.push(warning(
                 "pdf_page_no_text",
@@ -164,16 +204,6 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             None,
         ));
     }
-    let grids = grids_from_pages(&pages);
-    if grids.is_empty() {
-        return Err(IngestError::NoTable);
-    }
-    Ok(Ingested {
-        grids,
-        encoding: None,
-        pages: Some(doc.pages),
-        warnings,
-    })
 }
 
 fn warning(code: &str, message: String, page: Option<u32>) -> ReaderWarning {
@@ -317,21 +347,40 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
     )
     .or_else(|| median(pages.iter().flat_map(|p| p.glyphs.iter().map(|g| g.size))))
     .unwrap_or(10.0);
-
-    // Walk the pages top to bottom, stitching frames that continue over a page break.
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut open: Option<Vec<table::Part>> = None;
-    let mut pending: Vec<(u32, Line)> = Vec::new();
-    let heights = |p: u32| {
-        pages
-            .iter()
-            .find(|x| x.number == p)
-            .map(|x| x.height)
-            .unwrap_or(f64::MAX)
+    let mut stitch = Stitch {
+        pages,
+        body_size,
+        blocks: Vec::new(),
+        open: None,
+        pending: Vec::new(),
     };
     for geom in &geoms {
-        let pn = geom.page.number;
-        // Items of the page, top to bottom.
+        stitch.page(geom);
+    }
+    stitch.close();
+    group_by_title(stitch.blocks, body_size)
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| join_wrapped_titles(g, body_size))
+        .filter_map(render)
+        .collect()
+}
+
+/// Walks the pages top to bottom into blocks, stitching frames that continue over a page
+/// break into one table.
+struct Stitch<'a> {
+    pages: &'a [PageContent],
+    body_size: f64,
+    blocks: Vec<Block<'a>>,
+    /// The table that may still go on: its parts so far.
+    open: Option<Vec<table::Part<'a>>>,
+    /// Lines after the open table, waiting to see whether it goes on.
+    pending: Vec<(u32, Line)>,
+}
+
+impl<'a> Stitch<'a> {
+    /// One page's frames and lines, top to bottom.
+    fn page(&mut self, geom: &'a PageGeom) {
         let mut items: Vec<(f64, Result<usize, usize>)> = geom
             .frames
             .iter()
@@ -348,56 +397,90 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
         let mut first_frame = true;
         for (_, item) in items {
             match item {
-                Err(li) => {
-                    let l = geom.outside[li].clone();
-                    if open.is_some() {
-                        if is_title(&l, body_size) {
-                            close(&mut open, &mut pending, &mut blocks, &heights);
-                            blocks.push(Block::Text(pn, l));
-                        } else {
-                            pending.push((pn, l));
-                        }
-                    } else if l.mid_y() >= 0.0 && l.mid_y() <= geom.page.height {
-                        blocks.push(Block::Text(pn, l));
-                    }
-                }
+                Err(li) => self.line(geom, geom.outside[li].clone()),
                 Ok(fi) => {
-                    let frame = &geom.frames[fi];
-                    let continues = first_frame
-                        && open.as_ref().is_some_and(|parts| {
-                            let last = parts.last().expect("a table has a part");
-                            last.page + 1 == pn && continues_frame(last.frame, frame)
-                        });
+                    self.frame(geom, fi, first_frame);
                     first_frame = false;
-                    let part = table::Part {
-                        page: pn,
-                        page_height: geom.page.height,
-                        frame,
-                        glyphs: geom.in_frame[fi].clone(),
-                        loose: Vec::new(),
-                    };
-                    if continues {
-                        let parts = open.as_mut().expect("checked");
-                        let mut part = part;
-                        for (p, l) in pending.drain(..) {
-                            if p == pn {
-                                part.loose.push(l);
-                            } else if let Some(last) = parts.last_mut() {
-                                last.loose.push(l);
-                            }
-                        }
-                        parts.push(part);
-                    } else {
-                        close(&mut open, &mut pending, &mut blocks, &heights);
-                        open = Some(vec![part]);
-                    }
                 }
             }
         }
     }
-    close(&mut open, &mut pending, &mut blocks, &heights);
 
-    // Blocks → grids: a title after a table starts the next grid.
+    /// A line outside the frames: after an open table it waits (a title ends the table);
+    /// otherwise it is a block of its own if it is on the page.
+    fn line(&mut self, geom: &PageGeom, l: Line) {
+        let pn = geom.page.number;
+        if self.open.is_some() {
+            if is_title(&l, self.body_size) {
+                self.close();
+                self.blocks.push(Block::Text(pn, l));
+            } else {
+                self.pending.push((pn, l));
+            }
+        } else if l.mid_y() >= 0.0 && l.mid_y() <= geom.page.height {
+            self.blocks.push(Block::Text(pn, l));
+        }
+    }
+
+    /// Frame `fi` of the page: a part of the open table when it is the page's first and
+    /// continues the open table's last part (the waiting lines become loose lines of the parts
+    /// they were found by), else the start of a new table.
+    fn frame(&mut self, geom: &'a PageGeom, fi: usize, first_frame: bool) {
+        let pn = geom.page.number;
+        let frame = &geom.frames[fi];
+        let continues = first_frame
+            && self.open.as_ref().is_some_and(|parts| {
+                let last = parts.last().expect("a table has a part");
+                last.page + 1 == pn && continues_frame(last.frame, frame)
+            });
+        let mut part = table::Part {
+            page: pn,
+            page_height: geom.page.height,
+            frame,
+            glyphs: geom.in_frame[fi].clone(),
+            loose: Vec::new(),
+        };
+        if continues {
+            let parts = self.open.as_mut().expect("checked");
+            for (p, l) in self.pending.drain(..) {
+                if p == pn {
+                    part.loose.push(l);
+                } else if let Some(last) = parts.last_mut() {
+                    last.loose.push(l);
+                }
+            }
+            parts.push(part);
+        } else {
+            self.close();
+            self.open = Some(vec![part]);
+        }
+    }
+
+    /// End the open table: it becomes a block, and the lines that were waiting to see whether
+    /// it went on become rows after it (text off the page is clipped away in every viewer:
+    /// dropped).
+    fn close(&mut self) {
+        if let Some(parts) = self.open.take() {
+            self.blocks.push(Block::Table(parts));
+        }
+        let pages = self.pages;
+        let height = |p: u32| {
+            pages
+                .iter()
+                .find(|x| x.number == p)
+                .map(|x| x.height)
+                .unwrap_or(f64::MAX)
+        };
+        for (p, l) in self.pending.drain(..) {
+            if l.mid_y() >= 0.0 && l.mid_y() <= height(p) {
+                self.blocks.push(Block::Text(p, l));
+            }
+        }
+    }
+}
+
+/// Blocks → one group per grid: a title after a table starts the next grid.
+fn group_by_title(blocks: Vec<Block>, body_size: f64) -> Vec<Vec<Block>> {
     let mut groups: Vec<Vec<Block>> = vec![Vec::new()];
     let mut has_table = false;
     for b in blocks {
@@ -415,11 +498,6 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
         groups.last_mut().expect("non-empty").push(b);
     }
     groups
-        .into_iter()
-        .filter(|g| !g.is_empty())
-        .map(|g| join_wrapped_titles(g, body_size))
-        .filter_map(render)
-        .collect()
 }
 
 /// A title too long for its cell wraps: printed narrow, `…部门整体绩效目标表` comes out as
@@ -575,24 +653,6 @@ fn render(blocks: Vec<Block>) -> Option<Grid> {
         prev = r.pos.page;
     }
     Some(grid)
-}
-
-/// End the open table: it becomes a block, and the lines that were waiting to see whether it
-/// went on become rows after it (text off the page is clipped away in every viewer: dropped).
-fn close<'a>(
-    open: &mut Option<Vec<table::Part<'a>>>,
-    pending: &mut Vec<(u32, Line)>,
-    blocks: &mut Vec<Block<'a>>,
-    heights: &dyn Fn(u32) -> f64,
-) {
-    if let Some(parts) = open.take() {
-        blocks.push(Block::Table(parts));
-    }
-    for (p, l) in pending.drain(..) {
-        if l.mid_y() >= 0.0 && l.mid_y() <= heights(p) {
-            blocks.push(Block::Text(p, l));
-        }
-    }
 }
 
 fn median(it: impl Iterator<Item = f64>) -> Option<f64> {

@@ -160,6 +160,46 @@ pub fn read(
         return Err(IngestError::Empty);
     }
     let limits = opts.limits;
+    check_container(bytes, format, limits)?;
+    let mut budget = Budget {
+        cells: 0,
+        limits,
+        deadline: limits.deadline(),
+    };
+    let sheets = read_sheets(bytes, format, &mut budget)?;
+    let mut out = Ingested::default();
+    let mut slots = 0usize;
+    for mut sheet in sheets {
+        if sheet.cells.is_empty() {
+            continue;
+        }
+        settle_merges(&mut sheet, format, &mut out.warnings);
+        if !sheet.formats_known {
+            out.warnings.push(sheet_warning(
+                &sheet.name,
+                "number_formats_unknown",
+                format!(
+                    "sheet {:?}: number formats are not available for this {} file; numbers are \
+                     shown as General (387 rather than 387.00)",
+                    sheet.name,
+                    format.name()
+                ),
+            ));
+        }
+        hidden_warnings(&sheet, opts.include_hidden, &mut out.warnings);
+        out.grids.push(build_grid(
+            sheet,
+            &mut slots,
+            limits.max_slots,
+            opts.include_hidden,
+        )?);
+    }
+    Ok(out)
+}
+
+/// Refuse a container the workbook readers would not come back from: an OLE container whose
+/// sector chains loop, a zip that inflates past the limit.
+fn check_container(bytes: &[u8], format: InputFormat, limits: Limits) -> Result<(), IngestError> {
     // An OLE container (xls, or an encrypted xlsx, which calamine's xlsx reader also opens as
     // OLE) whose sector chain loops: calamine 0.38 follows it without end (cfb.rs get_chain),
     // growing a buffer until memory runs out (found by fuzzing: 11 KB → gigabytes).
@@ -177,19 +217,23 @@ pub fn read(
     ) {
         check_zip(bytes, limits.max_decompressed_bytes)?;
     }
-    let mut budget = Budget {
-        cells: 0,
-        limits,
-        deadline: limits.deadline(),
-    };
+    Ok(())
+}
+
+/// Every sheet of the workbook, by the reader of its format.
+fn read_sheets(
+    bytes: &[u8],
+    format: InputFormat,
+    budget: &mut Budget,
+) -> Result<Vec<RawSheet>, IngestError> {
     // calamine panics on some damaged files (found by fuzzing: a truncated OLE container,
     // calamine 0.38 cfb.rs:320 slices past the end of a sector): a damaged workbook, said as
     // such rather than as a crash of the reader.
-    let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        InputFormat::Xlsx => read_xlsx(bytes, &mut budget),
-        InputFormat::Xls => read_xls(bytes, &mut budget),
-        InputFormat::Xlsb => read_xlsb(bytes, &mut budget),
-        InputFormat::Ods => read_ods(bytes, &mut budget),
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        InputFormat::Xlsx => read_xlsx(bytes, budget),
+        InputFormat::Xls => read_xls(bytes, budget),
+        InputFormat::Xlsb => read_xlsb(bytes, budget),
+        InputFormat::Ods => read_ods(bytes, budget),
         other => Err(IngestError::NotFormat {
             expected: "spreadsheet",
             reason: format!("{} is not a workbook format", other.name()),
@@ -200,126 +244,99 @@ pub fn read(
             format,
             "the workbook reader failed on its damaged structure",
         ))
-    })?;
-    let mut out = Ingested::default();
-    let mut slots = 0usize;
-    for sheet in sheets {
-        if sheet.cells.is_empty() {
-            continue;
-        }
-        let mut sheet = sheet;
-        if let Some(claimed) = sheet.merges.take() {
-            sheet.cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
-            let (kept, ignored) = merges::check(claimed, &sheet.cells);
-            for message in merges::messages(&sheet.name, &ignored) {
-                out.warnings.push(ReaderWarning {
-                    code: "merge_ignored".into(),
-                    message,
-                    pos: SourcePos {
-                        sheet: Some(sheet.name.clone()),
-                        ..SourcePos::default()
-                    },
-                });
-            }
-            sheet.merges = Some(kept);
-        }
-        if sheet.merges.is_none() {
-            out.warnings.push(ReaderWarning {
-                code: "merges_unknown".into(),
-                message: format!(
-                    "sheet {:?}: {} files do not give merged cells to this reader; merged regions \
-                     are inferred",
-                    sheet.name,
-                    format.name()
-                ),
-                pos: SourcePos {
-                    sheet: Some(sheet.name.clone()),
-                    ..SourcePos::default()
-                },
-            });
-        }
-        if !sheet.formats_known {
-            out.warnings.push(ReaderWarning {
-                code: "number_formats_unknown".into(),
-                message: format!(
-                    "sheet {:?}: number formats are not available for this {} file; numbers are \
-                     shown as General (387 rather than 387.00)",
-                    sheet.name,
-                    format.name()
-                ),
-                pos: SourcePos {
-                    sheet: Some(sheet.name.clone()),
-                    ..SourcePos::default()
-                },
-            });
-        }
-        // Only hidden rows and columns that hold cells matter: the rest of a hidden range (often
-        // out to column XFD) has nothing to read.
-        let holding = |hidden: &[u32], at: fn(&(u32, u32, String)) -> u32| -> Vec<u32> {
-            if hidden.is_empty() {
-                return Vec::new();
-            }
-            let used: std::collections::HashSet<u32> = sheet.cells.iter().map(at).collect();
-            hidden
-                .iter()
-                .copied()
-                .filter(|i| used.contains(i))
-                .collect()
-        };
-        let rows = holding(&sheet.hidden_rows, |c| c.0);
-        let cols = holding(&sheet.hidden_cols, |c| c.1);
-        for (code, what, list, n) in [
-            (
-                "hidden_rows",
-                "row",
-                hidden_list(&rows, |r| (r + 1).to_string()),
-                rows.len(),
-            ),
-            (
-                "hidden_columns",
-                "column",
-                hidden_list(&cols, column_letters),
-                cols.len(),
-            ),
-        ] {
-            if let Some(list) = list {
-                let (what, are, their) = if n == 1 {
-                    (what.to_string(), "is", "its")
-                } else {
-                    (format!("{what}s"), "are", "their")
-                };
-                out.warnings.push(ReaderWarning {
-                    code: code.into(),
-                    message: if opts.include_hidden {
-                        format!(
-                            "sheet {:?}: {what} {list} {are} hidden in the workbook; {their} cells \
-                             are read like the others (--include-hidden)",
-                            sheet.name
-                        )
-                    } else {
-                        format!(
-                            "sheet {:?}: {what} {list} {are} hidden in the workbook and left out \
-                             of the table, as in its print; a code column fills the indicators' \
-                             code, other cells are quoted as hidden_cell (--include-hidden reads \
-                             them)",
-                            sheet.name
-                        )
-                    },
-                    pos: SourcePos {
-                        sheet: Some(sheet.name.clone()),
-                        ..SourcePos::default()
-                    },
-                });
-            }
-        }
-        out.grids.push(build_grid(
-            sheet,
-            &mut slots,
-            limits.max_slots,
-            opts.include_hidden,
-        )?);
+    })
+}
+
+/// A warning about one sheet.
+fn sheet_warning(sheet: &str, code: &str, message: String) -> ReaderWarning {
+    ReaderWarning {
+        code: code.into(),
+        message,
+        pos: SourcePos {
+            sheet: Some(sheet.to_string()),
+            ..SourcePos::default()
+        },
     }
-    Ok(out)
+}
+
+/// The sheet's merges, absurd ones ignored (`merge_ignored`); when the format does not tell
+/// them, a warning that they are inferred.
+fn settle_merges(sheet: &mut RawSheet, format: InputFormat, warnings: &mut Vec<ReaderWarning>) {
+    if let Some(claimed) = sheet.merges.take() {
+        sheet.cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        let (kept, ignored) = merges::check(claimed, &sheet.cells);
+        for message in merges::messages(&sheet.name, &ignored) {
+            warnings.push(sheet_warning(&sheet.name, "merge_ignored", message));
+        }
+        sheet.merges = Some(kept);
+    }
+    if sheet.merges.is_none() {
+        warnings.push(sheet_warning(
+            &sheet.name,
+            "merges_unknown",
+            format!(
+                "sheet {:?}: {} files do not give merged cells to this reader; merged regions \
+                 are inferred",
+                sheet.name,
+                format.name()
+            ),
+        ));
+    }
+}
+
+/// A warning for the hidden rows, and one for the hidden columns, that hold cells.
+fn hidden_warnings(sheet: &RawSheet, include_hidden: bool, warnings: &mut Vec<ReaderWarning>) {
+    // Only hidden rows and columns that hold cells matter: the rest of a hidden range (often
+    // out to column XFD) has nothing to read.
+    let holding = |hidden: &[u32], at: fn(&(u32, u32, String)) -> u32| -> Vec<u32> {
+        if hidden.is_empty() {
+            return Vec::new();
+        }
+        let used: std::collections::HashSet<u32> = sheet.cells.iter().map(at).collect();
+        hidden
+            .iter()
+            .copied()
+            .filter(|i| used.contains(i))
+            .collect()
+    };
+    let rows = holding(&sheet.hidden_rows, |c| c.0);
+    let cols = holding(&sheet.hidden_cols, |c| c.1);
+    for (code, what, list, n) in [
+        (
+            "hidden_rows",
+            "row",
+            hidden_list(&rows, |r| (r + 1).to_string()),
+            rows.len(),
+        ),
+        (
+            "hidden_columns",
+            "column",
+            hidden_list(&cols, column_letters),
+            cols.len(),
+        ),
+    ] {
+        let Some(list) = list else { continue };
+        let (what, are, their) = if n == 1 {
+            (what.to_string(), "is", "its")
+        } else {
+            (format!("{what}s"), "are", "their")
+        };
+        let message = if include_hidden {
+            format!(
+                "sheet {:?}: {what} {list} {are} hidden in the workbook; {their} cells are read \
+                 like the others (--include-hidden)",
+                sheet.name
+            )
+        } else {
+            format!(
+                "sheet {:?}: {what} {list} {are} hidden in the workbook and left out of the \
+                 table, as in its print; a code column fills the indicators' code, other cells \
+                 are quoted as hidden_cell (--include-hidden reads them)",
+                sheet.name
+            )
+        };
+        warnings.push(sheet_warning(&sheet.name, code, message));
+    }
 }
 
 /// Lay a sheet's cells out as rows: absolute sheet columns (`cells[c]` is column `c`, so a table
@@ -345,21 +362,22 @@ fn build_grid(
     } else {
         (hidden_rows, hidden_cols)
     };
-    let is_hidden = |r: u32, c: u32| {
-        hidden_rows.binary_search(&r).is_ok() || hidden_cols.binary_search(&c).is_ok()
-    };
     cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
     let merges = merges.unwrap_or_default();
-    let spans: HashMap<(u32, u32), (u32, u32)> = merges
-        .iter()
-        .map(|d| {
-            let rows = d.end.0.saturating_sub(d.start.0) + 1;
-            let cols = d.end.1.saturating_sub(d.start.1) + 1;
-            (d.start, (rows, cols))
-        })
-        .collect();
-    let covered = covered_cells(&cells, &merges);
-
+    let lay = RowLayout {
+        name: &name,
+        spans: merges
+            .iter()
+            .map(|d| {
+                let rows = d.end.0.saturating_sub(d.start.0) + 1;
+                let cols = d.end.1.saturating_sub(d.start.1) + 1;
+                (d.start, (rows, cols))
+            })
+            .collect(),
+        covered: covered_cells(&cells, &merges),
+        hidden_rows: &hidden_rows,
+        hidden_cols: &hidden_cols,
+    };
     let mut grid = Grid::new(Method::Spreadsheet);
     grid.sheet = Some(name.clone());
     let mut i = 0;
@@ -377,44 +395,74 @@ fn build_grid(
                 column_letters(cells[end - 1].1)
             )));
         }
-        let mut out = Row {
-            cells: vec![None; width],
-            pos: SourcePos {
-                sheet: Some(name.clone()),
-                row: Some(row + 1),
-                ..SourcePos::default()
-            },
-            break_before: false,
-        };
-        for (k, (_, col, text)) in cells[i..end].iter_mut().enumerate() {
-            if covered[i + k] {
-                continue;
-            }
-            let mut cell = Cell::new(
-                std::mem::take(text),
-                SourcePos {
-                    sheet: Some(name.clone()),
-                    row: Some(row + 1),
-                    cell: Some(format!("{}{}", column_letters(*col), row + 1)),
-                    ..SourcePos::default()
-                },
-            );
-            if let Some(&(rs, cs)) = spans.get(&(row, *col)) {
-                cell.row_span = rs;
-                cell.col_span = cs;
-            }
-            if is_hidden(row, *col) {
-                grid.hidden.push(cell);
-                continue;
-            }
-            out.cells[*col as usize] = Some(cell);
-        }
+        let out = lay.row(i, &mut cells[i..end], width, &mut grid.hidden);
         if !out.is_empty() {
             grid.rows.push(out);
         }
         i = end;
     }
     Ok(grid)
+}
+
+/// What laying out one row of a sheet needs to know of the whole sheet.
+struct RowLayout<'s> {
+    name: &'s str,
+    /// Merged regions' spans by their top-left cell.
+    spans: HashMap<(u32, u32), (u32, u32)>,
+    /// Per (sorted) cell: under a merge without being its top-left cell.
+    covered: Vec<bool>,
+    hidden_rows: &'s [u32],
+    hidden_cols: &'s [u32],
+}
+
+impl RowLayout<'_> {
+    /// One sheet row's cells (`cells`, the sorted cells from index `first`, texts taken) → a
+    /// grid row `width` wide; hidden cells go to `hidden`.
+    fn row(
+        &self,
+        first: usize,
+        cells: &mut [(u32, u32, String)],
+        width: usize,
+        hidden: &mut Vec<Cell>,
+    ) -> Row {
+        let row = cells[0].0;
+        let name = self.name;
+        let mut out = Row {
+            cells: vec![None; width],
+            pos: SourcePos {
+                sheet: Some(name.to_string()),
+                row: Some(row + 1),
+                ..SourcePos::default()
+            },
+            break_before: false,
+        };
+        for (k, (_, col, text)) in cells.iter_mut().enumerate() {
+            if self.covered[first + k] {
+                continue;
+            }
+            let mut cell = Cell::new(
+                std::mem::take(text),
+                SourcePos {
+                    sheet: Some(name.to_string()),
+                    row: Some(row + 1),
+                    cell: Some(format!("{}{}", column_letters(*col), row + 1)),
+                    ..SourcePos::default()
+                },
+            );
+            if let Some(&(rs, cs)) = self.spans.get(&(row, *col)) {
+                cell.row_span = rs;
+                cell.col_span = cs;
+            }
+            let hidden_here = self.hidden_rows.binary_search(&row).is_ok()
+                || self.hidden_cols.binary_search(col).is_ok();
+            if hidden_here {
+                hidden.push(cell);
+                continue;
+            }
+            out.cells[*col as usize] = Some(cell);
+        }
+        out
+    }
 }
 
 /// `[3, 4, 5, 9]` as `4–6, 10` (through `name`), at most a dozen runs; `None` when empty.

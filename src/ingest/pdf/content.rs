@@ -65,6 +65,11 @@ fn is_delim(c: u8) -> bool {
 }
 
 /// Call `f(operator, operands)` for each operator of `data`, in order, until it returns false.
+///
+/// Left whole (about 120 lines): it is one flat `match` on the first byte of each token, each
+/// arm a few lines over the same state (position, operand stack, open arrays and
+/// dictionaries); split up, that state would only be passed around or made a struct, and the
+/// tokenizer read in several places instead of one.
 pub fn each_op<'a>(data: &'a [u8], mut f: impl FnMut(&[u8], &[Operand<'a>]) -> bool) {
     let mut stack: Vec<Operand<'a>> = Vec::new();
     // Where each open array starts in `stack`; arrays nested deeper than `MAX_ARRAY_DEPTH` are

@@ -99,7 +99,9 @@ pub fn scan(bytes: &[u8]) -> Result<Formats, String> {
         .iter()
         .map(|&id| match out.by_id.get(&id) {
             Some(code) => code.clone(),
-            None => super::numfmt::builtin_code(id as u32).to_string(),
+            None => super::numfmt::builtin_code(id as u32)
+                .unwrap_or("General")
+                .to_string(),
         })
         .collect();
     for (offset, name) in sheet_offsets {

@@ -63,10 +63,13 @@ pub fn format_number(v: f64, code: &str) -> String {
     }
 }
 
-/// A built-in number format id's code (the ids Excel and BIFF files use without writing a
-/// format record). Ids not listed are General.
-pub fn builtin_code(id: u32) -> &'static str {
-    match id {
+/// The code of a built-in number format (ECMA-376 18.8.30), as calamine gives it: the ids
+/// xlsx and BIFF files use without writing a format record; `None` for ids not built in (read
+/// as General). The date and duration ids among them never reach `format_number`: calamine
+/// reads those cells as dates.
+pub fn builtin_code(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
         1 => "0",
         2 => "0.00",
         3 => "#,##0",
@@ -74,6 +77,17 @@ pub fn builtin_code(id: u32) -> &'static str {
         9 => "0%",
         10 => "0.00%",
         11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "mm-dd-yy",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "m/d/yy h:mm",
         37 => "#,##0 ;(#,##0)",
         38 => "#,##0 ;[Red](#,##0)",
         39 => "#,##0.00;(#,##0.00)",
@@ -82,9 +96,13 @@ pub fn builtin_code(id: u32) -> &'static str {
         42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
         43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
         44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mmss.0",
+        48 => "##0.0E+0",
         49 => "@",
-        _ => "General",
-    }
+        _ => return None,
+    })
 }
 
 /// A parsed number-format section.
@@ -142,28 +160,18 @@ fn parse_section(s: &str) -> Option<Section> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     let mut in_frac = false;
-    let literal = |sec: &mut Section, text: &str| {
-        if sec.has_number {
-            sec.suffix.push_str(text);
-        } else {
-            sec.prefix.push_str(text);
-        }
-    };
     while i < chars.len() {
         let c = chars[i];
         match c {
             '"' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|&x| x == '"')
-                    .map_or(chars.len(), |p| i + 1 + p);
+                let end = closing(&chars, i, '"');
                 let text: String = chars[i + 1..end].iter().collect();
-                literal(&mut sec, &text);
+                sec.literal(&text);
                 i = end;
             }
             '\\' => {
                 if let Some(n) = chars.get(i + 1) {
-                    literal(&mut sec, &n.to_string());
+                    sec.literal(&n.to_string());
                 }
                 i += 1;
             }
@@ -171,28 +179,15 @@ fn parse_section(s: &str) -> Option<Section> {
             // text a person reads, and the result is trimmed anyway.
             '_' | '*' => i += 1,
             '[' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|&x| x == ']')
-                    .map_or(chars.len(), |p| i + 1 + p);
+                let end = closing(&chars, i, ']');
                 let inner: String = chars[i + 1..end].iter().collect();
                 // `[$¥-804]` is a currency symbol with a locale; colours and conditions show nothing.
                 if let Some(cur) = inner.strip_prefix('$') {
-                    literal(&mut sec, cur.split('-').next().unwrap_or(""));
+                    sec.literal(cur.split('-').next().unwrap_or(""));
                 }
                 i = end;
             }
-            '0' | '#' | '?' => {
-                sec.has_number = true;
-                if in_frac {
-                    if c == '0' && sec.frac_max == sec.frac_min {
-                        sec.frac_min += 1;
-                    }
-                    sec.frac_max += 1;
-                } else if c == '0' {
-                    sec.int_min += 1;
-                }
-            }
+            '0' | '#' | '?' => sec.placeholder(c, in_frac),
             '.' if !in_frac && (sec.has_number || next_is_digit(&chars, i + 1)) => {
                 in_frac = true;
                 sec.has_number = true;
@@ -206,7 +201,7 @@ fn parse_section(s: &str) -> Option<Section> {
             }
             '%' => {
                 sec.shift += 2;
-                literal(&mut sec, "%");
+                sec.literal("%");
             }
             '@' => {
                 sec.text_at = true;
@@ -215,11 +210,43 @@ fn parse_section(s: &str) -> Option<Section> {
                 return None;
             }
             '/' if sec.has_number => return None,
-            _ => literal(&mut sec, &c.to_string()),
+            _ => sec.literal(&c.to_string()),
         }
         i += 1;
     }
     Some(sec)
+}
+
+impl Section {
+    /// Text shown as written: before the number, or after it once a placeholder was seen.
+    fn literal(&mut self, text: &str) {
+        if self.has_number {
+            self.suffix.push_str(text);
+        } else {
+            self.prefix.push_str(text);
+        }
+    }
+
+    /// A digit placeholder (`0`, `#`, `?`) of the integer or the fraction part.
+    fn placeholder(&mut self, c: char, in_frac: bool) {
+        self.has_number = true;
+        if in_frac {
+            if c == '0' && self.frac_max == self.frac_min {
+                self.frac_min += 1;
+            }
+            self.frac_max += 1;
+        } else if c == '0' {
+            self.int_min += 1;
+        }
+    }
+}
+
+/// Where the `close` after `chars[i]` is, or the end.
+fn closing(chars: &[char], i: usize, close: char) -> usize {
+    chars[i + 1..]
+        .iter()
+        .position(|&x| x == close)
+        .map_or(chars.len(), |p| i + 1 + p)
 }
 
 fn next_is_digit(chars: &[char], i: usize) -> bool {
@@ -387,10 +414,13 @@ mod tests {
     fn sections_literals_currency() {
         assert_eq!(format_number(-5.0, "#,##0.00;(#,##0.00)"), "(5.00)");
         assert_eq!(format_number(5.0, "#,##0.00;(#,##0.00)"), "5.00");
-        assert_eq!(format_number(0.0, builtin_code(43)).trim(), "-");
-        assert_eq!(format_number(1234.5, builtin_code(43)).trim(), "1,234.50");
+        assert_eq!(format_number(0.0, builtin_code(43).unwrap()).trim(), "-");
         assert_eq!(
-            format_number(-1234.5, builtin_code(43)).trim(),
+            format_number(1234.5, builtin_code(43).unwrap()).trim(),
+            "1,234.50"
+        );
+        assert_eq!(
+            format_number(-1234.5, builtin_code(43).unwrap()).trim(),
             "(1,234.50)"
         );
         assert_eq!(format_number(12.0, "0.00\"万元\""), "12.00万元");

@@ -18,7 +18,7 @@ use quick_xml::Reader;
 use quick_xml::escape::{resolve_xml_entity, unescape};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::{Budget, RawSheet};
+use super::{Budget, RawSheet, numfmt};
 use crate::error::IngestError;
 
 /// The workbook-level facts every sheet's values are read with.
@@ -479,7 +479,11 @@ fn styles(xml: &[u8]) -> Option<Styles> {
                 codes.push(id.and_then(|id| {
                     let n: u32 = digits(id)?;
                     let code = custom.get(id).map(String::as_str);
-                    Some(code.or(builtin_code(n)).unwrap_or("General").to_string())
+                    Some(
+                        code.or(numfmt::builtin_code(n))
+                            .unwrap_or("General")
+                            .to_string(),
+                    )
                 }));
             }
             Event::End(e) if e.local_name().as_ref() == "cellXfs" => return Some((formats, codes)),
@@ -556,45 +560,6 @@ fn builtin_kind(id: &str) -> CellFormat {
         "46" => CellFormat::TimeDelta,
         _ => CellFormat::Other,
     }
-}
-
-/// The code of a built-in number format (ECMA-376 18.8.30), as calamine gives it.
-fn builtin_code(id: u32) -> Option<&'static str> {
-    Some(match id {
-        0 => "General",
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        11 => "0.00E+00",
-        12 => "# ?/?",
-        13 => "# ??/??",
-        14 => "mm-dd-yy",
-        15 => "d-mmm-yy",
-        16 => "d-mmm",
-        17 => "mmm-yy",
-        18 => "h:mm AM/PM",
-        19 => "h:mm:ss AM/PM",
-        20 => "h:mm",
-        21 => "h:mm:ss",
-        22 => "m/d/yy h:mm",
-        37 => "#,##0 ;(#,##0)",
-        38 => "#,##0 ;[Red](#,##0)",
-        39 => "#,##0.00;(#,##0.00)",
-        40 => "#,##0.00;[Red](#,##0.00)",
-        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
-        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
-        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
-        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
-        45 => "mm:ss",
-        46 => "[h]:mm:ss",
-        47 => "mmss.0",
-        48 => "##0.0E+0",
-        49 => "@",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
