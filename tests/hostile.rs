@@ -925,16 +925,101 @@ fn batch_over_hostile_inputs_still_converts_the_good_one() {
     );
 }
 
+/// An OLE compound file of 512-byte sectors: `difat` the header's FAT sector list (the rest
+/// free), the directory at `dir_start`, `mini_fat_len` mini FAT sectors (their chain empty).
+fn ole(sectors: &[[u8; 512]], difat: &[u32], dir_start: u32, mini_fat_len: u32) -> Vec<u8> {
+    let mut h = vec![0u8; 512];
+    h[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put = |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    h[0x1A] = 3; // version 3
+    h[0x1C..0x20].copy_from_slice(&[0xFE, 0xFF, 9, 0]); // byte order, 2^9-byte sectors
+    h[0x20] = 6; // 64-byte mini sectors
+    put(&mut h, 0x2C, difat.len() as u32);
+    put(&mut h, 0x30, dir_start);
+    put(&mut h, 0x38, 4096);
+    put(&mut h, 0x3C, 0xFFFF_FFFE);
+    put(&mut h, 0x40, mini_fat_len);
+    put(&mut h, 0x44, 0xFFFF_FFFE);
+    for i in 0..109 {
+        put(
+            &mut h,
+            0x4C + 4 * i,
+            difat.get(i).copied().unwrap_or(0xFFFF_FFFF),
+        );
+    }
+    for s in sectors {
+        h.extend_from_slice(s);
+    }
+    h
+}
+
+/// A sector of u32 entries (the rest zero).
+fn sector_of(entries: &[(usize, u32)]) -> [u8; 512] {
+    let mut s = [0u8; 512];
+    for &(i, v) in entries {
+        s[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    s
+}
+
+/// calamine 0.38 follows a looping sector chain of an OLE file (xls, or OLE bytes named xlsx)
+/// without end, appending a sector each step until memory runs out: the sheet reader refuses
+/// such a file first, whichever chain calamine follows loops, and also when the DIFAT lists
+/// special sectors (FATSECT) our walk used to stop at (the `sheet` fuzzer's fourth crash).
+#[test]
+fn ole_files_whose_sector_chains_loop_are_refused_before_calamine() {
+    use perfnorm::ingest::sheet;
+    const FATSECT: u32 = 0xFFFF_FFFD;
+    const END: u32 = 0xFFFF_FFFE;
+    // The directory chain loops (sector 0 → 0); the DIFAT starts with FATSECT.
+    let dir_loop = ole(
+        &[[0; 512], sector_of(&[(0, 0), (1, FATSECT)])],
+        &[FATSECT, 1],
+        0,
+        0,
+    );
+    // The directory ends, but the root entry's mini stream (read whenever there is a mini
+    // FAT) loops (sector 2 → 2) and claims 4 GB.
+    let root = sector_of(&[(29, 2), (30, 0xFFFF_0000)]);
+    let stream_loop = ole(
+        &[root, sector_of(&[(0, END), (1, FATSECT), (2, 2)]), [0; 512]],
+        &[1],
+        0,
+        1,
+    );
+    for (case, bytes) in [("directory", dir_loop), ("root mini stream", stream_loop)] {
+        for format in [InputFormat::Xls, InputFormat::Xlsx] {
+            let t = Instant::now();
+            let err = match sheet::read(&bytes, format, &ReadOptions::default()) {
+                Ok(_) => panic!("{case} as {format:?}: read"),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                err.contains("sector chains loop"),
+                "{case} as {format:?}: {err}"
+            );
+            assert!(t.elapsed() < BOUND, "{case}: {:?}", t.elapsed());
+        }
+    }
+}
+
 /// Every input the fuzzers crashed on (`fuzz/regressions/<target>/`), through the same reader
 /// the target calls, directly — not through `ingest::read`, whose panic guard would hide a
 /// regression.
 #[test]
 fn fuzz_regressions_stay_fixed() {
+    use perfnorm::ingest::pdf::{cmap::CMap, content};
     use perfnorm::ingest::{pdf, sheet};
     use perfnorm::normalize::{normalize_all, value};
     let dir = root().join("fuzz/regressions");
     let mut n = 0;
-    for target in ["text_normalize", "value_parse", "sheet", "pdf"] {
+    for target in [
+        "text_normalize",
+        "value_parse",
+        "sheet",
+        "pdf",
+        "pdf_content",
+    ] {
         let Ok(rd) = std::fs::read_dir(dir.join(target)) else {
             continue;
         };
@@ -942,6 +1027,7 @@ fn fuzz_regressions_stay_fixed() {
             let bytes = std::fs::read(e.path()).unwrap();
             let opts = ReadOptions::default();
             let t = Instant::now();
+            // Each input goes through what its target (fuzz/fuzz_targets/<target>.rs) calls.
             match target {
                 "text_normalize" => {
                     if let Ok(i) = text::read(&bytes, &opts) {
@@ -949,17 +1035,53 @@ fn fuzz_regressions_stay_fixed() {
                     }
                 }
                 "value_parse" => {
-                    if let Some((_, rest)) = bytes.split_first()
+                    // The first byte picks the value column, as in the target.
+                    const COLUMNS: &[&str] = &[
+                        "指标值",
+                        "半年指标值",
+                        "全年指标值",
+                        "年度指标值",
+                        "目标值",
+                        "指标值及单位",
+                        "",
+                    ];
+                    if let Some((&pick, rest)) = bytes.split_first()
                         && let Ok(s) = std::str::from_utf8(rest)
                     {
-                        assert_eq!(value::parse("指标值", s).raw, s.trim());
+                        let column = COLUMNS[pick as usize % COLUMNS.len()];
+                        assert_eq!(value::parse(column, s).raw, s.trim());
+                        let third = s.len() / 3;
+                        if s.is_char_boundary(third) && s.is_char_boundary(2 * third) {
+                            let (a, b, c) = (&s[..third], &s[third..2 * third], &s[2 * third..]);
+                            let _ = value::fold_split(column, a, b, c);
+                        }
+                        let _ = value::split_op(s);
                     }
                 }
                 "sheet" => {
-                    for f in [InputFormat::Xlsx, InputFormat::Ods, InputFormat::Xls] {
+                    // The target's choice by magic bytes; other bytes also as xlsx and ods
+                    // (calamine's xlsx reader opens OLE bytes too, to check for a password).
+                    let formats: &[InputFormat] = if bytes.starts_with(b"PK") {
+                        &[InputFormat::Xlsx, InputFormat::Ods, InputFormat::Xlsb]
+                    } else {
+                        &[InputFormat::Xls, InputFormat::Xlsx, InputFormat::Ods]
+                    };
+                    for &f in formats {
                         if let Ok(i) = sheet::read(&bytes, f, &opts) {
                             normalize_all(&i.grids);
                         }
+                    }
+                }
+                "pdf_content" => {
+                    let mut seen = 0usize;
+                    content::each_op(&bytes, |op, args| {
+                        seen += op.len() + args.len();
+                        true
+                    });
+                    let m = CMap::parse(&bytes);
+                    for k in 1..=4 {
+                        let code = &bytes[..bytes.len().min(k)];
+                        let _ = (m.text(code), m.cid(code));
                     }
                 }
                 _ => {

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const FREE: u32 = 0xFFFF_FFFF;
+/// DIFAT entries from here up are no FAT sector (DIFSECT, FATSECT, ENDOFCHAIN, FREE): calamine
+/// skips them all (`cfb.rs`, `id < DIFSECT`), so our walk does too and builds calamine's FAT.
+const DIFSECT: u32 = 0xFFFF_FFFC;
 
 /// What the walk learnt about a workbook.
 #[derive(Debug, Default)]
@@ -297,7 +300,7 @@ impl<'a> Cfb<'a> {
         // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
         let mut fat_sectors: Vec<u32> = (0..109)
             .map(|i| u32_at(bytes, 0x4C + 4 * i))
-            .filter(|&s| s != FREE && s != END_OF_CHAIN)
+            .filter(|&s| s < DIFSECT)
             .collect();
         let mut difat = u32_at(bytes, 0x44);
         let per = cfb.sector / 4;
@@ -314,13 +317,15 @@ impl<'a> Cfb<'a> {
             fat_sectors.extend(
                 (0..per - 1)
                     .map(|i| u32_at(s, 4 * i))
-                    .filter(|&x| x != FREE && x != END_OF_CHAIN),
+                    .filter(|&x| x < DIFSECT),
             );
             difat = u32_at(s, 4 * (per - 1));
         }
         let mut fat = Vec::with_capacity(fat_sectors.len() * per);
         for s in fat_sectors {
-            let s = cfb.sector_bytes(s)?;
+            // A FAT sector past the end adds nothing (calamine reads it empty or fails): the
+            // chains below are still checked for loops.
+            let Ok(s) = cfb.sector_bytes(s) else { continue };
             fat.extend(s.chunks_exact(4).map(|c| u32_at(c, 0)));
         }
         cfb.fat = fat;
@@ -339,6 +344,12 @@ impl<'a> Cfb<'a> {
             .collect();
         let mini_fat = cfb.chain(u32_at(bytes, 0x3C), &cfb.fat, cfb.sector, None)?;
         cfb.mini_fat = mini_fat.chunks_exact(4).map(|c| u32_at(c, 0)).collect();
+        // calamine also follows the root's mini stream and any entry's stream (summary, VBA)
+        // up to a length the file states: none of those chains may loop either.
+        let starts = || cfb.entries.iter().map(|e| e.1);
+        if loops_any(starts(), &cfb.fat) || loops_any(starts(), &cfb.mini_fat) {
+            return Err(CHAIN_LOOPS.into());
+        }
         Ok(cfb)
     }
 
@@ -362,6 +373,19 @@ impl<'a> Cfb<'a> {
         size: usize,
         mini: Option<&[u8]>,
     ) -> Result<Vec<u8>, String> {
+        // The loop first, on sector numbers alone: a chain that comes back on itself through
+        // sectors we cannot read is still one calamine follows for ever (found by fuzzing).
+        let (mut s, mut steps) = (start, 0);
+        while s != END_OF_CHAIN && s != FREE {
+            steps += 1;
+            if steps > table.len() + 1 {
+                return Err(CHAIN_LOOPS.into());
+            }
+            let Some(&next) = table.get(s as usize) else {
+                break;
+            };
+            s = next;
+        }
         let mut out = Vec::new();
         let mut s = start;
         let mut guard = 0;
@@ -405,4 +429,29 @@ impl<'a> Cfb<'a> {
         data.truncate(*size as usize);
         Ok(data)
     }
+}
+
+/// Whether a chain from one of `starts` through `table` comes back on itself. Each table entry
+/// is followed once over all the starts, so the cost is linear in the table.
+fn loops_any(starts: impl Iterator<Item = u32>, table: &[u32]) -> bool {
+    // 0: not seen, 1: on the chain being followed, 2: known to end.
+    let mut state = vec![0u8; table.len()];
+    let mut path = Vec::new();
+    for start in starts {
+        let mut s = start as usize;
+        while let Some(&next) = table.get(s) {
+            match state[s] {
+                1 => return true,
+                2 => break,
+                _ => {}
+            }
+            state[s] = 1;
+            path.push(s);
+            s = next as usize;
+        }
+        for p in path.drain(..) {
+            state[p] = 2;
+        }
+    }
+    false
 }
