@@ -1,4 +1,4 @@
-//! Indicator blocks: a header row names the columns (一级 / 二级 / [重点工作] / 三级 / value
+//! Indicator blocks: a header row names the columns (一级 / 二级 / (重点工作) / 三级 / value
 //! columns, through the synonym table), then each row is placed by `shift::place`, merged
 //! labels are filled down, and each 三级指标 becomes one indicator with parsed values.
 
