@@ -613,7 +613,17 @@ pub(super) fn partition(
                     EMPTY
                 } else {
                     let mid = (units[s].0 + units[e - 1].1) / 2.0;
-                    (p - mid).powi(2) + (s..e).map(|u| extra(j - 1, u)).sum::<f64>()
+                    // A name below every unit (above every one) is the last (first) of a page
+                    // whose merged cell goes on over the page break: it stands in the middle
+                    // of the cell's part on this page, which reaches past the units.
+                    let off = if j == m && n > 0 && p > units[n - 1].1 {
+                        (mid - p).max(0.0)
+                    } else if j == 1 && n > 0 && p < units[0].0 {
+                        (p - mid).max(0.0)
+                    } else {
+                        p - mid
+                    };
+                    off.powi(2) + (s..e).map(|u| extra(j - 1, u)).sum::<f64>()
                 };
                 if best[j - 1][s] + cost < best[j][e] {
                     best[j][e] = best[j - 1][s] + cost;
@@ -672,6 +682,12 @@ mod tests {
         assert_eq!(
             partition(&rows, &[0.0, 1.0, 2.0], |_, _| 0.0),
             Some(vec![(0, 1), (1, 1), (1, 2)])
+        );
+        // The last name of a page printed under its rows (its cell goes on to the next page).
+        let rows = [(0.0, 0.0), (2.0, 2.0), (3.0, 3.0), (4.0, 4.0)];
+        assert_eq!(
+            partition(&rows, &[1.0, 6.0], |_, _| 0.0),
+            Some(vec![(0, 2), (2, 4)])
         );
     }
 }
