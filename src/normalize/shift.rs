@@ -10,6 +10,7 @@
 use super::canon::key;
 use super::value::{is_operator_cell, is_strong_value};
 use super::vocab::{Role, is_level1_key, is_level2_key, is_qual_key};
+use crate::canon::memo::Memo;
 
 /// A role and the columns it covers (from the block's header; a merged header spans several).
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +82,18 @@ pub struct Kind {
     name_like: bool,
 }
 
+thread_local! {
+    /// A cell is priced in every row of its block's reading and its text recurs across rows
+    /// and tables (level names, units, operators): each distinct text is classed once.
+    static KINDS: Memo<Kind> = Memo::default();
+}
+
 impl Kind {
     pub fn of(text: &str) -> Kind {
+        KINDS.with(|m| m.get_or(text, Kind::work_out))
+    }
+
+    fn work_out(text: &str) -> Kind {
         let k = key(text);
         Kind {
             strong: is_strong_value(text),
