@@ -228,8 +228,24 @@ static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
 static HEADER_CHARS: LazyLock<usize> =
     LazyLock::new(|| HEADERS.keys().map(|k| k.chars().count()).max().unwrap_or(0));
 
+/// The vocabulary checks run on nearly every cell, answered once per distinct text and thread
+/// (`canon::memo` says why and how it stays bounded).
+mod memos {
+    use super::{FieldLabel, Role};
+    use crate::canon::memo::Memo;
+    thread_local! {
+        pub static HEADER_ROLE: Memo<Option<Role>> = Memo::default();
+        pub static FIELD_LABEL: Memo<Option<&'static FieldLabel>> = Memo::default();
+        pub static FOOTER: Memo<bool> = Memo::default();
+    }
+}
+
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
+    memos::HEADER_ROLE.with(|m| m.get_or(text, header_role_of))
+}
+
+fn header_role_of(text: &str) -> Option<Role> {
     // A key keeps every character but blanks, marks and colons, so a cell with more of the
     // others than the longest header word (or a 12-character `…指标值`) names no column; only
     // `…目标值` may be longer. Indicator rows are mostly such cells: no key to build.
@@ -475,6 +491,10 @@ pub const FIELD_LABELS: &[FieldLabel] = &[
 ];
 
 pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
+    memos::FIELD_LABEL.with(|m| m.get_or(text, field_label_of))
+}
+
+fn field_label_of(text: &str) -> Option<&'static FieldLabel> {
     static BY_KEY: LazyLock<HashMap<String, &'static FieldLabel>> =
         LazyLock::new(|| FIELD_LABELS.iter().map(|f| (key(f.label), f)).collect());
     let k = key(text);
@@ -960,6 +980,10 @@ const FOOTER_WORDS: &[&str] = &[
 ];
 
 pub fn is_footer_text(text: &str) -> bool {
+    memos::FOOTER.with(|m| m.get_or(text, is_footer_text_of))
+}
+
+fn is_footer_text_of(text: &str) -> bool {
     // The words' keys are built once, not on every call (this runs on most cells).
     static KEYS: LazyLock<Vec<String>> =
         LazyLock::new(|| FOOTER_WORDS.iter().map(|w| key(w)).collect());

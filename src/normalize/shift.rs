@@ -249,6 +249,11 @@ pub fn place_within(
         if k != 0 && k == prev_shift {
             base -= SAME_SHIFT_BONUS;
         }
+        // No price is negative, so a shift that starts at the best total so far cannot win
+        // (the walk would stop at its first step).
+        if best.as_ref().is_some_and(|b| base >= b.cost - 1e-9) {
+            continue;
+        }
         // The roles each cell may take at this shift.
         let cands: Vec<Vec<usize>> = cells
             .iter()
@@ -268,7 +273,10 @@ pub fn place_within(
             .map(|&(col, _)| (col as i64 + k as i64).max(0) as usize)
             .collect();
         let mut slots = Vec::with_capacity(cells.len());
-        let mut found: Option<(f64, Vec<Option<usize>>)> = None;
+        // Seeded with the best total so far, the walk prunes every branch that cannot beat
+        // it; a branch that can is walked as without the seed, so the same placement wins.
+        let mut found: Option<(f64, Vec<Option<usize>>)> =
+            best.as_ref().map(|b| (b.cost, Vec::new()));
         search.walk(&cands, 0, None, base, &mut slots, &mut found);
         if let Some((cost, slots)) = found
             && best.as_ref().is_none_or(|b| cost < b.cost - 1e-9)
