@@ -237,6 +237,9 @@ mod memos {
         pub static HEADER_ROLE: Memo<Option<Role>> = Memo::default();
         pub static FIELD_LABEL: Memo<Option<&'static FieldLabel>> = Memo::default();
         pub static FOOTER: Memo<bool> = Memo::default();
+        pub static LEVEL1: Memo<bool> = Memo::default();
+        pub static LEVEL2: Memo<bool> = Memo::default();
+        pub static MONEY: Memo<bool> = Memo::default();
     }
 }
 
@@ -669,11 +672,11 @@ const LEVEL2_NAMES: &[&str] = &[
 ];
 
 pub fn is_level1_name(text: &str) -> bool {
-    is_level1_key(&key(text))
+    memos::LEVEL1.with(|m| m.get_or(text, |t| is_level1_key(&key(t))))
 }
 
 pub fn is_level2_name(text: &str) -> bool {
-    is_level2_key(&key(text))
+    memos::LEVEL2.with(|m| m.get_or(text, |t| is_level2_key(&key(t))))
 }
 
 /// `is_level1_name` of a text already made a `key` (a cell is keyed once, then asked several
@@ -954,6 +957,10 @@ const NOT_MONEY_WORDS: &[&str] = &[
 ];
 
 pub fn is_money_label(text: &str) -> bool {
+    memos::MONEY.with(|m| m.get_or(text, is_money_label_of))
+}
+
+fn is_money_label_of(text: &str) -> bool {
     let k = key(text);
     MONEY_WORDS.iter().any(|w| k.contains(w)) && !NOT_MONEY_WORDS.iter().any(|w| k.contains(w))
 }
