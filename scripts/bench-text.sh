@@ -10,7 +10,13 @@
 #   scripts/bench-text.sh                        # target/release/perfnorm
 #   scripts/bench-text.sh /tmp/perfnorm-before   # before (that binary) and after, side by side
 #   SIZE_MB=8 RUNS=5 scripts/bench-text.sh
-#   CALLGRIND=1 scripts/bench-text.sh            # also instructions (valgrind), on 1/8 of the size
+#   ARGS=--no-isolate scripts/bench-text.sh      # in one process (no worker, no JSON hand-back)
+#   CALLGRIND=1 scripts/bench-text.sh            # also instructions (valgrind): the .small inputs
+#                                                # (1/8 of the size) and the distinct tables
+#
+# The large inputs repeat the same tables, which flatters anything that remembers texts it has
+# seen (the normalizer's memos, canon::memo): CALLGRIND=1 also counts one batch over the
+# distinct text files (every corpus tab text and web-copied form, each once).
 #
 # Needs: python3, /usr/bin/time; valgrind for CALLGRIND=1.
 set -euo pipefail
@@ -53,8 +59,9 @@ PY
 cpu() { # BIN FILE -> best user+sys seconds of RUNS
   local best="" t i
   for ((i = 0; i < RUNS; i++)); do
+    # shellcheck disable=SC2086
     /usr/bin/time -o "$WORK/time" -f "%U %S" "$1" convert "$2" -o "$WORK/out.json" \
-      --from text >/dev/null 2>&1 || true
+      --from text ${ARGS:-} >/dev/null 2>&1 || true
     t=$(tail -1 "$WORK/time" | awk '{print $1 + $2}')
     best=$(python3 -c "print(min(float('$t'), float('${best:-1e9}')))")
   done
@@ -84,4 +91,15 @@ if [ -n "${CALLGRIND:-}" ]; then
     done
     echo "$line"
   done
+  rm -rf "$WORK/distinct" && mkdir -p "$WORK/distinct"
+  cp ../shared/corpus/*.tsv.txt ../shared/corpus-real/text/*.txt "$WORK/distinct/"
+  line="distinct files ($(ls "$WORK/distinct" | wc -l), $(($(cat "$WORK/distinct"/* | wc -c) / 1000)) kB)"
+  for bin in $BEFORE $AFTER; do
+    rm -rf "$WORK/distinct-out"
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$bin" convert "$WORK/distinct" \
+      -d "$WORK/distinct-out" -t json -j 1 --no-isolate --from text >/dev/null 2>"$WORK/cg.log" || true
+    line="$line  $(grep -o 'refs: *[0-9,]*' "$WORK/cg.log" | tr -d ', ' | cut -d: -f2 \
+      | awk '{printf "%.1f", $1 / 1e6}')"
+  done
+  echo "$line"
 fi
