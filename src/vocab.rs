@@ -240,6 +240,8 @@ mod memos {
         pub static LEVEL1: Memo<bool> = Memo::default();
         pub static LEVEL2: Memo<bool> = Memo::default();
         pub static MONEY: Memo<bool> = Memo::default();
+        pub static TITLE: Memo<bool> = Memo::default();
+        pub static FUNDS_BLOCK: Memo<bool> = Memo::default();
     }
 }
 
@@ -313,6 +315,10 @@ fn text_of(s: &str) -> String {
 /// A banner title (`项目支出绩效目标表`, `…绩效目标申报表`), as every stage tells one: the
 /// normalizer opens a table at one, the layout reader ends an indicator block at one.
 pub fn is_title_text(text: &str) -> bool {
+    memos::TITLE.with(|m| m.get_or(text, is_title_text_of))
+}
+
+fn is_title_text_of(text: &str) -> bool {
     let k = key(text);
     let k = k.trim_end_matches(['|', ' ']);
     let core = k.split(['(', '（']).next().unwrap_or(k);
@@ -555,6 +561,10 @@ fn name_label_by_form(k: &str) -> Option<&'static FieldLabel> {
 
 /// A funds block label (部门整体资金（万元）, 项目资金（万元）, 年度主要任务).
 pub fn is_funds_block_label(text: &str) -> bool {
+    memos::FUNDS_BLOCK.with(|m| m.get_or(text, is_funds_block_label_of))
+}
+
+fn is_funds_block_label_of(text: &str) -> bool {
     let k = key(text);
     let base = k
         .split('(')
@@ -1010,6 +1020,45 @@ pub fn is_name_note(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The memoized checks answer as their uncached forms, the second time too.
+    #[test]
+    fn memoized_checks_answer_as_computed() {
+        let texts = [
+            "项目支出绩效目标表",
+            "一级指标",
+            " 产出指标 ",
+            "项目资金(万元)",
+            "填表人：",
+            "项目名称",
+            "年度资金总额",
+            "培训人数",
+            "≥95%",
+        ];
+        for _ in 0..2 {
+            for t in texts {
+                assert_eq!(header_role(t), header_role_of(t), "{t}");
+                assert_eq!(
+                    field_label(t).map(|f| f.label),
+                    field_label_of(t).map(|f| f.label),
+                    "{t}"
+                );
+                assert_eq!(is_footer_text(t), is_footer_text_of(t), "{t}");
+                assert_eq!(is_level1_name(t), is_level1_key(&key(t)), "{t}");
+                assert_eq!(is_level2_name(t), is_level2_key(&key(t)), "{t}");
+                assert_eq!(is_money_label(t), is_money_label_of(t), "{t}");
+                assert_eq!(is_title_text(t), is_title_text_of(t), "{t}");
+                assert_eq!(is_funds_block_label(t), is_funds_block_label_of(t), "{t}");
+            }
+        }
+        assert!(is_title_text("项目支出绩效目标表"));
+        assert_eq!(header_role("一级指标"), Some(Role::Level1));
+        assert!(is_level1_name(" 产出指标 "));
+        assert!(is_funds_block_label("项目资金(万元)"));
+        assert!(is_footer_text("填表人："));
+        assert!(field_label("项目名称").is_some_and(|f| f.is_name));
+        assert!(!is_level1_name("培训人数"));
+    }
 
     #[test]
     fn a_unit_note_run_onto_a_text() {
