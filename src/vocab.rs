@@ -247,20 +247,28 @@ mod memos {
 
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
+    // Told before the memo: cheaper than hashing the text.
+    if too_long_for_header(text) {
+        return None;
+    }
     memos::HEADER_ROLE.with(|m| m.get_or(text, header_role_of))
 }
 
-fn header_role_of(text: &str) -> Option<Role> {
-    // A key keeps every character but blanks, marks and colons, so a cell with more of the
-    // others than the longest header word (or a 12-character `…指标值`) names no column; only
-    // `…目标值` may be longer. Indicator rows are mostly such cells: no key to build.
+/// A key keeps every character but blanks, marks and colons, so a cell with more of the others
+/// than the longest header word (or a 12-character `…指标值`) names no column; only `…目标值`
+/// may be longer. Indicator rows are mostly such cells: no key to build.
+fn too_long_for_header(text: &str) -> bool {
     let kept = text
         .chars()
         .filter(|c| {
             !c.is_whitespace() && !crate::normalize::canon::is_mark(*c) && !matches!(c, ':' | '：')
         })
         .count();
-    if kept > (*HEADER_CHARS).max(12) && !text.contains("目标值") {
+    kept > (*HEADER_CHARS).max(12) && !text.contains("目标值")
+}
+
+fn header_role_of(text: &str) -> Option<Role> {
+    if too_long_for_header(text) {
         return None;
     }
     let k = key(text);
