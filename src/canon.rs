@@ -71,6 +71,11 @@ pub fn canonical(s: &str) -> String {
     if !needs_work(s) {
         return s.to_string();
     }
+    memo::CANONICAL.with(|m| m.get_or(s, rebuild))
+}
+
+/// `canonical` of a trimmed text that needs work: the slow path, run once per distinct text.
+fn rebuild(s: &str) -> String {
     let mut out: Vec<char> = s.chars().map(fold_width).collect();
     // Pass 1: half-width punctuation touching Chinese (across blanks) becomes full-width. A
     // mark made full-width makes its neighbour Chinese-adjacent too (`::並`), so repeat until
@@ -179,6 +184,10 @@ fn opened_full(out: &[char]) -> bool {
 
 /// A key for comparing labels: canonical, then without any blank or bracket style.
 pub fn key(s: &str) -> String {
+    memo::KEY.with(|m| m.get_or(s, key_of))
+}
+
+fn key_of(s: &str) -> String {
     let l = label(s);
     if !l.contains(|c: char| c.is_whitespace() || matches!(c, '（' | '）' | '：')) {
         return l;
@@ -204,6 +213,10 @@ pub fn is_mark(c: char) -> bool {
 
 /// The canonical form of a label or name: canonical text without line breaks or marks.
 pub fn label(s: &str) -> String {
+    memo::LABEL.with(|m| m.get_or(s, label_of))
+}
+
+fn label_of(s: &str) -> String {
     let c = canonical(s);
     let t = c.trim_matches(|c: char| LABEL_MARKS.contains(&c) || c.is_whitespace());
     if t.len() == c.len() {
@@ -249,10 +262,128 @@ pub fn join_wrapped(a: &mut String, b: &str) {
     a.push_str(b);
 }
 
+/// Each cell's text is asked for its key by many vocabulary checks (a header role, a field
+/// label, a level name, a footer word…) and by the shift repair for every row it is priced in:
+/// the normalizer used to canonicalize the same cell a dozen times (most of its time on large
+/// text files). The functions above are pure, so each thread keeps the answers for the texts it
+/// has seen: each distinct text is worked out once. A memo holds at most `BUDGET` bytes and
+/// starts afresh when full, so memory stays bounded on any input; it is keyed with the standard
+/// library's randomly seeded hasher, so crafted cell texts cannot make lookups collide.
+pub mod memo {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// Bytes a memo holds before it starts afresh (texts twice, for the text and its answer,
+    /// plus the answer's size): far more than the distinct cells of a table, little against
+    /// the grid they come from.
+    const BUDGET: usize = 4 << 20;
+    /// Texts longer than this are computed, not kept (each memo keeps at least 64 of them).
+    const MAX_LEN: usize = BUDGET / 128;
+
+    /// Answers of one pure function of a text, by text.
+    pub struct Memo<V>(RefCell<Map<V>>);
+
+    struct Map<V> {
+        answers: HashMap<Box<str>, V>,
+        bytes: usize,
+    }
+
+    impl<V> Default for Memo<V> {
+        fn default() -> Self {
+            Memo(RefCell::new(Map {
+                answers: HashMap::new(),
+                bytes: 0,
+            }))
+        }
+    }
+
+    thread_local! {
+        pub(super) static CANONICAL: Memo<String> = Memo::default();
+        pub(super) static LABEL: Memo<String> = Memo::default();
+        pub(super) static KEY: Memo<String> = Memo::default();
+    }
+
+    impl<V: Clone> Memo<V> {
+        /// `f(s)`, from the memo when `s` was seen before. `f` may use other memos (a key is
+        /// built from a label), never this one.
+        pub fn get_or(&self, s: &str, f: impl FnOnce(&str) -> V) -> V {
+            if s.len() > MAX_LEN {
+                return f(s);
+            }
+            if let Some(v) = self.0.borrow().answers.get(s) {
+                return v.clone();
+            }
+            let v = f(s);
+            let mut map = self.0.borrow_mut();
+            let cost = 2 * s.len() + std::mem::size_of::<V>();
+            map.bytes += cost;
+            if map.bytes > BUDGET {
+                map.answers.clear();
+                map.bytes = cost;
+            }
+            map.answers.insert(s.into(), v.clone());
+            v
+        }
+
+        #[cfg(test)]
+        pub fn texts(&self) -> usize {
+            self.0.borrow().answers.len()
+        }
+
+        #[cfg(test)]
+        pub fn bytes(&self) -> usize {
+            self.0.borrow().bytes
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn memo_answers_as_the_function_does() {
+        let texts = [
+            "部门整体资金(万元)",
+            "★项目名称 ",
+            " 实施单位*",
+            "10:30, 1,290.00",
+            "a",
+        ];
+        for _ in 0..3 {
+            for t in texts {
+                assert_eq!(key(t), key_of(t));
+                assert_eq!(label(t), label_of(t));
+                assert_eq!(canonical(t), rebuild(t.trim()));
+            }
+        }
+        assert_eq!(key("部门整体资金(万元)"), "部门整体资金(万元)");
+        assert_eq!(label(" 实施单位*"), "实施单位");
+        // Each distinct text is kept once.
+        memo::KEY.with(|m| assert!(m.texts() >= texts.len()));
+        let before = memo::KEY.with(|m| m.texts());
+        key("部门整体资金(万元)");
+        assert_eq!(memo::KEY.with(|m| m.texts()), before);
+    }
+
+    #[test]
+    fn memo_stays_bounded() {
+        let m = memo::Memo::<String>::default();
+        let mut most = 0;
+        for i in 0..200_000 {
+            let t = format!("第{i}项 (万元)");
+            assert_eq!(m.get_or(&t, rebuild), rebuild(&t));
+            most = most.max(m.bytes());
+        }
+        assert!(most <= 4 << 20, "{most}");
+        assert!(m.texts() < 200_000);
+        // A text too long to keep is worked out every time, and not kept.
+        let long = "很长 ".repeat(20_000);
+        let before = m.texts();
+        assert_eq!(m.get_or(long.trim(), rebuild), "很长".repeat(20_000));
+        assert_eq!(m.texts(), before);
+    }
 
     proptest! {
         /// The byte scan agrees with the plain definition on any text, Chinese or not.

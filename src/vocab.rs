@@ -228,18 +228,47 @@ static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
 static HEADER_CHARS: LazyLock<usize> =
     LazyLock::new(|| HEADERS.keys().map(|k| k.chars().count()).max().unwrap_or(0));
 
+/// The vocabulary checks run on nearly every cell, answered once per distinct text and thread
+/// (`canon::memo` says why and how it stays bounded).
+mod memos {
+    use super::{FieldLabel, Role};
+    use crate::canon::memo::Memo;
+    thread_local! {
+        pub static HEADER_ROLE: Memo<Option<Role>> = Memo::default();
+        pub static FIELD_LABEL: Memo<Option<&'static FieldLabel>> = Memo::default();
+        pub static FOOTER: Memo<bool> = Memo::default();
+        pub static LEVEL1: Memo<bool> = Memo::default();
+        pub static LEVEL2: Memo<bool> = Memo::default();
+        pub static MONEY: Memo<bool> = Memo::default();
+        pub static TITLE: Memo<bool> = Memo::default();
+        pub static FUNDS_BLOCK: Memo<bool> = Memo::default();
+    }
+}
+
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
-    // A key keeps every character but blanks, marks and colons, so a cell with more of the
-    // others than the longest header word (or a 12-character `…指标值`) names no column; only
-    // `…目标值` may be longer. Indicator rows are mostly such cells: no key to build.
+    // Told before the memo: cheaper than hashing the text.
+    if too_long_for_header(text) {
+        return None;
+    }
+    memos::HEADER_ROLE.with(|m| m.get_or(text, header_role_of))
+}
+
+/// A key keeps every character but blanks, marks and colons, so a cell with more of the others
+/// than the longest header word (or a 12-character `…指标值`) names no column; only `…目标值`
+/// may be longer. Indicator rows are mostly such cells: no key to build.
+fn too_long_for_header(text: &str) -> bool {
     let kept = text
         .chars()
         .filter(|c| {
             !c.is_whitespace() && !crate::normalize::canon::is_mark(*c) && !matches!(c, ':' | '：')
         })
         .count();
-    if kept > (*HEADER_CHARS).max(12) && !text.contains("目标值") {
+    kept > (*HEADER_CHARS).max(12) && !text.contains("目标值")
+}
+
+fn header_role_of(text: &str) -> Option<Role> {
+    if too_long_for_header(text) {
         return None;
     }
     let k = key(text);
@@ -294,6 +323,10 @@ fn text_of(s: &str) -> String {
 /// A banner title (`项目支出绩效目标表`, `…绩效目标申报表`), as every stage tells one: the
 /// normalizer opens a table at one, the layout reader ends an indicator block at one.
 pub fn is_title_text(text: &str) -> bool {
+    memos::TITLE.with(|m| m.get_or(text, is_title_text_of))
+}
+
+fn is_title_text_of(text: &str) -> bool {
     let k = key(text);
     let k = k.trim_end_matches(['|', ' ']);
     let core = k.split(['(', '（']).next().unwrap_or(k);
@@ -475,6 +508,10 @@ pub const FIELD_LABELS: &[FieldLabel] = &[
 ];
 
 pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
+    memos::FIELD_LABEL.with(|m| m.get_or(text, field_label_of))
+}
+
+fn field_label_of(text: &str) -> Option<&'static FieldLabel> {
     static BY_KEY: LazyLock<HashMap<String, &'static FieldLabel>> =
         LazyLock::new(|| FIELD_LABELS.iter().map(|f| (key(f.label), f)).collect());
     let k = key(text);
@@ -532,6 +569,10 @@ fn name_label_by_form(k: &str) -> Option<&'static FieldLabel> {
 
 /// A funds block label (部门整体资金（万元）, 项目资金（万元）, 年度主要任务).
 pub fn is_funds_block_label(text: &str) -> bool {
+    memos::FUNDS_BLOCK.with(|m| m.get_or(text, is_funds_block_label_of))
+}
+
+fn is_funds_block_label_of(text: &str) -> bool {
     let k = key(text);
     let base = k
         .split('(')
@@ -657,11 +698,11 @@ const LEVEL2_NAMES: &[&str] = &[
 ];
 
 pub fn is_level1_name(text: &str) -> bool {
-    is_level1_key(&key(text))
+    memos::LEVEL1.with(|m| m.get_or(text, |t| is_level1_key(&key(t))))
 }
 
 pub fn is_level2_name(text: &str) -> bool {
-    is_level2_key(&key(text))
+    memos::LEVEL2.with(|m| m.get_or(text, |t| is_level2_key(&key(t))))
 }
 
 /// `is_level1_name` of a text already made a `key` (a cell is keyed once, then asked several
@@ -1025,6 +1066,10 @@ const NOT_MONEY_WORDS: &[&str] = &[
 ];
 
 pub fn is_money_label(text: &str) -> bool {
+    memos::MONEY.with(|m| m.get_or(text, is_money_label_of))
+}
+
+fn is_money_label_of(text: &str) -> bool {
     let k = key(text);
     MONEY_WORDS.iter().any(|w| k.contains(w)) && !NOT_MONEY_WORDS.iter().any(|w| k.contains(w))
 }
@@ -1051,6 +1096,10 @@ const FOOTER_WORDS: &[&str] = &[
 ];
 
 pub fn is_footer_text(text: &str) -> bool {
+    memos::FOOTER.with(|m| m.get_or(text, is_footer_text_of))
+}
+
+fn is_footer_text_of(text: &str) -> bool {
     // The words' keys are built once, not on every call (this runs on most cells).
     static KEYS: LazyLock<Vec<String>> =
         LazyLock::new(|| FOOTER_WORDS.iter().map(|w| key(w)).collect());
@@ -1070,6 +1119,45 @@ pub fn is_name_note(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The memoized checks answer as their uncached forms, the second time too.
+    #[test]
+    fn memoized_checks_answer_as_computed() {
+        let texts = [
+            "项目支出绩效目标表",
+            "一级指标",
+            " 产出指标 ",
+            "项目资金(万元)",
+            "填表人：",
+            "项目名称",
+            "年度资金总额",
+            "培训人数",
+            "≥95%",
+        ];
+        for _ in 0..2 {
+            for t in texts {
+                assert_eq!(header_role(t), header_role_of(t), "{t}");
+                assert_eq!(
+                    field_label(t).map(|f| f.label),
+                    field_label_of(t).map(|f| f.label),
+                    "{t}"
+                );
+                assert_eq!(is_footer_text(t), is_footer_text_of(t), "{t}");
+                assert_eq!(is_level1_name(t), is_level1_key(&key(t)), "{t}");
+                assert_eq!(is_level2_name(t), is_level2_key(&key(t)), "{t}");
+                assert_eq!(is_money_label(t), is_money_label_of(t), "{t}");
+                assert_eq!(is_title_text(t), is_title_text_of(t), "{t}");
+                assert_eq!(is_funds_block_label(t), is_funds_block_label_of(t), "{t}");
+            }
+        }
+        assert!(is_title_text("项目支出绩效目标表"));
+        assert_eq!(header_role("一级指标"), Some(Role::Level1));
+        assert!(is_level1_name(" 产出指标 "));
+        assert!(is_funds_block_label("项目资金(万元)"));
+        assert!(is_footer_text("填表人："));
+        assert!(field_label("项目名称").is_some_and(|f| f.is_name));
+        assert!(!is_level1_name("培训人数"));
+    }
 
     #[test]
     fn standard_parents_and_page_numbers() {

@@ -243,6 +243,9 @@ pub fn csv_grid(text: &str) -> Option<Grid> {
 /// `csv_grid`, refusing a text whose records hold more than `max_cells` fields in all (rows ×
 /// columns, empty fields counted).
 pub fn csv_grid_within(text: &str, max_cells: usize) -> Result<Option<Grid>, IngestError> {
+    if too_few_commas(text, max_cells) {
+        return Ok(None);
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -259,6 +262,31 @@ pub fn csv_grid_within(text: &str, max_cells: usize) -> Result<Option<Grid>, Ing
         records.push((line, r));
     }
     Ok(grid_of_records(records))
+}
+
+/// Whether a text plainly is no CSV table, told without parsing it (the csv crate reads the
+/// whole text into records first; most texts that get here are web copies with no commas):
+/// without quotes or carriage returns each line is one record, and a table needs at least half
+/// of its non-blank records to have three fields or more, two commas. Only when the whole text
+/// holds no more than `max_cells` fields, so that parsing it could not have refused it.
+fn too_few_commas(text: &str, max_cells: usize) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr2(b'"', b'\r', b).is_some() || text.starts_with('\u{FEFF}') {
+        return false;
+    }
+    let commas = memchr::memchr_iter(b',', b).count();
+    let (mut filled, mut wide, mut lines) = (0usize, 0usize, 0usize);
+    for line in text.split('\n') {
+        lines += 1;
+        if line.split(',').all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        filled += 1;
+        if memchr::memchr_iter(b',', line.as_bytes()).nth(1).is_some() {
+            wide += 1;
+        }
+    }
+    commas.saturating_add(lines) <= max_cells && wide * 2 < filled
 }
 
 /// The error of a text table with more than `max` cells.
@@ -351,6 +379,24 @@ fn push_row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_without_commas_are_no_csv_before_parsing() {
+        let cells = "项目名称 |\n主体班 |\n|\n项目金额 |\n164万元 |\n";
+        assert!(too_few_commas(cells, usize::MAX));
+        assert!(csv_grid(cells).is_none());
+        let table = "一级,二级,三级,指标值\n产出指标,数量指标,培训人数,500人\n,,覆盖率,100%\n";
+        assert!(!too_few_commas(table, usize::MAX));
+        assert_eq!(csv_grid(table).map(|g| g.rows.len()), Some(3));
+        // Quotes may hide commas and line breaks: parsed, never told by lines.
+        let quoted = "\"a\nb\",c,d\ne,f,g\n";
+        assert!(!too_few_commas(quoted, usize::MAX));
+        // A text parsing would refuse for its size is left to the parser, which says so.
+        assert!(!too_few_commas(cells, 3));
+        // Half the filled lines with three fields is enough for a table.
+        assert!(!too_few_commas("a,b,c\nd\n", usize::MAX));
+        assert!(too_few_commas("a,b,c\nd\ne\n", usize::MAX));
+    }
 
     #[test]
     fn decodes_utf8_with_and_without_bom() {

@@ -17,6 +17,9 @@ pub const NO_HEADER_COLUMN: &str = "金额";
 
 /// Parse an amount as written (`1,290.00`, `387`, `0.00`).
 pub fn parse_amount(s: &str) -> Option<f64> {
+    if !may_be_amount(s) {
+        return None;
+    }
     let t: String = canonical(s)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
@@ -33,6 +36,23 @@ pub fn parse_amount(s: &str) -> Option<f64> {
         return None;
     }
     t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Whether `parse_amount` may find an amount in `s`, told without canonicalizing it (most cells
+/// are words): canonical text maps characters one to one or drops blanks, so an amount has only
+/// digits (full-width too), points, a minus, separators, blanks and 万元, and at most 24 of them
+/// besides the separators, blanks and 万元.
+fn may_be_amount(s: &str) -> bool {
+    let mut kept = 0;
+    for c in s.chars() {
+        match c {
+            '0'..='9' | '０'..='９' | '.' | '．' | '-' => kept += 1,
+            ',' | '，' | '万' | '元' => {}
+            c if c.is_whitespace() => {}
+            _ => return false,
+        }
+    }
+    kept <= 24
 }
 
 #[derive(Debug, Default)]
@@ -617,6 +637,25 @@ fn is_total(leaf: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_told_before_canonicalizing() {
+        for (s, want) in [
+            ("1,290.00", Some(1290.0)),
+            ("１２９０．５", Some(1290.5)),
+            (" 164万元 ", Some(164.0)),
+            ("-3", Some(-3.0)),
+            ("1 000，5", Some(10005.0)),
+            ("项目资金", None),
+            ("164万元以上", None),
+            ("１２３４５６７８９０１２３４５６７８９０１２３４５", None),
+            ("123456789012345678901234", Some(123456789012345678901234.0)),
+        ] {
+            assert_eq!(parse_amount(s), want, "{s}");
+        }
+        assert!(!may_be_amount("年度资金总额"));
+        assert!(may_be_amount("100万元"));
+    }
 
     use crate::normalize::tests::row;
 

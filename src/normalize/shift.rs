@@ -10,6 +10,7 @@
 use super::canon::key;
 use super::value::{is_operator_cell, is_strong_value};
 use super::vocab::{Role, is_level1_key, is_level2_key, is_qual_key};
+use crate::canon::memo::Memo;
 
 /// A role and the columns it covers (from the block's header; a merged header spans several).
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +82,18 @@ pub struct Kind {
     name_like: bool,
 }
 
+thread_local! {
+    /// A cell is priced in every row of its block's reading and its text recurs across rows
+    /// and tables (level names, units, operators): each distinct text is classed once.
+    static KINDS: Memo<Kind> = Memo::default();
+}
+
 impl Kind {
     pub fn of(text: &str) -> Kind {
+        KINDS.with(|m| m.get_or(text, Kind::work_out))
+    }
+
+    fn work_out(text: &str) -> Kind {
         let k = key(text);
         Kind {
             strong: is_strong_value(text),
@@ -238,6 +249,11 @@ pub fn place_within(
         if k != 0 && k == prev_shift {
             base -= SAME_SHIFT_BONUS;
         }
+        // No price is negative, so a shift that starts at the best total so far cannot win
+        // (the walk would stop at its first step).
+        if best.as_ref().is_some_and(|b| base >= b.cost - 1e-9) {
+            continue;
+        }
         // The roles each cell may take at this shift.
         let cands: Vec<Vec<usize>> = cells
             .iter()
@@ -257,7 +273,10 @@ pub fn place_within(
             .map(|&(col, _)| (col as i64 + k as i64).max(0) as usize)
             .collect();
         let mut slots = Vec::with_capacity(cells.len());
-        let mut found: Option<(f64, Vec<Option<usize>>)> = None;
+        // Seeded with the best total so far, the walk prunes every branch that cannot beat
+        // it; a branch that can is walked as without the seed, so the same placement wins.
+        let mut found: Option<(f64, Vec<Option<usize>>)> =
+            best.as_ref().map(|b| (b.cost, Vec::new()));
         search.walk(&cands, 0, None, base, &mut slots, &mut found);
         if let Some((cost, slots)) = found
             && best.as_ref().is_none_or(|b| cost < b.cost - 1e-9)
