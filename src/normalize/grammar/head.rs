@@ -102,6 +102,13 @@ fn read_line(words: Vec<Cell>) -> Head {
     if labelled && !others {
         return Head::Label(words[0].clone(), joined(&words[1..]));
     }
+    // A short money label alone (`预算金额（万元）`) heads a block; it is no field's text.
+    let money_head = words.len() == 1
+        && all.text.chars().count() <= 16
+        && (vocab::is_money_label(&all.text) || vocab::is_funds_block_label(&all.text));
+    if money_head {
+        return Head::Plain(words);
+    }
     if !words
         .iter()
         .any(|w| is_label(&w.text) || is_amount(&w.text))
