@@ -4,6 +4,7 @@
 
 mod chains;
 mod columns;
+mod leaves;
 pub mod markup;
 mod place;
 pub mod runs;

@@ -23,24 +23,46 @@ pub(super) const SAME_LABEL_LINES: u32 = 3;
 /// 资金来源 label beside some of the amounts only): each label goes to the first row of the
 /// widest run of rows centred on it that stays between its neighbours' rows.
 pub(super) fn place_block(segs: &mut [SegOut], centred: bool) {
-    // Virtual geometry of every row: (segment, row) → (top, bottom).
+    let (geo, at, labels) = virtual_rows(segs);
+    if geo.is_empty() {
+        return;
+    }
+    // Virtual lines keep the order of the text, so the labels stay sorted per column.
+    let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
+    for lb in &labels {
+        by_col.entry(lb.col).or_default().push(lb);
+    }
+    // rows where a label of a column further left starts: a label's merge nests in theirs
+    let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (c, lbs) in by_col {
+        let starts = if centred {
+            centred_starts(&geo, &lbs, &parents)
+        } else {
+            tile(&geo, &lbs, false)
+        };
+        parents.extend(starts.iter().copied());
+        for (lb, s) in lbs.iter().zip(starts) {
+            if let Some(&(k, i)) = at.get(s)
+                && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
+            {
+                put(&mut row.cells, c, &lb.text, lb.line);
+            }
+        }
+    }
+}
+
+/// A block's rows on virtual lines, each with its (segment, row), and its labels taken out of
+/// the segments, on virtual lines too, with the two copies of a label drawn on both sides of a
+/// page break made one.
+type Virtual = (Vec<SegRow>, Vec<(usize, usize)>, Vec<Label>);
+
+fn virtual_rows(segs: &mut [SegOut]) -> Virtual {
     let mut geo: Vec<SegRow> = Vec::new();
     let mut at: Vec<(usize, usize)> = Vec::new();
     let mut labels: Vec<Label> = Vec::new();
     let mut label_seg: Vec<usize> = Vec::new();
     for (k, seg) in segs.iter_mut().enumerate() {
-        let off: i64 = match (geo.last(), seg.rows.iter().find(|r| r.empty_for.is_none())) {
-            (Some(prev), Some(first)) => {
-                let mut gaps: Vec<u32> = geo
-                    .windows(2)
-                    .map(|w| w[1].top.saturating_sub(w[0].bottom))
-                    .collect();
-                gaps.sort_unstable();
-                let gap = gaps.get(gaps.len() / 2).copied().unwrap_or(2).max(1);
-                i64::from(prev.bottom) + i64::from(gap) - i64::from(first.top)
-            }
-            _ => 0,
-        };
+        let off = page_offset(&geo, seg);
         let v = |no: u32| u32::try_from((i64::from(no) + off).max(0)).unwrap_or(u32::MAX);
         for lb in std::mem::take(&mut seg.labels) {
             let (first, last) = (v(lb.first), v(lb.last));
@@ -79,30 +101,23 @@ pub(super) fn place_block(segs: &mut [SegOut], centred: bool) {
             at.push((k, i));
         }
     }
-    if geo.is_empty() {
-        return;
-    }
-    // Virtual lines keep the order of the text, so the labels stay sorted per column.
-    let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
-    for lb in &labels {
-        by_col.entry(lb.col).or_default().push(lb);
-    }
-    // rows where a label of a column further left starts: a label's merge nests in theirs
-    let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (c, lbs) in by_col {
-        let starts = if centred {
-            centred_starts(&geo, &lbs, &parents)
-        } else {
-            tile(&geo, &lbs, false)
-        };
-        parents.extend(starts.iter().copied());
-        for (lb, s) in lbs.iter().zip(starts) {
-            if let Some(&(k, i)) = at.get(s)
-                && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
-            {
-                put(&mut row.cells, c, &lb.text, lb.line);
-            }
+    (geo, at, labels)
+}
+
+/// How far a segment's lines move to become virtual lines: its first row follows the rows
+/// so far (`geo`) at their median distance.
+fn page_offset(geo: &[SegRow], seg: &SegOut) -> i64 {
+    match (geo.last(), seg.rows.iter().find(|r| r.empty_for.is_none())) {
+        (Some(prev), Some(first)) => {
+            let mut gaps: Vec<u32> = geo
+                .windows(2)
+                .map(|w| w[1].top.saturating_sub(w[0].bottom))
+                .collect();
+            gaps.sort_unstable();
+            let gap = gaps.get(gaps.len() / 2).copied().unwrap_or(2).max(1);
+            i64::from(prev.bottom) + i64::from(gap) - i64::from(first.top)
         }
+        _ => 0,
     }
 }
 
