@@ -179,3 +179,57 @@ fn stacked_tables_with_one_space_fields() {
     assert_eq!(tables[1].indicators[0].level3.as_deref(), Some("补助村数"));
     assert_eq!(tables[0].funds.items[0].values[0].amount, 35.5);
 }
+
+/// The funds items of a layout sample: path joined by `/`, and `column=amount` pairs.
+fn funds(name: &str) -> Vec<(String, String)> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(&p).expect("sample");
+    let tables = normalize(&read_text(&text).expect("a grid"));
+    tables[0]
+        .funds
+        .items
+        .iter()
+        .map(|i| {
+            let values: Vec<String> = i
+                .values
+                .iter()
+                .map(|v| format!("{}={}", v.column, v.amount))
+                .collect();
+            (i.path.join("/"), values.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn funds_block_with_merged_group_labels_and_a_header_merged_down() {
+    // a02: 财政拨款 is drawn between 一般公共预算资金 and 政府性基金 (the centre of its merge)
+    // and 全年预算数 beside 财政专户管理资金; the 支出 rows run onto page 2, whose columns
+    // pdftotext numbers afresh.
+    for name in [
+        "a02_taizhou_sifa_2026.layout.txt",
+        "a01_zhenjiang_shuiwu_2026.layout.txt",
+    ] {
+        let f = funds(name);
+        let path_of = |p: &str| f.iter().find(|(x, _)| x == p).map(|x| x.1.clone());
+        for p in [
+            "收入/资金总额",
+            "收入/财政拨款/小计",
+            "收入/财政拨款/一般公共预算资金",
+            "收入/其他资金",
+            "支出/项目支出",
+        ] {
+            assert!(path_of(p).is_some(), "{name}: no {p} in {f:?}");
+        }
+        assert!(
+            path_of("收入/资金总额").is_some_and(|v| v.starts_with("全年预算数=")),
+            "{name}: {f:?}"
+        );
+        let projects = f
+            .iter()
+            .filter(|(p, _)| p.starts_with("支出/项目支出/"))
+            .count();
+        assert_eq!(projects, 8, "{name}: {f:?}");
+    }
+}

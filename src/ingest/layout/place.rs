@@ -36,7 +36,16 @@ pub(super) fn place_block(segs: &mut [SegOut], centred: bool) {
     let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     for (c, lbs) in by_col {
         let starts = if centred {
-            centred_starts(&geo, &lbs, &parents)
+            // the rows that hold a text of this column already
+            let filled: Vec<bool> = at
+                .iter()
+                .map(|&(k, i)| {
+                    segs.get(k)
+                        .and_then(|seg| seg.rows.get(i))
+                        .is_some_and(|r| r.cells.contains_key(&c))
+                })
+                .collect();
+            centred_starts(&geo, &lbs, &parents, &filled)
         } else {
             tile(&geo, &lbs, false)
         };
@@ -147,11 +156,14 @@ pub(super) fn nearest_row(rows: &[SegRow], lb: &Label) -> usize {
 /// row: the start of the run of rows around the label's nearest row, between the neighbouring
 /// labels' rows and inside the group of the labels further left (`parents`: their first
 /// rows), whose centre is nearest the label's line. Candidates lie within `W` rows of the
-/// nearest row, so the work is bounded per label.
+/// nearest row, so the work is bounded per label. A merged cell spans no row that holds a
+/// text of its own column (`filled`): a label between such rows (财政拨款 between 资金总额 and
+/// 国有资本金, in their column) groups only the rows between them.
 pub(super) fn centred_starts(
     rows: &[SegRow],
     labels: &[&Label],
     parents: &std::collections::BTreeSet<usize>,
+    filled: &[bool],
 ) -> Vec<usize> {
     const W: usize = 48;
     let near: Vec<usize> = labels.iter().map(|lb| nearest_row(rows, lb)).collect();
@@ -178,6 +190,7 @@ pub(super) fn centred_starts(
                 .range(near[k] + 1..)
                 .next()
                 .map_or(hi, |&p| hi.min(p));
+            let (lo, hi) = between_filled(filled, near[k], lo, hi);
             // The best centred run; of equally good ones the widest (a long merge is
             // symmetric around its label at every width).
             let mut best = (f64::MAX, near[k]);
@@ -193,6 +206,23 @@ pub(super) fn centred_starts(
             best.1
         })
         .collect()
+}
+
+/// Narrow `lo..hi` around row `near` to the rows between the nearest `filled` rows on either
+/// side (unless `near` itself is filled: then the label's own row tells nothing).
+fn between_filled(filled: &[bool], near: usize, lo: usize, hi: usize) -> (usize, usize) {
+    if filled.get(near).copied().unwrap_or(true) {
+        return (lo, hi);
+    }
+    let above = filled
+        .get(..near)
+        .and_then(|f| f.iter().rposition(|&x| x))
+        .map_or(lo, |p| lo.max(p + 1));
+    let below = filled
+        .get(near + 1..)
+        .and_then(|f| f.iter().position(|&x| x))
+        .map_or(hi, |p| hi.min(near + 1 + p));
+    (above, below)
 }
 
 /// Tile the rows into one group per label so each group's centre is near its label's line,

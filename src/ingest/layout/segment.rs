@@ -3,12 +3,15 @@
 //! pieces become labels (cut apart where dense rows put them on consecutive lines), and the
 //! header rows take their columns. Split out of `stream.rs`, the alignment engine.
 
+use super::centred::{group_labels, lift_headers};
 use super::chains::{Piece, continues, cut_chain};
 use super::columns::{clusters, column_of, merge_centred, merge_disjoint, merge_lone};
 use super::leaves::leaf_rows;
+use super::pages::ColumnPlaces;
 use super::place::nearest_row;
 use super::runs::Run;
 use super::stream::Line;
+use crate::vocab;
 use std::collections::BTreeMap;
 
 /// One row of a segment while it is being built.
@@ -86,6 +89,8 @@ pub(super) struct Seg<'a> {
     pub(super) limit: Vec<usize>,
     /// The first leaf column.
     pub(super) leaf: usize,
+    /// Texts in leaf columns that are group labels centred among their rows (`centred`).
+    centred: Vec<&'a Run>,
 }
 
 impl Seg<'_> {
@@ -116,7 +121,8 @@ impl Seg<'_> {
     }
 
     pub(super) fn is_leaf(&self, r: &Run) -> bool {
-        self.col(r) >= self.leaf || self.crossing(r)
+        (self.col(r) >= self.leaf || self.crossing(r))
+            && !self.centred.iter().any(|c| std::ptr::eq(*c, r))
     }
 
     /// The column a leaf run fills: a crossing text indented from its column's labels (the
@@ -315,6 +321,7 @@ pub(super) fn segment_rows(
         max_w: Vec::new(),
         limit: Vec::new(),
         leaf: 0,
+        centred: Vec::new(),
     };
     let m = measure(&seg);
     seg.leaf = leaf_start(&seg, &m.entries, leaves);
@@ -322,8 +329,18 @@ pub(super) fn segment_rows(
     seg.limit
         .push(m.max_x1.get(ncols - 1).copied().unwrap_or(0));
     seg.max_w = m.max_w;
+    let centred: Vec<(u32, usize)> = group_labels(lines, kind, |r| seg.is_leaf(r));
+    seg.centred = lines
+        .iter()
+        .flat_map(|l| l.runs.iter().map(move |r| (l.no, r)))
+        .filter(|(no, r)| centred.contains(&(*no, r.x0)))
+        .map(|(_, r)| r)
+        .collect();
 
     let mut rows = leaf_rows(&seg);
+    if kind == Kind::Upper {
+        lift_headers(&mut rows, lines);
+    }
     let labels = label_blocks(&seg);
     // Dense rows: the labels of rows on consecutive lines are apart.
     let row_span: Vec<(u32, u32)> = rows.iter().map(|r| (r.top, r.bottom)).collect();
@@ -354,12 +371,31 @@ pub(super) fn segment_rows(
         sub: None,
         width: ncols,
         leaves: ncols - seg.leaf.min(ncols),
+        places: column_places(&seg),
     };
     out.shift_right(shift);
     out.shift_right(lead);
     out.head = head;
     out.sub = sub;
     out
+}
+
+/// Each column's left-edge extent and the lines it has a text on.
+fn column_places(seg: &Seg) -> ColumnPlaces {
+    let mut lines: Vec<Vec<u32>> = vec![Vec::new(); seg.cols.len()];
+    for l in seg.lines {
+        for r in &l.runs {
+            if let Some(on) = lines.get_mut(seg.col(r))
+                && on.last() != Some(&l.no)
+            {
+                on.push(l.no);
+            }
+        }
+    }
+    ColumnPlaces {
+        x: seg.cols.clone(),
+        lines,
+    }
 }
 
 /// Label blocks in the columns left of the leaf columns: a label column's runs on the next
@@ -377,13 +413,28 @@ fn label_blocks(seg: &Seg) -> Vec<Label> {
             let joins = open.get(&c).is_some_and(|&(li, pi)| {
                 let gap = i - pi;
                 let no_blank = (pi + 1..i).all(|k| !seg.is_blank(k));
-                let prev_full = labels.get(li).is_some_and(|lb| lb.last == lines[pi].no)
-                    && lines[pi]
-                        .runs
-                        .iter()
-                        .filter(|x| seg.col(x) == c)
-                        .any(|x| x.width() + 1 >= seg.max_w[c.min(seg.ncols - 1)]);
-                gap == 1 || (gap == 2 && no_blank && prev_full)
+                let ends_there = labels.get(li).is_some_and(|lb| lb.last == lines[pi].no);
+                let full = lines[pi]
+                    .runs
+                    .iter()
+                    .filter(|x| seg.col(x) == c)
+                    .any(|x| x.width() + 1 >= seg.max_w[c.min(seg.ncols - 1)]);
+                // Past one line (a row's line between a label's two lines): when the piece
+                // above filled its column, or this one only continues a text (`(40-50)分`
+                // under `产出指标`, around the row they label).
+                // Above the blocks, also a field label wrapped around its value's line (`年度` /
+                // the value / `目标`): the two pieces make a label the lexicon knows.
+                let wrapped_label = seg.kind == Kind::Upper
+                    && labels.get(li).is_some_and(|lb| {
+                        let mut t = lb.text.clone();
+                        join_wrapped(&mut t, &r.text);
+                        vocab::field_label(&t).is_some() || vocab::is_funds_block_label(&t)
+                    });
+                gap == 1
+                    || (gap == 2
+                        && no_blank
+                        && ends_there
+                        && (full || continues(&r.text) || wrapped_label))
             });
             let idx = match open.get(&c) {
                 Some(&(li, _)) if joins => {
@@ -582,6 +633,8 @@ pub(super) struct SegOut {
     pub(super) sub: Option<SegRow>,
     pub(super) width: usize,
     pub(super) leaves: usize,
+    /// Where its columns lie on its page (to align a later page's columns with them).
+    pub(super) places: ColumnPlaces,
 }
 
 impl SegOut {

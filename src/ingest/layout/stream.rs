@@ -23,6 +23,7 @@
 
 #[cfg(test)]
 use super::columns::{clusters, merge_centred};
+use super::pages::{ColumnPlaces, align, renumber};
 use super::place::place_block;
 use super::runs::{Run, split_runs};
 pub use super::segment::join_wrapped;
@@ -186,6 +187,7 @@ fn line_rows(lines: &[&Line]) -> SegOut {
         sub: None,
         width,
         leaves: 1,
+        places: Default::default(),
     }
 }
 
@@ -294,11 +296,14 @@ struct Blocks<'l> {
     block_starts: Vec<usize>,
     /// The lines of each segment above an indicator block, to read again line by line.
     upper: Vec<Option<Vec<&'l Line>>>,
+    /// The columns of the first page of the part above the blocks running now.
+    upper_places: Option<ColumnPlaces>,
 }
 
 impl<'l> Blocks<'l> {
     /// Read one segment and add it to its block.
     fn push(&mut self, lines: &'l [Line], (s, e, h): Span, tail: bool, subs: &[usize]) {
+        let after_upper = self.upper.last().is_some_and(Option::is_some);
         if tail {
             self.in_block = false;
             self.block_starts.push(self.outs.len());
@@ -315,7 +320,7 @@ impl<'l> Blocks<'l> {
             .iter()
             .filter(|l| Some(l.no as usize - 1) != h && Some(l.no as usize - 1) != sub)
             .collect();
-        let out = segment_rows(
+        let mut out = segment_rows(
             &body_lines,
             h.and_then(|i| lines.get(i)),
             sub.and_then(|i| lines.get(i)),
@@ -324,6 +329,9 @@ impl<'l> Blocks<'l> {
             self.block_leaves,
         );
         self.upper.push((kind == Kind::Upper).then_some(body_lines));
+        if kind == Kind::Upper {
+            self.align_upper(&mut out, after_upper);
+        }
         if h.is_some() {
             self.open_block(&out);
         } else if kind == Kind::Continued && self.block_leaves.is_none() {
@@ -339,6 +347,18 @@ impl<'l> Blocks<'l> {
             self.widen(out.width);
         }
         self.outs.push(out);
+    }
+
+    /// The part above the blocks continued on a new page takes the columns of its first page
+    /// (`pages`).
+    fn align_upper(&mut self, out: &mut SegOut, after_upper: bool) {
+        match &self.upper_places {
+            Some(first) if after_upper => {
+                let map = align(first, &out.places);
+                renumber(out, &map);
+            }
+            _ => self.upper_places = Some(out.places.clone()),
+        }
     }
 
     /// A header segment opens an indicator block.
