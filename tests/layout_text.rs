@@ -233,3 +233,60 @@ fn funds_block_with_merged_group_labels_and_a_header_merged_down() {
         assert_eq!(projects, 8, "{name}: {f:?}");
     }
 }
+
+#[test]
+fn a_level1_label_wrapped_around_its_row_is_one_label() {
+    // corpus-real 08: `产出指标` above the row, `(40-50)分` below it (the normalizer keeps
+    // the score range apart from the name). Read apart, `产出指标` went to the row above.
+    let ind = indicators("real_08_fengjie_scored.layout.txt");
+    assert!(
+        has(
+            &ind,
+            "产出指标",
+            "数量指标",
+            "12350安全生产举报奖励次数",
+            "≥5次"
+        ),
+        "{ind:?}"
+    );
+    assert!(
+        has(&ind, "成本指标", "生态环境成本指标", "0", "0.00%"),
+        "{ind:?}"
+    );
+}
+
+/// The labelled fields of a layout sample, label → text.
+fn fields(name: &str) -> Vec<(String, String)> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(&p).expect("sample");
+    let tables = normalize(&read_text(&text).expect("a grid"));
+    tables[0]
+        .fields
+        .iter()
+        .map(|f| (f.label.clone(), f.text.clone()))
+        .collect()
+}
+
+#[test]
+fn field_labels_and_values_wrapped_around_each_other() {
+    // corpus-real 06: `年度` / value / `目标`, and `[042]六安市金安区` / label line / `体育局`.
+    let f = fields("real_06_jinan_wangqiu.layout.txt");
+    let text_of = |l: &str| f.iter().find(|x| x.0 == l).map(|x| x.1.clone());
+    assert_eq!(
+        text_of("年度目标").as_deref(),
+        Some("打造金安国际网球公开赛等一系列的品牌赛事，提升六安城市的知名度和美誉度。"),
+        "{f:?}"
+    );
+    assert_eq!(
+        text_of("主管部门及代码").as_deref(),
+        Some("[042]六安市金安区体育局"),
+        "{f:?}"
+    );
+    assert_eq!(
+        text_of("项目来源").as_deref(),
+        Some("本级申报项目"),
+        "{f:?}"
+    );
+}

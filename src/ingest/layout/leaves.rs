@@ -19,6 +19,7 @@ pub(super) fn leaf_rows(seg: &Seg) -> Vec<SegRow> {
         prev_leaf_line: None,
         opened_by: None,
         para: None,
+        centred_row: false,
     };
     for (i, l) in seg.lines.iter().enumerate() {
         walk.line(i, l);
@@ -39,6 +40,8 @@ struct LeafRows<'s, 'a> {
     opened_by: Option<usize>,
     /// The column of the current row's paragraph (a field text that wrapped).
     para: Option<usize>,
+    /// Whether the current row was opened by the first piece of a cell centred on it.
+    centred_row: bool,
 }
 
 impl LeafRows<'_, '_> {
@@ -61,6 +64,7 @@ impl LeafRows<'_, '_> {
             self.ends.clear();
             self.para = None;
             self.opened_by = lone_col;
+            self.centred_row = opens_centred;
         }
         self.note_paragraph(&leaf_runs);
         self.note_ends(&leaf_runs);
@@ -94,8 +98,12 @@ impl LeafRows<'_, '_> {
     /// text).
     fn joins_above(&self, i: usize, l: &Line, leaf_runs: &[&Run]) -> bool {
         let seg = self.seg;
+        // (Nor on the line after a centred cell's first piece: the field's label and texts
+        // stand on the middle line of the cell's value, `[042]六安市金安区` / `主管部门及代码 …
+        // 实施单位  六安市金安区体育局` / `体育局`.)
         let opens_field = seg.kind == Kind::Upper
             && self.para.is_none()
+            && !(self.centred_row && self.rows.last().is_some_and(|r| r.top == r.bottom))
             && l.runs
                 .iter()
                 .any(|r| !seg.is_leaf(r) && vocab::field_label(&r.text).is_some());
@@ -146,35 +154,35 @@ impl LeafRows<'_, '_> {
     /// however wide it is.
     fn opens_centred(&self, i: usize, lone_col: Option<usize>) -> bool {
         let seg = self.seg;
-        seg.kind != Kind::Upper
-            && lone_col.is_some_and(|c| {
-                let in_c = |k: usize| -> Option<bool> {
-                    let runs: Vec<&Run> = seg
-                        .lines
-                        .get(k)?
-                        .runs
-                        .iter()
-                        .filter(|r| seg.is_leaf(r))
-                        .collect();
-                    (!runs.is_empty()).then(|| runs.iter().any(|r| seg.cell_col(r) == c))
-                };
-                let lone_in_c = |k: usize| {
-                    seg.lines.get(k).is_some_and(|l| {
-                        l.runs.len() == 1
-                            && l.runs
-                                .iter()
-                                .all(|r| seg.is_leaf(r) && seg.cell_col(r) == c)
-                    })
-                };
-                in_c(i + 1) == Some(false) && lone_in_c(i + 2)
-            })
+        lone_col.is_some_and(|c| {
+            let in_c = |k: usize| -> Option<bool> {
+                let runs: Vec<&Run> = seg
+                    .lines
+                    .get(k)?
+                    .runs
+                    .iter()
+                    .filter(|r| seg.is_leaf(r))
+                    .collect();
+                (!runs.is_empty()).then(|| runs.iter().any(|r| seg.cell_col(r) == c))
+            };
+            let lone_in_c = |k: usize| {
+                seg.lines.get(k).is_some_and(|l| {
+                    l.runs.len() == 1
+                        && l.runs
+                            .iter()
+                            .all(|r| seg.is_leaf(r) && seg.cell_col(r) == c)
+                })
+            };
+            in_c(i + 1) == Some(false) && lone_in_c(i + 2)
+        })
     }
 
     /// A cell centred on its row and wrapped starts above the row's other cells and ends below
     /// them (`万立方` / row / `米`): the lone piece right under such a row, in the column whose
     /// lone piece opened it, ends that cell, however short it is.
     fn closes(&self, i: usize, lone_col: Option<usize>) -> bool {
-        self.seg.kind != Kind::Upper
+        // (Above the blocks only a row its first piece opened as such.)
+        (self.seg.kind != Kind::Upper || self.centred_row)
             && lone_col.is_some()
             && self.opened_by == lone_col
             && self.prev_leaf_line.is_some_and(|p| p + 1 == i)

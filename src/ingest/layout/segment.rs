@@ -430,10 +430,18 @@ fn label_blocks(seg: &Seg) -> Vec<Label> {
                         join_wrapped(&mut t, &r.text);
                         vocab::field_label(&t).is_some() || vocab::is_funds_block_label(&t)
                     });
+                // Two labels the lexicon knows are two fields (主管部门及代码 / its value's
+                // second line / 项目来源), however wide the first.
+                let two_fields = seg.kind == Kind::Upper
+                    && vocab::field_label(&r.text).is_some()
+                    && labels
+                        .get(li)
+                        .is_some_and(|lb| vocab::field_label(&lb.text).is_some());
                 gap == 1
                     || (gap == 2
                         && no_blank
                         && ends_there
+                        && !two_fields
                         && (full || continues(&r.text) || wrapped_label))
             });
             let idx = match open.get(&c) {
