@@ -234,27 +234,6 @@ fn funds_block_with_merged_group_labels_and_a_header_merged_down() {
     }
 }
 
-#[test]
-fn a_level1_label_wrapped_around_its_row_is_one_label() {
-    // corpus-real 08: `产出指标` above the row, `(40-50)分` below it (the normalizer keeps
-    // the score range apart from the name). Read apart, `产出指标` went to the row above.
-    let ind = indicators("real_08_fengjie_scored.layout.txt");
-    assert!(
-        has(
-            &ind,
-            "产出指标",
-            "数量指标",
-            "12350安全生产举报奖励次数",
-            "≥5次"
-        ),
-        "{ind:?}"
-    );
-    assert!(
-        has(&ind, "成本指标", "生态环境成本指标", "0", "0.00%"),
-        "{ind:?}"
-    );
-}
-
 /// The labelled fields of a layout sample, label → text.
 fn fields(name: &str) -> Vec<(String, String)> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -288,5 +267,22 @@ fn field_labels_and_values_wrapped_around_each_other() {
         text_of("项目来源").as_deref(),
         Some("本级申报项目"),
         "{f:?}"
+    );
+}
+
+#[test]
+fn dense_rows_with_centred_cells_wrapped_around_them() {
+    // corpus-real 04: 指标描述 cells wrapped around their rows on consecutive lines (`…形` /
+    // row / `成绿化系统`, then `…95%` / row / `以上`): the second cell's first piece opens its
+    // row, it does not close the first. And of equally centred tilings of the 一级 labels the
+    // one ending its groups latest: 产出指标 over its three rows, not one.
+    let ind = indicators("real_04_linhai_lvhua.layout.txt");
+    let count = |l1: &str| ind.iter().filter(|i| i.0 == l1).count();
+    assert_eq!(ind.len(), 7, "{ind:?}");
+    assert_eq!(count("产出指标"), 3, "{ind:?}");
+    assert_eq!(count("效益指标"), 3, "{ind:?}");
+    assert!(
+        has(&ind, "满意度指标", "服务对象或受益者满意度指标", "", "≥95%"),
+        "{ind:?}"
     );
 }

@@ -55,7 +55,8 @@ impl LeafRows<'_, '_> {
         let opens_centred = self.opens_centred(i, lone_col);
         let joins = self.joins_above(i, l, &leaf_runs) && !opens_centred;
         let para_joins = !joins && self.para_joins(i, &leaf_runs) && !opens_centred;
-        let closes = !joins && !para_joins && self.closes(i, lone_col);
+        // The first piece of the next centred cell never closes the one above.
+        let closes = !joins && !para_joins && !opens_centred && self.closes(i, lone_col);
         let joins = joins || para_joins || closes;
         if closes {
             self.opened_by = None;

@@ -31,6 +31,9 @@ fn share_line(a: &[u32], b: &[u32]) -> bool {
     !super::columns::disjoint(a, b)
 }
 
+/// One step of the alignment: total cost, and the previous group's (last column, target).
+type Step = (usize, Option<(usize, usize)>);
+
 /// For each column of `later`, the column of `earlier` it is (indices may pass the end of
 /// `earlier`: columns it lacks). Monotone; columns mapped together share no line.
 pub(super) fn align(earlier: &ColumnPlaces, later: &ColumnPlaces) -> Vec<usize> {
@@ -42,11 +45,11 @@ pub(super) fn align(earlier: &ColumnPlaces, later: &ColumnPlaces) -> Vec<usize> 
     };
     // best[j][i]: (cost, previous group's last column and its target) for columns ..=j with
     // column j on i
-    let mut best: Vec<Vec<Option<(usize, Option<(usize, usize)>)>>> = vec![vec![None; n]; m];
+    let mut best: Vec<Vec<Option<Step>>> = vec![vec![None; n]; m];
     for j in 0..m {
         for i in 0..n {
             // the group of later columns g..=j all on i
-            let mut found: Option<(usize, Option<(usize, usize)>)> = None;
+            let mut found: Option<Step> = None;
             let mut group_cost = 0usize;
             for g in (0..=j).rev() {
                 if (g + 1..=j).any(|h| share_line(&later.lines[g], &later.lines[h])) {

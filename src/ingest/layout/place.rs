@@ -269,10 +269,13 @@ pub(super) fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<us
                     }
                 }
             } else if let Some(prev) = dp.get(k - 1) {
+                // Of equally good tilings, the one whose groups end latest: a row's line is its
+                // first, and a wrapped row reaches below it, so rows measured by their lines
+                // sit a little high (04: 产出指标 over three rows, not one).
                 for (&pe, &(pc, _, _)) in prev.range(..e) {
                     let s = pe + 1;
                     let c = pc + cost(s, e, y);
-                    if best.is_none_or(|b| c < b.0) {
+                    if best.is_none_or(|b| c <= b.0) {
                         best = Some((c, s, Some(pe)));
                     }
                 }

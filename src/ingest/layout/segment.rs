@@ -665,3 +665,40 @@ impl SegOut {
         self.width += by;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::stream::read;
+
+    /// corpus-real 08's indicator block: `产出指标` above its row, `(40-50)分` below it.
+    const SCORED: &str = r#"              一级指标         二级指标              三级指标           指标值      分值             指标解释
+                          经济成本指标               0            0.00%     0    反映实施相关项目所产生的直接经济成本
+                                                                           反映实施相关项目对社会发展、公共福利等方面可
+年度绩效目标(90   成本指标(0-20)分   社会成本指标               0            0.00%    0
+                                                                           能造成的负面影响
+   分)                                                                      反映实施相关项目对自然生态环境可能造成的负面
+                          生态环境成本指标             0            0.00%    0
+                                                                           影响
+               产出指标
+                           数量指标      12350安全生产举报奖励次数        ≥5次      10               0
+              (40-50)分
+"#;
+
+    #[test]
+    fn a_label_wrapped_around_its_row_is_one_label() {
+        let g = &read(SCORED)[0];
+        let rows: Vec<Vec<&str>> = g
+            .rows
+            .iter()
+            .map(|r| (0..r.cells.len()).map(|c| r.text(c)).collect())
+            .collect();
+        let last = rows.last().expect("rows");
+        assert!(last.contains(&"产出指标(40-50)分"), "{rows:?}");
+        assert!(last.contains(&"12350安全生产举报奖励次数"), "{rows:?}");
+        let eco = rows
+            .iter()
+            .find(|r| r.contains(&"生态环境成本指标"))
+            .expect("row");
+        assert!(!eco.iter().any(|t| t.contains("产出")), "{rows:?}");
+    }
+}
