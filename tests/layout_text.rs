@@ -179,3 +179,110 @@ fn stacked_tables_with_one_space_fields() {
     assert_eq!(tables[1].indicators[0].level3.as_deref(), Some("补助村数"));
     assert_eq!(tables[0].funds.items[0].values[0].amount, 35.5);
 }
+
+/// The funds items of a layout sample: path joined by `/`, and `column=amount` pairs.
+fn funds(name: &str) -> Vec<(String, String)> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(&p).expect("sample");
+    let tables = normalize(&read_text(&text).expect("a grid"));
+    tables[0]
+        .funds
+        .items
+        .iter()
+        .map(|i| {
+            let values: Vec<String> = i
+                .values
+                .iter()
+                .map(|v| format!("{}={}", v.column, v.amount))
+                .collect();
+            (i.path.join("/"), values.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn funds_block_with_merged_group_labels_and_a_header_merged_down() {
+    // a02: 财政拨款 is drawn between 一般公共预算资金 and 政府性基金 (the centre of its merge)
+    // and 全年预算数 beside 财政专户管理资金; the 支出 rows run onto page 2, whose columns
+    // pdftotext numbers afresh.
+    for name in [
+        "a02_taizhou_sifa_2026.layout.txt",
+        "a01_zhenjiang_shuiwu_2026.layout.txt",
+    ] {
+        let f = funds(name);
+        let path_of = |p: &str| f.iter().find(|(x, _)| x == p).map(|x| x.1.clone());
+        for p in [
+            "收入/资金总额",
+            "收入/财政拨款/小计",
+            "收入/财政拨款/一般公共预算资金",
+            "收入/其他资金",
+            "支出/项目支出",
+        ] {
+            assert!(path_of(p).is_some(), "{name}: no {p} in {f:?}");
+        }
+        assert!(
+            path_of("收入/资金总额").is_some_and(|v| v.starts_with("全年预算数=")),
+            "{name}: {f:?}"
+        );
+        let projects = f
+            .iter()
+            .filter(|(p, _)| p.starts_with("支出/项目支出/"))
+            .count();
+        assert_eq!(projects, 8, "{name}: {f:?}");
+    }
+}
+
+/// The labelled fields of a layout sample, label → text.
+fn fields(name: &str) -> Vec<(String, String)> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name);
+    let text = std::fs::read_to_string(&p).expect("sample");
+    let tables = normalize(&read_text(&text).expect("a grid"));
+    tables[0]
+        .fields
+        .iter()
+        .map(|f| (f.label.clone(), f.text.clone()))
+        .collect()
+}
+
+#[test]
+fn field_labels_and_values_wrapped_around_each_other() {
+    // corpus-real 06: `年度` / value / `目标`, and `[042]六安市金安区` / label line / `体育局`.
+    let f = fields("real_06_jinan_wangqiu.layout.txt");
+    let text_of = |l: &str| f.iter().find(|x| x.0 == l).map(|x| x.1.clone());
+    assert_eq!(
+        text_of("年度目标").as_deref(),
+        Some("打造金安国际网球公开赛等一系列的品牌赛事，提升六安城市的知名度和美誉度。"),
+        "{f:?}"
+    );
+    assert_eq!(
+        text_of("主管部门及代码").as_deref(),
+        Some("[042]六安市金安区体育局"),
+        "{f:?}"
+    );
+    assert_eq!(
+        text_of("项目来源").as_deref(),
+        Some("本级申报项目"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn dense_rows_with_centred_cells_wrapped_around_them() {
+    // corpus-real 04: 指标描述 cells wrapped around their rows on consecutive lines (`…形` /
+    // row / `成绿化系统`, then `…95%` / row / `以上`): the second cell's first piece opens its
+    // row, it does not close the first. And of equally centred tilings of the 一级 labels the
+    // one ending its groups latest: 产出指标 over its three rows, not one.
+    let ind = indicators("real_04_linhai_lvhua.layout.txt");
+    let count = |l1: &str| ind.iter().filter(|i| i.0 == l1).count();
+    assert_eq!(ind.len(), 7, "{ind:?}");
+    assert_eq!(count("产出指标"), 3, "{ind:?}");
+    assert_eq!(count("效益指标"), 3, "{ind:?}");
+    assert!(
+        has(&ind, "满意度指标", "服务对象或受益者满意度指标", "", "≥95%"),
+        "{ind:?}"
+    );
+}

@@ -2,9 +2,12 @@
 //! spaces), Markdown pipe tables, HTML `<table>`s. The form is told apart from the text itself:
 //! markup first (its marks are unambiguous), aligned text otherwise.
 
+mod centred;
 mod chains;
 mod columns;
+mod leaves;
 pub mod markup;
+mod pages;
 mod place;
 pub mod runs;
 mod segment;

@@ -343,76 +343,101 @@ pub fn read_html_checked(text: &str) -> (Grid, Vec<ReaderWarning>) {
             continue;
         }
         tables += 1;
-        let widest = widest_row(el, &trs);
-        let mut first = true;
-        // Columns still covered by a rowspan from above: column → rows left.
-        let mut covered: Vec<usize> = Vec::new();
-        for tr in el.select(&trs) {
-            // Rows of a nested table belong to that table's cell, not to this grid.
-            if tr
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|a| a.value().name() == "table")
-                .is_some_and(|t| t.id() != el.id())
-            {
-                continue;
-            }
-            let mut cells: Vec<Option<Cell>> = Vec::new();
-            let mut c = 0usize;
-            for td in tr.children().filter_map(ElementRef::wrap) {
-                if !matches!(td.value().name(), "td" | "th") {
-                    continue;
-                }
-                while covered.get(c).is_some_and(|&n| n > 0) {
-                    c += 1;
-                }
-                if c >= MAX_COLS {
-                    break;
-                }
-                let mut rs = span_attr(td, "rowspan");
-                let mut cs = span_attr(td, "colspan");
-                if cs > 2 * widest + 2 {
-                    warnings.push(ReaderWarning {
-                        code: "merge_ignored".into(),
-                        message: format!(
-                            "table {tables}: a cell spanning {cs} columns of a table at most \
-                             {widest} cells wide ignored; it is read unmerged"
-                        ),
-                        pos: SourcePos::default(),
-                    });
-                    (rs, cs) = (1, 1);
-                }
-                let cs = cs.min(MAX_COLS - c);
-                if covered.len() < c + cs {
-                    covered.resize(c + cs, 0);
-                }
-                covered[c..c + cs].fill(rs);
-                let t = cell_text(td);
-                if cells.len() < c + 1 {
-                    cells.resize(c + 1, None);
-                }
-                if !t.is_empty() {
-                    let mut cell = Cell::new(t, SourcePos::default());
-                    cell.row_span = u32::try_from(rs).unwrap_or(1);
-                    cell.col_span = u32::try_from(cs).unwrap_or(1);
-                    cells[c] = Some(cell);
-                }
-                c += cs;
-            }
-            for n in covered.iter_mut() {
-                *n = n.saturating_sub(1);
-            }
-            if cells.iter().all(Option::is_none) {
-                continue;
-            }
-            grid.rows.push(Row {
-                cells,
-                pos: SourcePos::default(),
-                break_before: tables > 1 && std::mem::take(&mut first),
-            });
-        }
+        read_table(el, &trs, tables, &mut grid, &mut warnings);
     }
     (grid, warnings)
+}
+
+/// The rows of the `tables`-th top-level table into the grid (the first after another table
+/// marked as a break). Rowspans carry down: `covered` holds, per column, the rows a span from
+/// above still covers.
+fn read_table(
+    el: ElementRef,
+    trs: &Selector,
+    tables: usize,
+    grid: &mut Grid,
+    warnings: &mut Vec<ReaderWarning>,
+) {
+    let widest = widest_row(el, trs);
+    let mut first = true;
+    let mut covered: Vec<usize> = Vec::new();
+    for tr in el.select(trs) {
+        // Rows of a nested table belong to that table's cell, not to this grid.
+        if tr
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "table")
+            .is_some_and(|t| t.id() != el.id())
+        {
+            continue;
+        }
+        let cells = row_cells(tr, &mut covered, widest, tables, warnings);
+        for n in covered.iter_mut() {
+            *n = n.saturating_sub(1);
+        }
+        if cells.iter().all(Option::is_none) {
+            continue;
+        }
+        grid.rows.push(Row {
+            cells,
+            pos: SourcePos::default(),
+            break_before: tables > 1 && std::mem::take(&mut first),
+        });
+    }
+}
+
+/// One row's cells, each at the first column no rowspan from above covers; a colspan far
+/// wider than the table (`merge_ignored`) is read unmerged.
+fn row_cells(
+    tr: ElementRef,
+    covered: &mut Vec<usize>,
+    widest: usize,
+    tables: usize,
+    warnings: &mut Vec<ReaderWarning>,
+) -> Vec<Option<Cell>> {
+    let mut cells: Vec<Option<Cell>> = Vec::new();
+    let mut c = 0usize;
+    for td in tr.children().filter_map(ElementRef::wrap) {
+        if !matches!(td.value().name(), "td" | "th") {
+            continue;
+        }
+        while covered.get(c).is_some_and(|&n| n > 0) {
+            c += 1;
+        }
+        if c >= MAX_COLS {
+            break;
+        }
+        let mut rs = span_attr(td, "rowspan");
+        let mut cs = span_attr(td, "colspan");
+        if cs > 2 * widest + 2 {
+            warnings.push(ReaderWarning {
+                code: "merge_ignored".into(),
+                message: format!(
+                    "table {tables}: a cell spanning {cs} columns of a table at most \
+                     {widest} cells wide ignored; it is read unmerged"
+                ),
+                pos: SourcePos::default(),
+            });
+            (rs, cs) = (1, 1);
+        }
+        let cs = cs.min(MAX_COLS - c);
+        if covered.len() < c + cs {
+            covered.resize(c + cs, 0);
+        }
+        covered[c..c + cs].fill(rs);
+        let t = cell_text(td);
+        if cells.len() < c + 1 {
+            cells.resize(c + 1, None);
+        }
+        if !t.is_empty() {
+            let mut cell = Cell::new(t, SourcePos::default());
+            cell.row_span = u32::try_from(rs).unwrap_or(1);
+            cell.col_span = u32::try_from(cs).unwrap_or(1);
+            cells[c] = Some(cell);
+        }
+        c += cs;
+    }
+    cells
 }
 
 /// The most cells one row of `table` holds (its own rows, not a nested table's).

@@ -23,24 +23,55 @@ pub(super) const SAME_LABEL_LINES: u32 = 3;
 /// 资金来源 label beside some of the amounts only): each label goes to the first row of the
 /// widest run of rows centred on it that stays between its neighbours' rows.
 pub(super) fn place_block(segs: &mut [SegOut], centred: bool) {
-    // Virtual geometry of every row: (segment, row) → (top, bottom).
+    let (geo, at, labels) = virtual_rows(segs);
+    if geo.is_empty() {
+        return;
+    }
+    // Virtual lines keep the order of the text, so the labels stay sorted per column.
+    let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
+    for lb in &labels {
+        by_col.entry(lb.col).or_default().push(lb);
+    }
+    // rows where a label of a column further left starts: a label's merge nests in theirs
+    let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (c, lbs) in by_col {
+        let starts = if centred {
+            // the rows that hold a text of this column already
+            let filled: Vec<bool> = at
+                .iter()
+                .map(|&(k, i)| {
+                    segs.get(k)
+                        .and_then(|seg| seg.rows.get(i))
+                        .is_some_and(|r| r.cells.contains_key(&c))
+                })
+                .collect();
+            centred_starts(&geo, &lbs, &parents, &filled)
+        } else {
+            tile(&geo, &lbs, false)
+        };
+        parents.extend(starts.iter().copied());
+        for (lb, s) in lbs.iter().zip(starts) {
+            if let Some(&(k, i)) = at.get(s)
+                && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
+            {
+                put(&mut row.cells, c, &lb.text, lb.line);
+            }
+        }
+    }
+}
+
+/// A block's rows on virtual lines, each with its (segment, row), and its labels taken out of
+/// the segments, on virtual lines too, with the two copies of a label drawn on both sides of a
+/// page break made one.
+type Virtual = (Vec<SegRow>, Vec<(usize, usize)>, Vec<Label>);
+
+fn virtual_rows(segs: &mut [SegOut]) -> Virtual {
     let mut geo: Vec<SegRow> = Vec::new();
     let mut at: Vec<(usize, usize)> = Vec::new();
     let mut labels: Vec<Label> = Vec::new();
     let mut label_seg: Vec<usize> = Vec::new();
     for (k, seg) in segs.iter_mut().enumerate() {
-        let off: i64 = match (geo.last(), seg.rows.iter().find(|r| r.empty_for.is_none())) {
-            (Some(prev), Some(first)) => {
-                let mut gaps: Vec<u32> = geo
-                    .windows(2)
-                    .map(|w| w[1].top.saturating_sub(w[0].bottom))
-                    .collect();
-                gaps.sort_unstable();
-                let gap = gaps.get(gaps.len() / 2).copied().unwrap_or(2).max(1);
-                i64::from(prev.bottom) + i64::from(gap) - i64::from(first.top)
-            }
-            _ => 0,
-        };
+        let off = page_offset(&geo, seg);
         let v = |no: u32| u32::try_from((i64::from(no) + off).max(0)).unwrap_or(u32::MAX);
         for lb in std::mem::take(&mut seg.labels) {
             let (first, last) = (v(lb.first), v(lb.last));
@@ -79,30 +110,23 @@ pub(super) fn place_block(segs: &mut [SegOut], centred: bool) {
             at.push((k, i));
         }
     }
-    if geo.is_empty() {
-        return;
-    }
-    // Virtual lines keep the order of the text, so the labels stay sorted per column.
-    let mut by_col: BTreeMap<usize, Vec<&Label>> = BTreeMap::new();
-    for lb in &labels {
-        by_col.entry(lb.col).or_default().push(lb);
-    }
-    // rows where a label of a column further left starts: a label's merge nests in theirs
-    let mut parents: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (c, lbs) in by_col {
-        let starts = if centred {
-            centred_starts(&geo, &lbs, &parents)
-        } else {
-            tile(&geo, &lbs, false)
-        };
-        parents.extend(starts.iter().copied());
-        for (lb, s) in lbs.iter().zip(starts) {
-            if let Some(&(k, i)) = at.get(s)
-                && let Some(row) = segs.get_mut(k).and_then(|seg| seg.rows.get_mut(i))
-            {
-                put(&mut row.cells, c, &lb.text, lb.line);
-            }
+    (geo, at, labels)
+}
+
+/// How far a segment's lines move to become virtual lines: its first row follows the rows
+/// so far (`geo`) at their median distance.
+fn page_offset(geo: &[SegRow], seg: &SegOut) -> i64 {
+    match (geo.last(), seg.rows.iter().find(|r| r.empty_for.is_none())) {
+        (Some(prev), Some(first)) => {
+            let mut gaps: Vec<u32> = geo
+                .windows(2)
+                .map(|w| w[1].top.saturating_sub(w[0].bottom))
+                .collect();
+            gaps.sort_unstable();
+            let gap = gaps.get(gaps.len() / 2).copied().unwrap_or(2).max(1);
+            i64::from(prev.bottom) + i64::from(gap) - i64::from(first.top)
         }
+        _ => 0,
     }
 }
 
@@ -132,11 +156,14 @@ pub(super) fn nearest_row(rows: &[SegRow], lb: &Label) -> usize {
 /// row: the start of the run of rows around the label's nearest row, between the neighbouring
 /// labels' rows and inside the group of the labels further left (`parents`: their first
 /// rows), whose centre is nearest the label's line. Candidates lie within `W` rows of the
-/// nearest row, so the work is bounded per label.
+/// nearest row, so the work is bounded per label. A merged cell spans no row that holds a
+/// text of its own column (`filled`): a label between such rows (财政拨款 between 资金总额 and
+/// 国有资本金, in their column) groups only the rows between them.
 pub(super) fn centred_starts(
     rows: &[SegRow],
     labels: &[&Label],
     parents: &std::collections::BTreeSet<usize>,
+    filled: &[bool],
 ) -> Vec<usize> {
     const W: usize = 48;
     let near: Vec<usize> = labels.iter().map(|lb| nearest_row(rows, lb)).collect();
@@ -163,6 +190,7 @@ pub(super) fn centred_starts(
                 .range(near[k] + 1..)
                 .next()
                 .map_or(hi, |&p| hi.min(p));
+            let (lo, hi) = between_filled(filled, near[k], lo, hi);
             // The best centred run; of equally good ones the widest (a long merge is
             // symmetric around its label at every width).
             let mut best = (f64::MAX, near[k]);
@@ -178,6 +206,23 @@ pub(super) fn centred_starts(
             best.1
         })
         .collect()
+}
+
+/// Narrow `lo..hi` around row `near` to the rows between the nearest `filled` rows on either
+/// side (unless `near` itself is filled: then the label's own row tells nothing).
+fn between_filled(filled: &[bool], near: usize, lo: usize, hi: usize) -> (usize, usize) {
+    if filled.get(near).copied().unwrap_or(true) {
+        return (lo, hi);
+    }
+    let above = filled
+        .get(..near)
+        .and_then(|f| f.iter().rposition(|&x| x))
+        .map_or(lo, |p| lo.max(p + 1));
+    let below = filled
+        .get(near + 1..)
+        .and_then(|f| f.iter().position(|&x| x))
+        .map_or(hi, |p| hi.min(near + 1 + p));
+    (above, below)
 }
 
 /// Tile the rows into one group per label so each group's centre is near its label's line,
@@ -224,10 +269,13 @@ pub(super) fn tile(rows: &[SegRow], labels: &[&Label], lead_gap: bool) -> Vec<us
                     }
                 }
             } else if let Some(prev) = dp.get(k - 1) {
+                // Of equally good tilings, the one whose groups end latest: a row's line is its
+                // first, and a wrapped row reaches below it, so rows measured by their lines
+                // sit a little high (04: 产出指标 over three rows, not one).
                 for (&pe, &(pc, _, _)) in prev.range(..e) {
                     let s = pe + 1;
                     let c = pc + cost(s, e, y);
-                    if best.is_none_or(|b| c < b.0) {
+                    if best.is_none_or(|b| c <= b.0) {
                         best = Some((c, s, Some(pe)));
                     }
                 }

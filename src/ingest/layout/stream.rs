@@ -23,6 +23,7 @@
 
 #[cfg(test)]
 use super::columns::{clusters, merge_centred};
+use super::pages::{ColumnPlaces, align, renumber};
 use super::place::place_block;
 use super::runs::{Run, split_runs};
 pub use super::segment::join_wrapped;
@@ -186,6 +187,7 @@ fn line_rows(lines: &[&Line]) -> SegOut {
         sub: None,
         width,
         leaves: 1,
+        places: Default::default(),
     }
 }
 
@@ -205,10 +207,20 @@ pub fn read(text: &str) -> Vec<Grid> {
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();
     };
-    // Banner: the single texts above the table (title, year line, unit note).
-    let mut pending_break = false;
-    let mut last_page = lines.first().map(|l| l.page).unwrap_or(1);
-    for l in &lines[..body] {
+    banner_rows(&lines[..body], &mut grid);
+    let (segs, tails) = segments(&lines, body);
+    let mut blocks = Blocks::default();
+    for (s, e, h) in segs {
+        blocks.push(&lines, (s, e, h), tails.contains(&s), &subs);
+    }
+    let last_page = lines.first().map(|l| l.page).unwrap_or(1);
+    emit(&mut grid, blocks.finish(), last_page);
+    vec![grid]
+}
+
+/// Banner: the single texts above the table (title, year line, unit note), one row each.
+fn banner_rows(lines: &[Line], grid: &mut Grid) {
+    for l in lines {
         for r in &l.runs {
             let pos = SourcePos {
                 line: Some(l.no),
@@ -222,9 +234,16 @@ pub fn read(text: &str) -> Vec<Grid> {
             });
         }
     }
+}
 
-    // Segments.
-    let mut segs: Vec<(usize, usize, Option<usize>)> = Vec::new(); // [start, end), header idx
+/// A segment: `[start, end)` line indices and its header line's index, if it has one.
+type Span = (usize, usize, Option<usize>);
+
+/// Cut the lines from `body` on into segments: at each new page, each indicator header, and
+/// each line that ends the running indicator block (a footer under it, a table stacked under
+/// it). Returns the segments and the starts of the segments after a block's end.
+fn segments(lines: &[Line], body: usize) -> (Vec<Span>, Vec<usize>) {
+    let mut segs: Vec<Span> = Vec::new();
     let mut start = body;
     // The leftmost text of the running indicator block, and the segments after its end.
     let mut block_left: Option<usize> = None;
@@ -232,8 +251,8 @@ pub fn read(text: &str) -> Vec<Grid> {
     for i in body..lines.len() {
         let new_page = i > start && lines[i].page != lines[i - 1].page;
         let header = is_header(&lines[i]);
-        let tail = !header
-            && block_left.is_some_and(|x| ends_block(&lines, i, x) || opens_table(&lines, i));
+        let tail =
+            !header && block_left.is_some_and(|x| ends_block(lines, i, x) || opens_table(lines, i));
         if i > start && (new_page || header || tail) {
             segs.push((start, i, None));
             start = i;
@@ -262,25 +281,36 @@ pub fn read(text: &str) -> Vec<Grid> {
             s.2 = Some(s.0);
         }
     }
+    (segs, tails)
+}
 
-    let mut in_block = false;
-    let mut block_width: Option<usize> = None;
-    let mut block_leaves: Option<usize> = None;
-    let mut filled_rows = 0usize;
-    let mut all_rows = 0usize;
-    let mut outs: Vec<SegOut> = Vec::new();
-    let mut block_starts: Vec<usize> = Vec::new();
-    // The lines of each segment above an indicator block, to read again line by line.
-    let mut upper: Vec<Option<Vec<&Line>>> = Vec::new();
-    for (s, e, h) in segs {
-        let tail = tails.contains(&s);
+/// The segments read so far, grouped into blocks (the part above the indicator blocks, each
+/// indicator block from its header on), and what the running indicator block keeps for the
+/// segments continuing it on later pages: its width and its number of leaf columns.
+#[derive(Default)]
+struct Blocks<'l> {
+    in_block: bool,
+    block_width: Option<usize>,
+    block_leaves: Option<usize>,
+    outs: Vec<SegOut>,
+    block_starts: Vec<usize>,
+    /// The lines of each segment above an indicator block, to read again line by line.
+    upper: Vec<Option<Vec<&'l Line>>>,
+    /// The columns of the first page of the part above the blocks running now.
+    upper_places: Option<ColumnPlaces>,
+}
+
+impl<'l> Blocks<'l> {
+    /// Read one segment and add it to its block.
+    fn push(&mut self, lines: &'l [Line], (s, e, h): Span, tail: bool, subs: &[usize]) {
+        let after_upper = self.upper.last().is_some_and(Option::is_some);
         if tail {
-            in_block = false;
-            block_starts.push(outs.len());
+            self.in_block = false;
+            self.block_starts.push(self.outs.len());
         }
         let kind = if h.is_some() {
             Kind::Header
-        } else if in_block {
+        } else if self.in_block {
             Kind::Continued
         } else {
             Kind::Upper
@@ -290,105 +320,115 @@ pub fn read(text: &str) -> Vec<Grid> {
             .iter()
             .filter(|l| Some(l.no as usize - 1) != h && Some(l.no as usize - 1) != sub)
             .collect();
-        let out = segment_rows(
+        let mut out = segment_rows(
             &body_lines,
             h.and_then(|i| lines.get(i)),
             sub.and_then(|i| lines.get(i)),
             kind,
-            block_width,
-            block_leaves,
+            self.block_width,
+            self.block_leaves,
         );
-        upper.push((kind == Kind::Upper).then_some(body_lines));
+        self.upper.push((kind == Kind::Upper).then_some(body_lines));
+        if kind == Kind::Upper {
+            self.align_upper(&mut out, after_upper);
+        }
         if h.is_some() {
-            in_block = true;
-            block_starts.push(outs.len());
-            if out.rows.is_empty() {
-                // A header at the foot of its page has no columns of its own: the next page
-                // tells the leaf columns, and the header's texts stand right-aligned over its
-                // columns.
-                let texts = out.head.as_ref().map_or(0, |r| r.cells.len());
-                block_width = Some(texts.max(1));
-                block_leaves = None;
-            } else {
-                block_width = Some(out.width);
-                block_leaves = Some(out.leaves);
-            }
-        } else if kind == Kind::Continued && block_leaves.is_none() {
-            block_leaves = Some(out.leaves);
-            if let (Some(w), Some(&b)) = (block_width, block_starts.last())
-                && out.width > w
-            {
-                for o in outs.get_mut(b..).unwrap_or_default() {
-                    o.shift_right(out.width - w);
-                }
-                block_width = Some(out.width);
-            }
-        } else if outs.is_empty() {
+            self.open_block(&out);
+        } else if kind == Kind::Continued && self.block_leaves.is_none() {
+            self.block_leaves = Some(out.leaves);
+            self.widen(out.width);
+        } else if self.outs.is_empty() {
             // The part above the indicator blocks is placed as one block too.
-            block_starts.push(0);
-        } else if kind == Kind::Continued
-            && let (Some(w), Some(&b)) = (block_width, block_starts.last())
-            && out.width > w
-        {
+            self.block_starts.push(0);
+        } else if kind == Kind::Continued {
             // A later page has a column the block's first page lacks: a merged label left of
             // every header text (绩效指标 over the whole indicator block) drawn on that page
             // only. The columns are right-aligned, so the pages before move right.
-            let by = out.width - w;
-            for o in outs.get_mut(b..).unwrap_or_default() {
-                o.shift_right(by);
+            self.widen(out.width);
+        }
+        self.outs.push(out);
+    }
+
+    /// The part above the blocks continued on a new page takes the columns of its first page
+    /// (`pages`).
+    fn align_upper(&mut self, out: &mut SegOut, after_upper: bool) {
+        match &self.upper_places {
+            Some(first) if after_upper => {
+                let map = align(first, &out.places);
+                renumber(out, &map);
             }
-            block_width = Some(out.width);
-        }
-        outs.push(out);
-    }
-    // Each indicator block runs from its header segment to the next header (or the end).
-    block_starts.push(outs.len());
-    for w in block_starts.windows(2) {
-        let centred = outs.get(w[0]).is_some_and(|o| o.head.is_none());
-        if let Some(block) = outs.get_mut(w[0]..w[1]) {
-            place_block(block, centred);
+            _ => self.upper_places = Some(out.places.clone()),
         }
     }
-    for (out, lines) in outs.iter_mut().zip(&upper) {
-        if let Some(lines) = lines
-            && mashed(out)
+
+    /// A header segment opens an indicator block.
+    fn open_block(&mut self, out: &SegOut) {
+        self.in_block = true;
+        self.block_starts.push(self.outs.len());
+        if out.rows.is_empty() {
+            // A header at the foot of its page has no columns of its own: the next page tells
+            // the leaf columns, and the header's texts stand right-aligned over its columns.
+            let texts = out.head.as_ref().map_or(0, |r| r.cells.len());
+            self.block_width = Some(texts.max(1));
+            self.block_leaves = None;
+        } else {
+            self.block_width = Some(out.width);
+            self.block_leaves = Some(out.leaves);
+        }
+    }
+
+    /// A continuing segment wider than its block moves the block's segments so far right.
+    fn widen(&mut self, width: usize) {
+        if let (Some(w), Some(&b)) = (self.block_width, self.block_starts.last())
+            && width > w
         {
-            *out = line_rows(lines);
+            for o in self.outs.get_mut(b..).unwrap_or_default() {
+                o.shift_right(width - w);
+            }
+            self.block_width = Some(width);
         }
     }
+
+    /// Place each block's labels (a block runs from its header segment to the next header, or
+    /// the end), and read again line by line the parts above the blocks whose columns ran
+    /// several fields together.
+    fn finish(mut self) -> Vec<SegOut> {
+        let outs = &mut self.outs;
+        self.block_starts.push(outs.len());
+        for w in self.block_starts.windows(2) {
+            let centred = outs.get(w[0]).is_some_and(|o| o.head.is_none());
+            if let Some(block) = outs.get_mut(w[0]..w[1]) {
+                place_block(block, centred);
+            }
+        }
+        for (out, lines) in outs.iter_mut().zip(&self.upper) {
+            if let Some(lines) = lines
+                && mashed(out)
+            {
+                *out = line_rows(lines);
+            }
+        }
+        self.outs
+    }
+}
+
+/// The segments' rows into the grid, a page break marked on the first row of each new page,
+/// and the grid's confidence: the share of rows with two or more cells.
+fn emit(grid: &mut Grid, outs: Vec<SegOut>, mut last_page: u32) {
+    let mut pending_break = false;
+    let mut filled_rows = 0usize;
+    let mut all_rows = 0usize;
     for out in outs {
         for r in out.head.into_iter().chain(out.sub).chain(out.rows) {
             let page_break = r.page != last_page;
             last_page = r.page;
             pending_break |= page_break;
-            let pos = SourcePos {
-                line: Some(r.top),
-                page: Some(r.page),
-                ..Default::default()
-            };
-            let ncol = r.cells.keys().next_back().map(|c| c + 1).unwrap_or(0);
-            let mut cells: Vec<Option<Cell>> = vec![None; ncol];
-            for (c, (t, line)) in r.cells {
-                if let Some(slot) = cells.get_mut(c) {
-                    *slot = Some(Cell::new(
-                        t.trim(),
-                        SourcePos {
-                            line: Some(line),
-                            page: Some(r.page),
-                            ..Default::default()
-                        },
-                    ));
-                }
-            }
+            let row = grid_row(r, std::mem::take(&mut pending_break));
             all_rows += 1;
-            if cells.iter().flatten().count() >= 2 {
+            if row.cells.iter().flatten().count() >= 2 {
                 filled_rows += 1;
             }
-            grid.rows.push(Row {
-                cells,
-                pos,
-                break_before: std::mem::take(&mut pending_break),
-            });
+            grid.rows.push(row);
         }
     }
     grid.extraction.confidence = if all_rows == 0 {
@@ -396,7 +436,34 @@ pub fn read(text: &str) -> Vec<Grid> {
     } else {
         (0.4 + 0.5 * filled_rows as f64 / all_rows as f64).min(0.95)
     };
-    vec![grid]
+}
+
+/// One segment row as a grid row.
+fn grid_row(r: SegRow, break_before: bool) -> Row {
+    let pos = SourcePos {
+        line: Some(r.top),
+        page: Some(r.page),
+        ..Default::default()
+    };
+    let ncol = r.cells.keys().next_back().map(|c| c + 1).unwrap_or(0);
+    let mut cells: Vec<Option<Cell>> = vec![None; ncol];
+    for (c, (t, line)) in r.cells {
+        if let Some(slot) = cells.get_mut(c) {
+            *slot = Some(Cell::new(
+                t.trim(),
+                SourcePos {
+                    line: Some(line),
+                    page: Some(r.page),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    Row {
+        cells,
+        pos,
+        break_before,
+    }
 }
 
 #[cfg(test)]
