@@ -175,6 +175,9 @@ fn every_source_cell_reaches_the_output() {
         let no_table =
             doc.tables.is_empty() && doc.diagnostics.iter().any(|d| d.code == "no_table");
         for grid in &ingested.grids {
+            // The last cells read: a structure word wrapped over lines by a text extraction
+            // (`项目资金（万` … `元）`) is read whole, so its lower piece is structure too.
+            let mut recent: Vec<&str> = Vec::new();
             for row in &grid.rows {
                 for cell in row.cells.iter().flatten() {
                     let text = cell.text.trim();
@@ -183,9 +186,17 @@ fn every_source_cell_reaches_the_output() {
                     }
                     checked += 1;
                     let n = norm(text);
+                    let wrapped = recent
+                        .iter()
+                        .any(|r| structural(&format!("{r}{text}")) && !structural(text));
+                    recent.push(text);
+                    if recent.len() > 4 {
+                        recent.remove(0);
+                    }
                     let found = no_table
                         || hay.contains(&n)
                         || structural(text)
+                        || wrapped
                         || consumed_note(&n, &hay, &numbers)
                         || split_and_kept(&n, &hay, &numbers)
                         || as_number(text)

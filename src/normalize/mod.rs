@@ -216,6 +216,22 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_note_run_onto_a_banner_field_is_split_off() {
+        // A PDF banner cell: `编制单位: 813-潼南区五桂镇 单位:万元` (corpus-real 03).
+        let rows = rows(&[
+            &["2023年一般性项目绩效目标表(一级项目)"],
+            &["编制单位: 813-潼南区五桂镇 单位:万元"],
+            &["专项资金名称", "甲项目"],
+            HEADER,
+            INDICATOR,
+        ]);
+        let t = table::build_table(&rows, 4, 1);
+        let f = t.fields.iter().find(|f| f.label == "编制单位").unwrap();
+        assert_eq!(f.text, "813-潼南区五桂镇");
+        assert_eq!(t.unit.as_deref(), Some("万元"));
+    }
+
+    #[test]
     fn a_title_row_before_any_content_opens_no_table() {
         let rows = rows(&[TITLE, TITLE, &["项目名称", "甲项目"], HEADER, INDICATOR]);
         assert_eq!(split_tables(&rows).len(), 1);

@@ -150,6 +150,14 @@ impl TableReader {
         for (l, t) in notes {
             if matches!(l.as_str(), "单位" | "金额单位" | "资金单位") {
                 self.unit = Some(t);
+            } else if let Some((head, unit)) = vocab::trailing_unit_note(&t) {
+                // `编制单位: 813-潼南区五桂镇 单位:万元` in one banner cell: the unit note
+                // at the right of the line ran onto the field's text.
+                self.unit = Some(unit.to_string());
+                self.fields.push(Field {
+                    label: l,
+                    text: head.to_string(),
+                });
             } else {
                 self.fields.push(Field { label: l, text: t });
             }
