@@ -226,7 +226,7 @@ mod tests {
             INDICATOR,
         ]);
         let t = table::build_table(&rows, 4, 1);
-        let f = t.fields.iter().find(|f| f.label == "编制单位").unwrap();
+        let f = t.fields.iter().find(|f| f.label == "编制单位：").unwrap();
         assert_eq!(f.text, "813-潼南区五桂镇");
         assert_eq!(t.unit.as_deref(), Some("万元"));
     }

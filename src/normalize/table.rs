@@ -153,9 +153,11 @@ impl TableReader {
             } else if let Some((head, unit)) = vocab::trailing_unit_note(&t) {
                 // `编制单位: 813-潼南区五桂镇 单位:万元` in one banner cell: the unit note
                 // at the right of the line ran onto the field's text.
+                // The label keeps its colon, as the same table's workbook cell `编制单位:`
+                // gives it through the header pairs.
                 self.unit = Some(unit.to_string());
                 self.fields.push(Field {
-                    label: l,
+                    label: format!("{l}："),
                     text: head.to_string(),
                 });
             } else {
