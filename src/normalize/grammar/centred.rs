@@ -51,6 +51,20 @@ struct Item {
     names: [Option<Cell>; 2],
 }
 
+impl Item {
+    /// A row on line `n` of `page`, filed under no name yet.
+    fn at(n: usize, page: u32, name: Option<Cell>, vals: Vec<Option<Cell>>) -> Item {
+        Item {
+            top: n as f64,
+            bottom: n as f64,
+            page,
+            name,
+            vals,
+            names: [None, None],
+        }
+    }
+}
+
 /// One line of the block as read.
 #[derive(Debug, Clone)]
 enum Line {
@@ -354,28 +368,14 @@ fn join_pieces(lines: Vec<(Line, u32)>, slots: &[Slot]) -> (Vec<Item>, Vec<Label
         match line {
             Line::Row(ls, name, vals) => {
                 labels.extend(ls.iter().cloned());
-                let mut it = Item {
-                    top: n as f64,
-                    bottom: n as f64,
-                    page: *page,
-                    name: name.clone(),
-                    vals: vals.clone(),
-                    names: [None, None],
-                };
+                let mut it = Item::at(n, *page, name.clone(), vals.clone());
                 place_joined(joined, &mut it, &mut labels, (n, *page), slots);
                 items.push(it);
             }
             Line::Labels(ls) => {
                 labels.extend(ls.iter().cloned());
                 let before = labels.len();
-                let mut it = Item {
-                    top: n as f64,
-                    bottom: n as f64,
-                    page: *page,
-                    name: None,
-                    vals: Vec::new(),
-                    names: [None, None],
-                };
+                let mut it = Item::at(n, *page, None, Vec::new());
                 place_joined(joined, &mut it, &mut labels, (n, *page), slots);
                 if it.name.is_some() {
                     labels.truncate(before);
@@ -386,14 +386,7 @@ fn join_pieces(lines: Vec<(Line, u32)>, slots: &[Slot]) -> (Vec<Item>, Vec<Label
                 if !piece_under_row(words, (n, &lines), &mut items, slots) {
                     // The first line of a name wrapped over the row's line, or a row with a
                     // name and no value: either way the words name a row here.
-                    items.push(Item {
-                        top: n as f64,
-                        bottom: n as f64,
-                        page: *page,
-                        name: join_words(words),
-                        vals: Vec::new(),
-                        names: [None, None],
-                    });
+                    items.push(Item::at(n, *page, join_words(words), Vec::new()));
                 }
             }
         }
