@@ -246,6 +246,15 @@ fn row(cells: Vec<Option<Cell>>) -> Row {
     Row::from_cells(cells)
 }
 
+/// What a stream leaves open from one cell to the next: the funds block being read (its label,
+/// whether its first item was written) and a label whose indicator header follows.
+#[derive(Default)]
+struct Open {
+    in_funds: Option<Cell>,
+    funds_started: bool,
+    pending_label: Option<Cell>,
+}
+
 /// The state of one rebuild: the stream, where it is, and the rows made so far.
 struct Builder<'a> {
     toks: &'a [Tok],
@@ -260,9 +269,7 @@ impl Builder<'_> {
     }
 
     fn run(&mut self) {
-        let mut in_funds: Option<Cell> = None;
-        let mut funds_started = false;
-        let mut pending_label: Option<Cell> = None;
+        let mut open = Open::default();
         while self.i < self.toks.len() {
             let Some(c) = self.peek_cell(self.i).cloned() else {
                 self.i += 1;
@@ -274,11 +281,11 @@ impl Builder<'_> {
                 line_header_len(self.toks, self.i)
             };
             if let Some(n) = header {
-                self.indicators(n, pending_label.take());
-                in_funds = None;
+                self.indicators(n, open.pending_label.take());
+                open.in_funds = None;
                 continue;
             }
-            if let Some(l) = pending_label.take() {
+            if let Some(l) = open.pending_label.take() {
                 self.rows.push(row(vec![Some(l)]));
             }
             if self.mode == Mode::Spaces {
@@ -291,67 +298,81 @@ impl Builder<'_> {
             }
             if let Some((outer, k)) = blocks::implicit_start(self.toks, self.i) {
                 self.i = blocks::implicit_rows(self.toks, outer, k, &mut self.rows);
-                in_funds = None;
+                open.in_funds = None;
                 continue;
             }
             if let Some((rows, j)) = blocks::side_funds(self.toks, self.i, &mut self.rows) {
                 self.rows.extend(rows);
                 self.i = j;
-                in_funds = None;
+                open.in_funds = None;
                 continue;
             }
             self.i += 1;
-            if vocab::is_title_text(&c.text) || is_banner_line(&c.text) || is_note_cell(&c.text) {
-                self.rows.push(row(vec![Some(c)]));
-                continue;
-            }
-            if vocab::is_funds_block_label(&c.text) {
-                in_funds = Some(c);
-                funds_started = false;
-                continue;
-            }
-            if let Some(Some(v)) = self
-                .rows
-                .last_mut()
-                .filter(|r| r.cells.len() == 2)
-                .and_then(|r| r.cells.last_mut())
-                && continues_list(&v.text, &c.text)
-            {
-                v.text.push('\n');
-                v.text.push_str(&c.text);
-                continue;
-            }
-            // Prose after a field's text carries it on (a wrapped cell's next line).
-            if is_prose(&c.text)
-                && self
-                    .rows
-                    .last()
-                    .is_some_and(|r| r.cells.len() == 2 && r.cells.iter().all(Option::is_some))
-            {
-                self.rows.push(row(vec![None, Some(c)]));
-                continue;
-            }
-            let next = self.value_after();
-            if in_funds.is_some()
-                && let Some(Some(a)) = &next
-                && super::funds::parse_amount(&a.text).is_some()
-            {
-                let label = if funds_started {
-                    None
-                } else {
-                    in_funds.clone()
-                };
-                funds_started = true;
-                self.rows.push(row(vec![label, Some(c), next.flatten()]));
-                continue;
-            }
-            in_funds = None;
-            match next {
-                Some(v) => self.rows.push(row(vec![Some(c), v])),
-                None if header_len(self.toks, self.i).is_some() => pending_label = Some(c),
-                None => self.rows.push(row(vec![Some(c)])),
-            }
+            self.stream_cell(c, &mut open);
         }
+    }
+
+    /// One cell of a stream form outside the blocks: a banner line, a funds block's label, an
+    /// item and its amount, a field's label and text, or the next line of the text above.
+    fn stream_cell(&mut self, c: Cell, open: &mut Open) {
+        if vocab::is_title_text(&c.text) || is_banner_line(&c.text) || is_note_cell(&c.text) {
+            self.rows.push(row(vec![Some(c)]));
+            return;
+        }
+        if vocab::is_funds_block_label(&c.text) {
+            open.in_funds = Some(c);
+            open.funds_started = false;
+            return;
+        }
+        let Some(c) = self.carry_on(c) else {
+            return;
+        };
+        let next = self.value_after();
+        if open.in_funds.is_some()
+            && let Some(Some(a)) = &next
+            && super::funds::parse_amount(&a.text).is_some()
+        {
+            let label = if open.funds_started {
+                None
+            } else {
+                open.in_funds.clone()
+            };
+            open.funds_started = true;
+            self.rows.push(row(vec![label, Some(c), next.flatten()]));
+            return;
+        }
+        open.in_funds = None;
+        match next {
+            Some(v) => self.rows.push(row(vec![Some(c), v])),
+            None if header_len(self.toks, self.i).is_some() => open.pending_label = Some(c),
+            None => self.rows.push(row(vec![Some(c)])),
+        }
+    }
+
+    /// A cell that carries on the field text above (the next item of an enumeration, or prose
+    /// after a field's text: a wrapped cell's next line) goes there: `None`; else the cell.
+    fn carry_on(&mut self, c: Cell) -> Option<Cell> {
+        if let Some(Some(v)) = self
+            .rows
+            .last_mut()
+            .filter(|r| r.cells.len() == 2)
+            .and_then(|r| r.cells.last_mut())
+            && continues_list(&v.text, &c.text)
+        {
+            v.text.push('\n');
+            v.text.push_str(&c.text);
+            return None;
+        }
+        if is_prose(&c.text)
+            && self
+                .rows
+                .last()
+                .is_some_and(|r| r.cells.len() == 2 && r.cells.iter().all(Option::is_some))
+        {
+            self.rows.push(row(vec![None, Some(c)]));
+            return None;
+        }
+        Some(c)
     }
 
     /// The value of the label just read: the next cell (or a bare `|`), unless it is a label or
