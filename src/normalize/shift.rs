@@ -115,52 +115,7 @@ impl Kind {
 fn cost_of(k: &Kind, role: &Role) -> f64 {
     let (strong, op, qual, n) = (k.strong, k.op, k.qual, k.n);
     match role {
-        Role::Level1 | Role::Level2 | Role::Level3 | Role::KeyWork => {
-            if op {
-                return 5.0;
-            }
-            if strong {
-                return 4.0;
-            }
-            let mut c = if qual { 2.0 } else { 0.0 };
-            match role {
-                Role::Level1 => {
-                    if k.level2 && !k.level1 {
-                        c += 2.0;
-                    }
-                    if k.sentence {
-                        c += 2.0;
-                    }
-                }
-                Role::Level2 => {
-                    if k.level1 && !k.level2 {
-                        c += 1.5;
-                    }
-                    if k.sentence {
-                        c += 1.5;
-                    }
-                }
-                Role::KeyWork => {
-                    if n < 10 {
-                        c += 1.0;
-                    }
-                    if k.level1 || k.level2 {
-                        c += 1.0;
-                    }
-                }
-                _ => {
-                    if n >= 40 {
-                        c += 1.0;
-                    }
-                    // A standard 一级/二级 name in the 三级 column is more likely a group label
-                    // that moved (an empty 二级 group) than an indicator of that name.
-                    if k.level1 || k.level2 {
-                        c += 1.5;
-                    }
-                }
-            }
-            c
-        }
+        Role::Level1 | Role::Level2 | Role::Level3 | Role::KeyWork => label_cost(k, role),
         Role::Value(_) => {
             if strong || qual {
                 0.0
@@ -207,6 +162,56 @@ fn cost_of(k: &Kind, role: &Role) -> f64 {
         }
         Role::Outer => 3.0,
     }
+}
+
+/// The price of a cell in a name column (一级, 二级, 重点工作, 三级): a value or an operator
+/// there is dear; a level name in another level's column, a sentence in a level column, a
+/// short text in the 重点工作 column cost a little.
+fn label_cost(k: &Kind, role: &Role) -> f64 {
+    if k.op {
+        return 5.0;
+    }
+    if k.strong {
+        return 4.0;
+    }
+    let mut c = if k.qual { 2.0 } else { 0.0 };
+    match role {
+        Role::Level1 => {
+            if k.level2 && !k.level1 {
+                c += 2.0;
+            }
+            if k.sentence {
+                c += 2.0;
+            }
+        }
+        Role::Level2 => {
+            if k.level1 && !k.level2 {
+                c += 1.5;
+            }
+            if k.sentence {
+                c += 1.5;
+            }
+        }
+        Role::KeyWork => {
+            if k.n < 10 {
+                c += 1.0;
+            }
+            if k.level1 || k.level2 {
+                c += 1.0;
+            }
+        }
+        _ => {
+            if k.n >= 40 {
+                c += 1.0;
+            }
+            // A standard 一级/二级 name in the 三级 column is more likely a group label
+            // that moved (an empty 二级 group) than an indicator of that name.
+            if k.level1 || k.level2 {
+                c += 1.5;
+            }
+        }
+    }
+    c
 }
 
 /// Place the cells `(column, text)` of one row into `spans`. `prev_shift` is the shift the
