@@ -325,43 +325,7 @@ impl Search<'_> {
             return;
         }
         if i == cands.len() {
-            let filled = |pred: &dyn Fn(&Role) -> bool| {
-                slots.iter().flatten().any(|&j| pred(&self.spans[j].role))
-            };
-            let mut total = cost;
-            if self.has_l3
-                && filled(&|r| matches!(r, Role::Value(_)))
-                && !filled(&|r| *r == Role::Level3)
-            {
-                total += 3.0;
-            }
-            // A row of one indicator-like name (`档案移交单位满意度`) and nothing else, read as a
-            // 一级 or 二级 label, would be an empty group under a name no level list has: more
-            // likely a 三级 indicator with an empty value, moved left. Priced above a shift of
-            // one column (二级) or two (一级, whose names are fewer still).
-            if self.has_l3
-                && let ([k], [Some(j)]) = (self.kinds, slots.as_slice())
-                && k.name_like
-                && k.n >= 6
-                && !k.level1
-                && !k.level2
-            {
-                total += match self.spans[*j].role {
-                    Role::Level1 => 2.0 * LONE_NAME_AS_GROUP_COST,
-                    Role::Level2 => LONE_NAME_AS_GROUP_COST,
-                    _ => 0.0,
-                };
-            }
-            // The converse: a standard 一级/二级 name alone on its row is a group label (an
-            // empty group, `生态效益指标`), however far the row moved, not an indicator of
-            // that name.
-            if self.has_l3
-                && let ([k], [Some(j)]) = (self.kinds, slots.as_slice())
-                && (k.level1 || k.level2)
-                && matches!(self.spans[*j].role, Role::Level3 | Role::KeyWork)
-            {
-                total += LONE_LEVEL_NAME_AS_INDICATOR_COST;
-            }
+            let total = self.complete_cost(slots, cost);
             if best.as_ref().is_none_or(|b| total < b.0 - 1e-9) {
                 *best = Some((total, slots.clone()));
             }
@@ -397,6 +361,49 @@ impl Search<'_> {
             self.walk(cands, i + 1, Some(j), cost + c, slots, best);
             slots.pop();
         }
+    }
+
+    /// The cost of a complete placement (`cost` so far): what the row as a whole says, a value
+    /// without a name, one name alone read as a group or a group name alone as an indicator.
+    fn complete_cost(&self, slots: &[Option<usize>], cost: f64) -> f64 {
+        let filled = |pred: &dyn Fn(&Role) -> bool| {
+            slots.iter().flatten().any(|&j| pred(&self.spans[j].role))
+        };
+        let mut total = cost;
+        if self.has_l3
+            && filled(&|r| matches!(r, Role::Value(_)))
+            && !filled(&|r| *r == Role::Level3)
+        {
+            total += 3.0;
+        }
+        // A row of one indicator-like name (`档案移交单位满意度`) and nothing else, read as a
+        // 一级 or 二级 label, would be an empty group under a name no level list has: more
+        // likely a 三级 indicator with an empty value, moved left. Priced above a shift of
+        // one column (二级) or two (一级, whose names are fewer still).
+        if self.has_l3
+            && let ([k], [Some(j)]) = (self.kinds, slots)
+            && k.name_like
+            && k.n >= 6
+            && !k.level1
+            && !k.level2
+        {
+            total += match self.spans[*j].role {
+                Role::Level1 => 2.0 * LONE_NAME_AS_GROUP_COST,
+                Role::Level2 => LONE_NAME_AS_GROUP_COST,
+                _ => 0.0,
+            };
+        }
+        // The converse: a standard 一级/二级 name alone on its row is a group label (an
+        // empty group, `生态效益指标`), however far the row moved, not an indicator of
+        // that name.
+        if self.has_l3
+            && let ([k], [Some(j)]) = (self.kinds, slots)
+            && (k.level1 || k.level2)
+            && matches!(self.spans[*j].role, Role::Level3 | Role::KeyWork)
+        {
+            total += LONE_LEVEL_NAME_AS_INDICATOR_COST;
+        }
+        total
     }
 }
 
