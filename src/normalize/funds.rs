@@ -464,81 +464,113 @@ fn report_shift(shift: i32, labels: &[(usize, String)], pos: &SourcePos, diags: 
 
 /// Check the sums of a funds tree; each failure is a `funds_mismatch` warning.
 pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::grid::SourcePos) {
-    let amount =
-        |it: &FundItem, col: &str| it.values.iter().find(|v| v.column == col).map(|v| v.amount);
     let mut columns: Vec<&str> = Vec::new();
     for v in items.iter().flat_map(|it| &it.values) {
         if !columns.contains(&v.column.as_str()) {
             columns.push(&v.column);
         }
     }
-    let children = |parent: &[String]| -> Vec<&FundItem> {
-        items
+    let mut l = Ledger { items, diags, pos };
+    for col in &columns {
+        l.subtotals(col);
+        l.total(col);
+    }
+    // A 总额 column equals the other amount columns of its row.
+    if let Some(total_col) = columns.iter().find(|c| matches!(**c, "总额" | "合计")) {
+        l.total_column(total_col);
+    }
+}
+
+/// The items of one funds block, checked against each other; what does not add up is reported
+/// as a `funds_mismatch` warning at `pos`.
+struct Ledger<'a> {
+    items: &'a [FundItem],
+    diags: &'a mut Diags,
+    pos: &'a crate::grid::SourcePos,
+}
+
+impl Ledger<'_> {
+    fn amount(it: &FundItem, col: &str) -> Option<f64> {
+        it.values.iter().find(|v| v.column == col).map(|v| v.amount)
+    }
+
+    fn children(&self, parent: &[String]) -> Vec<&FundItem> {
+        self.items
             .iter()
             .filter(|it| it.path.len() == parent.len() + 1 && it.path.starts_with(parent))
             .collect()
-    };
-    // The amounts of the children of `parent` in `col`.
-    let parts_of = |parent: &[String], col: &str, except: Option<&[String]>| -> Vec<f64> {
-        children(parent)
+    }
+
+    /// The amounts of the children of `parent` in `col`.
+    fn parts_of(&self, parent: &[String], col: &str, except: Option<&[String]>) -> Vec<f64> {
+        self.children(parent)
             .iter()
             .filter(|k| Some(k.path.as_slice()) != except)
-            .filter_map(|k| amount(k, col))
+            .filter_map(|k| Self::amount(k, col))
             .collect()
-    };
-    // The amount of a group that has no row of its own: its 小计, else the sum of its parts.
-    let group_amount = |path: &[String], col: &str| -> Option<f64> {
-        if let Some(it) = items.iter().find(|it| it.path == path) {
-            return amount(it, col);
+    }
+
+    /// The amount of a group that has no row of its own: its 小计, else the sum of its parts.
+    fn group_amount(&self, path: &[String], col: &str) -> Option<f64> {
+        if let Some(it) = self.items.iter().find(|it| it.path == path) {
+            return Self::amount(it, col);
         }
-        let kids = children(path);
+        let kids = self.children(path);
         if let Some(s) = kids.iter().find(|k| is_subtotal(leaf_of(&k.path))) {
-            return amount(s, col);
+            return Self::amount(s, col);
         }
-        let vals: Vec<f64> = kids.iter().filter_map(|k| amount(k, col)).collect();
+        let vals: Vec<f64> = kids.iter().filter_map(|k| Self::amount(k, col)).collect();
         (!vals.is_empty()).then(|| vals.iter().sum())
-    };
-    // Report when `parts` (if any) do not add up to `expected`.
-    let mut check = |what: String, expected: f64, parts: &[f64]| {
+    }
+
+    /// Report when `parts` (if any) do not add up to `expected`.
+    fn check(&mut self, what: String, expected: f64, parts: &[f64]) {
         let got: f64 = parts.iter().sum();
         if !parts.is_empty() && (expected - got).abs() > 0.011 {
-            diags.push(
+            self.diags.push(
                 Severity::Warning,
                 "funds_mismatch",
                 format!("{what}: {expected} ≠ {got}"),
-                pos,
+                self.pos,
             );
         }
-    };
-    for col in &columns {
-        // A 小计 equals the other parts of its group; a parts parent (项目支出) its parts.
-        for it in items {
-            let Some(a) = amount(it, col) else { continue };
+    }
+
+    /// A 小计 equals the other parts of its group; a parts parent (项目支出) its parts.
+    fn subtotals(&mut self, col: &str) {
+        for it in self.items {
+            let Some(a) = Self::amount(it, col) else {
+                continue;
+            };
             let name = it.path.join(" / ");
             if is_subtotal(leaf_of(&it.path)) && it.path.len() >= 2 {
                 let parent = &it.path[..it.path.len() - 1];
-                let parts = parts_of(parent, col, Some(&it.path));
-                check(
+                let parts = self.parts_of(parent, col, Some(&it.path));
+                self.check(
                     format!("{name} ({col}) against the sum of its parts"),
                     a,
                     &parts,
                 );
             }
             if vocab::is_parts_parent(leaf_of(&it.path)) {
-                let parts = parts_of(&it.path, col, None);
-                check(
+                let parts = self.parts_of(&it.path, col, None);
+                self.check(
                     format!("{name} ({col}) against the sum of its parts"),
                     a,
                     &parts,
                 );
             }
         }
-        // The total equals its siblings, and each other section of the block.
+    }
+
+    /// The total equals its siblings, and each other section of the block.
+    fn total(&mut self, col: &str) {
+        let items = self.items;
         let Some(total) = items.iter().find(|it| is_total(leaf_of(&it.path))) else {
-            continue;
+            return;
         };
-        let Some(t) = amount(total, col) else {
-            continue;
+        let Some(t) = Self::amount(total, col) else {
+            return;
         };
         let name = total.path.join(" / ");
         let parent = &total.path[..total.path.len() - 1];
@@ -561,8 +593,8 @@ pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::grid::Sourc
         if sections.len() >= 2 {
             // 资金来源 and 资金用途 each add up to the total.
             for g in sections {
-                let parts = parts_of(g, col, None);
-                check(
+                let parts = self.parts_of(g, col, None);
+                self.check(
                     format!("{name} ({col}) against {}", g.join(" / ")),
                     t,
                     &parts,
@@ -571,49 +603,54 @@ pub fn reconcile(items: &[FundItem], diags: &mut Diags, pos: &crate::grid::Sourc
         } else {
             let parts: Vec<f64> = siblings
                 .iter()
-                .filter_map(|p| group_amount(p, col))
+                .filter_map(|p| self.group_amount(p, col))
                 .collect();
-            check(
+            self.check(
                 format!("{name} ({col}) against the sum of its sources"),
                 t,
                 &parts,
             );
         }
-        // Other top-level sections (支出) add up to the total too.
         if !parent.is_empty() {
-            let mut others: Vec<Vec<String>> = Vec::new();
-            for it in items {
-                if it.path.len() >= 2 && !it.path.starts_with(parent) {
-                    let p = vec![it.path[0].clone()];
-                    if !others.contains(&p) {
-                        others.push(p);
-                    }
-                }
-            }
-            for sec in others {
-                let parts = parts_of(&sec, col, None);
-                check(
-                    format!("{name} ({col}) against {}", sec.join(" / ")),
-                    t,
-                    &parts,
-                );
-            }
+            self.other_sections(parent, (&name, col, t));
         }
     }
-    // A 总额 column equals the other amount columns of its row.
-    if let Some(total_col) = columns.iter().find(|c| matches!(**c, "总额" | "合计")) {
-        for it in items {
-            let Some(t) = amount(it, total_col) else {
+
+    /// Other top-level sections (支出) add up to the total too.
+    fn other_sections(&mut self, parent: &[String], (name, col, t): (&str, &str, f64)) {
+        let mut others: Vec<Vec<String>> = Vec::new();
+        for it in self.items {
+            if it.path.len() >= 2 && !it.path.starts_with(parent) {
+                let p = vec![it.path[0].clone()];
+                if !others.contains(&p) {
+                    others.push(p);
+                }
+            }
+        }
+        for sec in others {
+            let parts = self.parts_of(&sec, col, None);
+            self.check(
+                format!("{name} ({col}) against {}", sec.join(" / ")),
+                t,
+                &parts,
+            );
+        }
+    }
+
+    /// A 总额 column equals the other amount columns of its row.
+    fn total_column(&mut self, total_col: &str) {
+        for it in self.items {
+            let Some(t) = Self::amount(it, total_col) else {
                 continue;
             };
             let parts: Vec<f64> = it
                 .values
                 .iter()
-                .filter(|v| v.column != *total_col)
+                .filter(|v| v.column != total_col)
                 .map(|v| v.amount)
                 .collect();
             let name = it.path.join(" / ");
-            check(
+            self.check(
                 format!("{name} ({total_col}) against its columns"),
                 t,
                 &parts,
