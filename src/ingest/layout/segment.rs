@@ -26,19 +26,7 @@ pub(super) struct SegRow {
     pub(super) empty_for: Option<u32>,
 }
 
-/// Join wrapped pieces of one cell: CJK text wraps anywhere and is joined directly; Latin
-/// words and numbers get a space back.
-pub fn join_wrapped(a: &mut String, b: &str) {
-    let last = a.chars().last();
-    let first = b.chars().next();
-    if let (Some(x), Some(y)) = (last, first)
-        && x.is_ascii_alphanumeric()
-        && y.is_ascii_alphanumeric()
-    {
-        a.push(' ');
-    }
-    a.push_str(b);
-}
+pub use crate::canon::join_wrapped;
 
 pub(super) fn put(cells: &mut BTreeMap<usize, (String, u32)>, col: usize, text: &str, line: u32) {
     match cells.get_mut(&col) {

@@ -31,9 +31,7 @@ use super::segment::{Kind, SegOut, SegRow, segment_rows};
 pub use super::wrap::{join_wrapped_headers, two_row_headers};
 use crate::grid::{Cell, Grid, Method, Row, SourcePos};
 use crate::vocab;
-use regex::Regex;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 /// A line of the text with its runs (none for a blank or dropped line).
 #[derive(Debug, Clone)]
@@ -45,13 +43,6 @@ pub struct Line {
     pub runs: Vec<Run>,
 }
 
-static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(第\s*[0-9０-９]+\s*页\s*[，,]?\s*(共\s*[0-9０-９]+\s*页)?|共\s*[0-9０-９]+\s*页\s*[，,]?\s*第\s*[0-9０-９]+\s*页|[-－—]\s*[0-9０-９]{1,4}\s*[-－—]|[0-9０-９]+\s*/\s*[0-9０-９]+|Page\s+[0-9０-９]+(\s+of\s+[0-9０-９]+)?)$",
-    )
-    .expect("footer pattern")
-});
-
 /// A page footer or page number standing alone on its line.
 pub fn is_footer(runs: &[Run]) -> bool {
     let t: String = runs
@@ -59,7 +50,7 @@ pub fn is_footer(runs: &[Run]) -> bool {
         .map(|r| r.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    runs.len() <= 3 && FOOTER.is_match(t.trim())
+    runs.len() <= 3 && crate::vocab::is_page_number(&t)
 }
 
 const MAX_LINE_BYTES: usize = 1 << 16;
