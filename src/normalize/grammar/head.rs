@@ -11,6 +11,7 @@
 use super::super::funds::parse_amount;
 use super::super::vocab;
 mod funds;
+mod tasks;
 
 use super::centred::partition;
 use super::{is_banner_line, is_note_cell};
@@ -34,6 +35,11 @@ pub fn rows(lines: Vec<Vec<Cell>>) -> Vec<Row> {
     let mut out = Vec::new();
     let mut n = 0;
     while n < heads.len() {
+        if let Some(t) = tasks::read(&heads, n) {
+            n = t.end;
+            out.extend(tasks::rows(t));
+            continue;
+        }
         let end = funds::run_end(&heads, n);
         if end > n {
             out.extend(funds::rows(&heads[n..end]));
