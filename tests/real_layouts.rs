@@ -163,3 +163,36 @@ fn two_level_form_with_pairs_and_sections() {
     assert!(field(t, "基本信息").is_none());
     assert_eq!(field(t, "项目期限："), Some("全年"));
 }
+
+/// `pdftotext -layout` text of a Tianjin central-investment table (corpus-real 05): the title
+/// wrapped over three centred lines, field labels too narrow for their text wrapped around
+/// their value (`下达地方或` / `宝坻区人民政府` / `单位`; `下达中央预` / `算内投资(万 2350` /
+/// `元)`), and a label letter-spaced across its cell (`总 体 目 标`).
+#[test]
+fn layout_text_labels_wrapped_around_their_values() {
+    let d = convert("tianjin_central_investment_2022.layout.txt");
+    let t = &d.tables[0];
+    assert_eq!(
+        t.title.as_deref(),
+        Some(
+            "天津市农业绿色发展专项（畜禽粪污\n资源化利用整县推进项目）2022年\n中央预算内投资计划绩效目标表"
+        )
+    );
+    assert_eq!(t.year, Some(2022));
+    assert_eq!(field(t, "下达地方或单位"), Some("宝坻区人民政府"));
+    assert_eq!(
+        field(t, "总体目标"),
+        Some("提高畜禽粪污综合利用率和规模养殖场设施装备配套率。")
+    );
+    let funds: Vec<(String, f64)> = t
+        .funds
+        .items
+        .iter()
+        .map(|i| (i.path.join("/"), i.values[0].amount))
+        .collect();
+    assert_eq!(
+        funds,
+        vec![("下达中央预算内投资（万元）".to_string(), 2350.0)]
+    );
+    assert_eq!(t.indicators.len(), 4);
+}

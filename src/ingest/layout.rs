@@ -5,6 +5,7 @@
 mod centred;
 mod chains;
 mod columns;
+mod labels;
 mod leaves;
 pub mod markup;
 mod pages;

@@ -185,16 +185,33 @@ impl TableReader {
                 .as_deref()
                 .is_none_or(|t| !vocab::is_title_text(t))
         {
-            if let Some(mark) = self.title.take() {
-                self.fields.push(Field {
+            let mut title = c;
+            match self.title.take() {
+                // The upper lines of a title wrapped over several (`天津市…专项(畜禽粪污` /
+                // `资源化利用整县推进项目)2022年` / `…绩效目标表`), kept as the cell has them.
+                Some(upper) if is_title_piece(&upper) => title = format!("{upper}\n{title}"),
+                Some(mark) => self.fields.push(Field {
                     label: String::new(),
                     text: mark,
-                });
+                }),
+                None => {}
             }
             if self.year.is_none() {
-                self.year = year_of(&c);
+                self.year = year_of(&title);
             }
-            self.title = Some(c);
+            self.title = Some(title);
+            return true;
+        }
+        // A further upper line of a wrapped title, before the line that names the table.
+        if banner
+            && let Some(upper) = self.title.as_mut()
+            && is_title_piece(upper)
+            && is_title_piece(&c)
+            && !is_field_row(row)
+            && !vocab::is_title_text(upper)
+        {
+            upper.push('\n');
+            upper.push_str(&c);
             return true;
         }
         if c.contains("单位")
@@ -567,4 +584,10 @@ fn table_kind(
         }
         None => TableKind::Unknown,
     }
+}
+
+/// A banner line long enough to be a line of a wrapped title, not a mark over one (`表十二`,
+/// `附件3`) or a short note.
+fn is_title_piece(text: &str) -> bool {
+    text.chars().count() > 8 && !text.contains('：') && !text.contains(':')
 }

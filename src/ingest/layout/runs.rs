@@ -104,7 +104,41 @@ pub fn split_runs(line: &str) -> Vec<Run> {
             x1: end,
         });
     }
-    runs
+    join_letter_spaced(runs)
+}
+
+/// A label printed letter-spaced to fill its cell (`总 体 目 标`) reads as one-character runs
+/// one space apart: three or more of them, or two that make a label of the vocabulary, are
+/// one word. (Two single-character cells side by side are far rarer than such labels and never
+/// make a known label.)
+fn join_letter_spaced(runs: Vec<Run>) -> Vec<Run> {
+    let single = |r: &Run| r.width() == 1 && r.text.chars().all(is_cjk);
+    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
+    let mut i = 0;
+    while i < runs.len() {
+        let mut j = i + 1;
+        while single(&runs[i])
+            && j < runs.len()
+            && single(&runs[j])
+            && runs[j].x0 == runs[j - 1].x1 + 1
+        {
+            j += 1;
+        }
+        let text: String = runs[i..j].iter().map(|r| r.text.as_str()).collect();
+        let word = j - i >= 3 || (j - i == 2 && crate::vocab::field_label(&text).is_some());
+        if word {
+            out.push(Run {
+                text,
+                x0: runs[i].x0,
+                x1: runs[j - 1].x1,
+            });
+            i = j;
+        } else {
+            out.push(runs[i].clone());
+            i += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -148,5 +182,22 @@ mod tests {
         // but not inside Latin text or numbers
         let r = split_runs("  第 1 页，共 4 页");
         assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn a_letter_spaced_label_is_one_run() {
+        // corpus-real 05: 总体目标 spread over its cell, then its text.
+        let r = split_runs("总 体 目 标 提高畜禽粪污综合利用率和规模养殖场设施装备配套率。");
+        let t: Vec<(&str, usize)> = r.iter().map(|r| (r.text.as_str(), r.x0)).collect();
+        assert_eq!(
+            t,
+            [
+                ("总体目标", 0),
+                ("提高畜禽粪污综合利用率和规模养殖场设施装备配套率。", 8)
+            ]
+        );
+        // Two single characters that make no label stay two cells.
+        let r = split_runs("   是 否");
+        assert_eq!(r.len(), 2);
     }
 }

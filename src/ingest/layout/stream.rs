@@ -194,6 +194,7 @@ pub fn read(text: &str) -> Vec<Grid> {
     // piece of the header line.
     let subs = two_row_headers(&mut lines);
     join_wrapped_headers(&mut lines);
+    super::labels::join_labels_around_values(&mut lines);
     let mut grid = Grid::new(Method::Stream);
     let Some(body) = lines.iter().position(|l| l.runs.len() >= 2) else {
         return Vec::new();
