@@ -3,6 +3,7 @@
 
 pub mod batch;
 mod file;
+mod handback;
 pub mod pool;
 mod progress;
 // The commands of the binary, on the clap definitions (`crate::cli`).
