@@ -16,7 +16,7 @@ use super::{ConvertOptions, Watchdog, convert_hashed, read_input};
 use crate::error::{Error, IngestError, WorkerFailure};
 use crate::model::Document;
 use sha2::{Digest, Sha256};
-use std::io::Write;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -143,7 +143,10 @@ pub struct Worker {
 struct Proc {
     child: Child,
     stdin: ChildStdin,
-    stdout: ChildStdout,
+    /// Buffered: an answer is several frames, each a length and its bytes. The buffer holds
+    /// nothing between answers (the worker answers only what it is asked, and each answer is
+    /// read whole), so waiting on the pipe itself stays right.
+    stdout: BufReader<ChildStdout>,
     stderr: Arc<Mutex<Vec<u8>>>,
     drain: Option<std::thread::JoinHandle<()>>,
 }
@@ -255,7 +258,7 @@ impl Worker {
         Ok(Proc {
             child,
             stdin,
-            stdout,
+            stdout: BufReader::with_capacity(64 << 10, stdout),
             stderr,
             drain: Some(drain),
         })
@@ -324,11 +327,13 @@ fn send(
     bytes: &[u8],
     task: &[u8],
 ) -> std::io::Result<()> {
-    write_frame(stdin, &path_bytes(file))?;
-    write_frame(stdin, sha256.as_bytes())?;
-    write_frame(stdin, bytes)?;
-    write_frame(stdin, task)?;
-    stdin.flush()
+    // One write for the small frames around the content (a large content passes through).
+    let mut w = BufWriter::with_capacity(16 << 10, stdin);
+    write_frame(&mut w, &path_bytes(file))?;
+    write_frame(&mut w, sha256.as_bytes())?;
+    write_frame(&mut w, bytes)?;
+    write_frame(&mut w, task)?;
+    w.flush()
 }
 
 /// A worker's answer that does not fit the task asked: the worker is out of step.
@@ -370,10 +375,12 @@ enum Received {
 /// Wait for the worker's answer until `deadline` (`None`: no deadline): the answer, or the
 /// file's error as the worker worded it.
 fn receive(
-    stdout: &mut ChildStdout,
+    stdout: &mut BufReader<ChildStdout>,
     deadline: Option<Instant>,
 ) -> Result<Result<Answer, String>, Received> {
-    wait_readable(stdout, deadline)?;
+    if stdout.buffer().is_empty() {
+        wait_readable(stdout.get_ref(), deadline)?;
+    }
     // The worker writes its answer in one go once it has it: once its first byte is here,
     // the rest follows without waiting on the conversion.
     let head = match read_frame(stdout) {
