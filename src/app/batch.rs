@@ -8,7 +8,8 @@
 //! run however the threads finish. One bad file is a failure in the summary; it never stops
 //! the run.
 
-use super::file::{FileRun, Outcome, convert_one};
+use super::file::{FileRun, Outcome, SetRows, convert_one};
+use super::handback::Wanted;
 use super::pool::{Engine, Isolation};
 use super::progress::Progress;
 use super::term::safe;
@@ -32,7 +33,7 @@ use std::sync::{Condvar, Mutex};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Output formats perfnorm writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutFormat {
     Json,
     Jsonl,
@@ -216,12 +217,16 @@ struct Sets {
 }
 
 impl Sets {
-    fn append(&mut self, doc: &Document) -> Result<(), Error> {
+    fn append(&mut self, rows: &SetRows) -> Result<(), Error> {
         if let Some(set) = self.csv.as_mut() {
-            set.append(doc)
-                .map_err(|e| Error::write(set.dir().to_path_buf(), e))?;
+            let appended = match &rows.doc {
+                _ if !rows.csv.is_empty() => set.append_chunks(&rows.csv),
+                Some(doc) => set.append(doc),
+                None => Ok(()),
+            };
+            appended.map_err(|e| Error::write(set.dir().to_path_buf(), e))?;
         }
-        if let Some(set) = self.parquet.as_mut() {
+        if let (Some(set), Some(doc)) = (self.parquet.as_mut(), &rows.doc) {
             set.append(doc)
                 .map_err(|e| Error::write(set.dir().to_path_buf(), e))?;
         }
@@ -276,10 +281,19 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     let started = std::time::Instant::now();
     let window = Window::new(&jobs, threads);
     let mut out = open_stdout(s, &per_file)?;
+    let wanted = Wanted {
+        formats: per_file.clone(),
+        csv_rows: s
+            .formats
+            .contains(&OutFormat::Csv)
+            .then_some(s.csv.excel_safe),
+        doc: s.formats.contains(&OutFormat::Parquet),
+    };
     let file_run = FileRun {
         s,
         per_file: &per_file,
         want_sets,
+        wanted: &wanted,
         previous: &previous,
         root: root.as_deref(),
     };
@@ -618,8 +632,8 @@ fn absorb(
         eprintln!("perfnorm: stdout: {e}");
         return Ok(Flow::Stop(1));
     }
-    if let Some(doc) = o.doc.take() {
-        sets.append(&doc)?;
+    if let Some(rows) = o.rows.take() {
+        sets.append(&rows)?;
     }
     match o.record.status.as_str() {
         "converted" => report.converted += 1,

@@ -1,12 +1,13 @@
-//! One file of a batch: read it (within its time), skip it when unchanged, convert it through
-//! the job's engine (a worker process or this one), render and write its per-file outputs, and
+//! One file of a batch: read it (within its time), skip it when unchanged, convert and render it
+//! through the job's engine (a worker process or this one), write its per-file outputs, and
 //! account for it in an `Outcome` the batch hands over in input order.
 
 use super::batch::{Dest, InputRecord, Job, OutFormat, Settings};
+use super::handback::{Summary, Wanted};
 use super::pool::Engine;
 use super::{Watchdog, display, read_input, reason};
 use crate::error::{Error, WriteError};
-use crate::model::{Document, Severity};
+use crate::model::Document;
 use crate::write;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,8 @@ pub(crate) struct FileRun<'a> {
     pub per_file: &'a [OutFormat],
     /// Whether the documents are wanted back for the CSV or Parquet set.
     pub want_sets: bool,
+    /// What each converted file hands back (`per_file` rendered, the sets' rows).
+    pub wanted: &'a Wanted,
     /// The last run's converted inputs and their sha256 (`--skip-unchanged`).
     pub previous: &'a HashMap<String, String>,
     /// The output folder, canonical: every output must land below it.
@@ -31,10 +34,19 @@ pub(crate) struct Outcome {
     pub failure: Option<String>,
     /// Failed under `--strict` only (the outputs were written).
     pub strict_failure: bool,
-    pub doc: Option<Document>,
+    /// The file's rows for the CSV and Parquet sets.
+    pub rows: Option<SetRows>,
     pub warnings: BTreeMap<String, usize>,
     pub errors: BTreeMap<String, usize>,
     pub stdout: Vec<u8>,
+}
+
+/// One file's rows for the sets: the CSV set's chunks as rendered where the file was converted
+/// (empty: render them from `doc`), and the document for the Parquet set (or for the CSV set,
+/// when its chunks are not here).
+pub(crate) struct SetRows {
+    pub csv: Vec<Vec<u8>>,
+    pub doc: Option<Document>,
 }
 
 /// The path of `job`'s output in `format`, or None for standard output.
@@ -60,6 +72,7 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         want_sets,
         previous,
         root,
+        ..
     } = *run;
     let file = display(&job.input);
     let mut o = Outcome::new(&file, job);
@@ -85,23 +98,20 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
     if previous.get(&file) == Some(&sha) && skip_unchanged(&mut o, &targets, &sha, want_sets) {
         return o;
     }
-    let converted = engine.convert(&job.input, bytes, sha, &s.convert, &dog);
-    let doc = match converted {
-        Ok(mut d) => {
-            // Table ids hash the path below the input folder: copies at two paths differ.
-            d.source.relative_path = Some(display(&job.rel));
-            d
-        }
+    let rel = display(&job.rel);
+    let converted = engine.finish(&job.input, bytes, sha, &s.convert, &dog, &rel, run.wanted);
+    let f = match converted {
+        Ok(f) => f,
         Err(e) => {
             o.failure = Some(reason(&e));
             return o;
         }
     };
-    tally(&mut o, &doc);
-    // Every format is rendered before any is written: a file that fails in one format writes
+    tally(&mut o, f.summary);
+    // Every format was rendered before any is written: a file that fails in one format writes
     // none of them (and gives no rows to the CSV and Parquet sets), so report.json's `failed`
     // never sits beside half of its outputs.
-    let rendered = match render_all(&doc, &targets) {
+    let outputs = match f.outputs {
         Ok(r) => r,
         Err(failure) => {
             o.failure = Some(failure);
@@ -109,7 +119,7 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
         }
     };
     let mut files = Vec::new();
-    for (t, bytes) in rendered {
+    for ((_, t), bytes) in targets.iter().zip(outputs) {
         match t {
             None => o.stdout.extend(bytes),
             Some(p) => files.push((p.clone(), bytes)),
@@ -118,9 +128,12 @@ pub(crate) fn convert_one(run: &FileRun, job: &Job, engine: &mut Engine) -> Outc
     if let Some(failure) = write_covered(&job.input, files, s, root) {
         o.failure = Some(failure);
     }
-    settle(&mut o, &doc, s.strict, &file);
+    settle(&mut o, s.strict, &file);
     if want_sets {
-        o.doc = Some(doc);
+        o.rows = Some(SetRows {
+            csv: f.csv,
+            doc: f.doc,
+        });
     }
     o
 }
@@ -140,7 +153,7 @@ impl Outcome {
             },
             failure: None,
             strict_failure: false,
-            doc: None,
+            rows: None,
             warnings: BTreeMap::new(),
             errors: BTreeMap::new(),
             stdout: Vec::new(),
@@ -173,8 +186,11 @@ fn skip_unchanged(
     if !want_sets || old.is_some() {
         o.record.status = "skipped".into();
         if let Some(d) = old {
-            tally(o, &d);
-            o.doc = want_sets.then_some(d);
+            tally(o, Summary::of(&d));
+            o.rows = want_sets.then_some(SetRows {
+                csv: Vec::new(),
+                doc: Some(d),
+            });
         }
         return true;
     }
@@ -183,8 +199,8 @@ fn skip_unchanged(
 
 /// The file's status once its outputs are written: failed when it has no table, else
 /// converted (a failure under `--strict` when it has warnings).
-fn settle(o: &mut Outcome, doc: &Document, strict: bool, file: &str) {
-    if doc.tables.is_empty() && o.failure.is_none() {
+fn settle(o: &mut Outcome, strict: bool, file: &str) {
+    if o.record.tables == 0 && o.failure.is_none() {
         o.failure = Some("no performance target table was found".into());
     }
     if o.failure.is_none() {
@@ -246,25 +262,6 @@ fn write_files(
     failure
 }
 
-/// One rendered output: where it goes (`None`: standard output) and its bytes.
-type Rendered<'t> = (&'t Option<PathBuf>, Vec<u8>);
-
-/// The bytes of each per-file format, or the failure of the first that cannot be rendered
-/// (`xlsx: …`).
-fn render_all<'t>(
-    doc: &Document,
-    targets: &'t [(OutFormat, Option<PathBuf>)],
-) -> Result<Vec<Rendered<'t>>, String> {
-    targets
-        .iter()
-        .map(|(f, t)| {
-            f.render(doc)
-                .map(|b| (t, b))
-                .map_err(|e| format!("{}: {e} (none of its formats is written)", f.ext()))
-        })
-        .collect()
-}
-
 /// Make the folder of the output `path` and check that it really lies below the output
 /// folder `root` (canonical): a symlinked folder inside the output folder must not carry an
 /// output elsewhere. Nor may the output itself be a symlink to a device or a pipe (writing
@@ -306,20 +303,10 @@ fn inside(path: &Path, root: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-fn tally(o: &mut Outcome, doc: &Document) {
-    o.record.tables = doc.tables.len();
-    o.record.indicators = doc.tables.iter().map(|t| t.indicators.len()).sum();
-    o.record.pages = doc.source.pages.unwrap_or(0);
-    let all = doc
-        .diagnostics
-        .iter()
-        .chain(doc.tables.iter().flat_map(|t| &t.diagnostics));
-    for d in all {
-        let map = match d.severity {
-            Severity::Error => &mut o.errors,
-            Severity::Warning => &mut o.warnings,
-            Severity::Info => continue,
-        };
-        *map.entry(d.code.clone()).or_default() += 1;
-    }
+fn tally(o: &mut Outcome, summary: Summary) {
+    o.record.tables = summary.tables;
+    o.record.indicators = summary.indicators;
+    o.record.pages = summary.pages;
+    o.warnings = summary.warnings;
+    o.errors = summary.errors;
 }

@@ -3,6 +3,7 @@
 
 pub mod batch;
 mod file;
+mod handback;
 pub mod pool;
 mod progress;
 // The commands of the binary, on the clap definitions (`crate::cli`).
@@ -197,15 +198,11 @@ impl Watchdog {
         F: FnOnce() -> Result<T, Error> + Send + 'static,
     {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let spawned = std::thread::Builder::new()
-            .name("perfnorm-file".into())
-            // As much stack as a main thread: the third-party parsers recurse.
-            .stack_size(8 << 20)
-            .spawn(move || {
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-                let _ = tx.send(r);
-            });
-        if let Err(e) = spawned {
+        let job: Job = Box::new(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            let _ = tx.send(r);
+        });
+        if let Err(e) = helper::hand(job) {
             return Err(self.failed(format!("cannot start a worker thread: {e}")));
         }
         let got = match self.end {
@@ -220,14 +217,18 @@ impl Watchdog {
             ))),
             Err(RecvTimeoutError::Disconnected) => Err(self
                 .failed("perfnorm failed on this file (internal error); please report it".into())),
-            Err(RecvTimeoutError::Timeout) => Err(Error::ingest(
-                &self.file,
-                IngestError::Limit(format!(
-                    "the file took longer than the limit of {} s per file and was given up \
+            Err(RecvTimeoutError::Timeout) => {
+                // The helper is still at it: leave it, the next step gets a new one.
+                helper::abandon();
+                Err(Error::ingest(
+                    &self.file,
+                    IngestError::Limit(format!(
+                        "the file took longer than the limit of {} s per file and was given up \
                      (time_per_file; raise it with --timeout SECS)",
-                    self.limit.as_secs_f64()
-                )),
-            )),
+                        self.limit.as_secs_f64()
+                    )),
+                ))
+            }
         }
     }
 
@@ -243,6 +244,61 @@ impl Watchdog {
 
     fn failed(&self, msg: String) -> Error {
         Error::ingest(&self.file, IngestError::Io(std::io::Error::other(msg)))
+    }
+}
+
+/// A step `Watchdog::run` hands to a helper thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The thread a `Watchdog` runs steps on: one per calling thread, kept from file to file (a
+/// batch ran two or three steps per file, and starting a thread for each cost about as much as
+/// reading a small workbook), and replaced when a step outlives its file's time.
+mod helper {
+    use super::Job;
+    use std::cell::RefCell;
+    use std::sync::mpsc::{Sender, channel};
+
+    thread_local! {
+        static HELPER: RefCell<Option<Sender<Job>>> = const { RefCell::new(None) };
+    }
+
+    /// Run `job` on this thread's helper, started if there is none (or it has gone).
+    pub(super) fn hand(job: Job) -> std::io::Result<()> {
+        HELPER.with(|h| {
+            let mut h = h.borrow_mut();
+            let job = match h.as_ref() {
+                Some(tx) => match tx.send(job) {
+                    Ok(()) => return Ok(()),
+                    Err(back) => back.0,
+                },
+                None => job,
+            };
+            let tx = start()?;
+            let sent = tx
+                .send(job)
+                .map_err(|_| std::io::Error::other("helper gone"));
+            *h = Some(tx);
+            sent
+        })
+    }
+
+    /// Leave this thread's helper to finish its step alone; it ends after it.
+    pub(super) fn abandon() {
+        HELPER.with(|h| h.borrow_mut().take());
+    }
+
+    fn start() -> std::io::Result<Sender<Job>> {
+        let (tx, rx) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("perfnorm-file".into())
+            // As much stack as a main thread: the third-party parsers recurse.
+            .stack_size(8 << 20)
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            })?;
+        Ok(tx)
     }
 }
 

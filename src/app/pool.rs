@@ -5,16 +5,18 @@
 //! a new worker. This is what Apache Tika's `ForkParser` does for search engines.
 //!
 //! Each job of a batch owns one `Engine`: in a batch the job's thread reads the file, hands
-//! the bytes to its worker and waits for the document, then writes the outputs itself, so
-//! outputs are written by the parent alone and in the same order as in-process. The library
+//! the bytes to its worker and waits for the file's outputs, rendered by the worker
+//! (`app::handback`), then writes them itself, so outputs are written by the parent alone and
+//! in the same order as in-process. The library
 //! (`convert_file`, `convert_bytes`) always runs in-process: isolation is the binary's.
 
-use super::worker::{Reply, read_frame, write_frame};
+use super::handback::{Finished, Wanted, finish};
+use super::worker::{Reply, Task, read_frame, receive_finished, write_frame};
 use super::{ConvertOptions, Watchdog, convert_hashed, read_input};
 use crate::error::{Error, IngestError, WorkerFailure};
 use crate::model::Document;
 use sha2::{Digest, Sha256};
-use std::io::Write;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,9 @@ use std::time::Instant;
 
 /// The default memory limit of one worker process (`--max-memory`).
 pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
+
+/// How long an idle worker is given to exit once its input closes, before it is killed.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How much of a dead worker's stderr is kept to tell why it died.
 const STDERR_TAIL: usize = 8 << 10;
@@ -75,7 +80,42 @@ impl Engine {
                 let (input, opts) = (file.to_path_buf(), opts.clone());
                 dog.run(move || convert_hashed(&input, &bytes, sha256, &opts))
             }
-            Engine::Isolated(w) => w.convert(file, &bytes, &sha256, dog),
+            Engine::Isolated(w) => match w.ask(file, &bytes, &sha256, &Task::Document, dog)? {
+                Answer::Doc(doc) => Ok(doc),
+                Answer::Finished(_) => Err(out_of_step(file)),
+            },
+        }
+    }
+
+    /// Convert the bytes of `file` and render it as a batch `wanted` it (`rel`: its path below
+    /// the input folder), within the time `dog` keeps (in-process, the rendering is not
+    /// timed, as the writing is not).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish(
+        &mut self,
+        file: &Path,
+        bytes: Vec<u8>,
+        sha256: String,
+        opts: &ConvertOptions,
+        dog: &Watchdog,
+        rel: &str,
+        wanted: &Wanted,
+    ) -> Result<Finished, Error> {
+        match self {
+            Engine::InProcess => {
+                let doc = self.convert(file, bytes, sha256, opts, dog)?;
+                Ok(finish(doc, rel, wanted))
+            }
+            Engine::Isolated(w) => {
+                let task = Task::Finish {
+                    rel: rel.to_string(),
+                    wanted: wanted.clone(),
+                };
+                match w.ask(file, &bytes, &sha256, &task, dog)? {
+                    Answer::Finished(f) => Ok(*f),
+                    Answer::Doc(_) => Err(out_of_step(file)),
+                }
+            }
         }
     }
 
@@ -103,7 +143,10 @@ pub struct Worker {
 struct Proc {
     child: Child,
     stdin: ChildStdin,
-    stdout: ChildStdout,
+    /// Buffered: an answer is several frames, each a length and its bytes. The buffer holds
+    /// nothing between answers (the worker answers only what it is asked, and each answer is
+    /// read whole), so waiting on the pipe itself stays right.
+    stdout: BufReader<ChildStdout>,
     stderr: Arc<Mutex<Vec<u8>>>,
     drain: Option<std::thread::JoinHandle<()>>,
 }
@@ -118,31 +161,33 @@ impl Worker {
         }
     }
 
-    /// Convert `bytes` of `file` in the worker; a dead or stopped worker fails this file only.
-    pub fn convert(
+    /// Convert `bytes` of `file` in the worker and do `task`; a dead or stopped worker fails
+    /// this file only.
+    fn ask(
         &mut self,
         file: &Path,
         bytes: &[u8],
         sha256: &str,
+        task: &Task,
         dog: &Watchdog,
-    ) -> Result<Document, Error> {
+    ) -> Result<Answer, Error> {
         let fail = |w: WorkerFailure| Error::ingest(file, IngestError::Worker(w));
-        self.hand_over(file, sha256, bytes).map_err(fail)?;
+        // Plain data: serialising it cannot fail.
+        let task = serde_json::to_vec(task).unwrap_or_default();
+        self.hand_over(file, sha256, bytes, &task).map_err(fail)?;
         let Some(p) = self.proc.as_mut() else {
             return Err(fail(WorkerFailure::Unavailable("not started".into())));
         };
         let answer = receive(&mut p.stdout, dog.deadline());
         match answer {
-            Ok(reply) => match serde_json::from_slice::<Reply>(&reply) {
-                Ok(Reply::Ok(doc)) => Ok(*doc),
-                Ok(Reply::Err(reason)) => Err(Error::ingest(file, IngestError::Reported(reason))),
-                Err(e) => {
-                    self.stop();
-                    Err(fail(WorkerFailure::Unavailable(format!(
-                        "its answer could not be read: {e}"
-                    ))))
-                }
-            },
+            Ok(Ok(a)) => Ok(a),
+            Ok(Err(reason)) => Err(Error::ingest(file, IngestError::Reported(reason))),
+            Err(Received::Garbled(e)) => {
+                self.stop();
+                Err(fail(WorkerFailure::Unavailable(format!(
+                    "its answer could not be read: {e}"
+                ))))
+            }
             Err(Received::TimedOut) => {
                 self.stop();
                 Err(fail(WorkerFailure::TimedOut {
@@ -156,7 +201,13 @@ impl Worker {
     /// Hand the file to a running worker, started if need be. A worker that had died before
     /// this file reached it (it reads every frame of a file before it starts on it) is not
     /// this file's fault: once more with a new one.
-    fn hand_over(&mut self, file: &Path, sha256: &str, bytes: &[u8]) -> Result<(), WorkerFailure> {
+    fn hand_over(
+        &mut self,
+        file: &Path,
+        sha256: &str,
+        bytes: &[u8],
+        task: &[u8],
+    ) -> Result<(), WorkerFailure> {
         for attempt in 0..2 {
             if self.proc.is_none() {
                 self.proc = Some(self.spawn().map_err(unavailable)?);
@@ -165,7 +216,7 @@ impl Worker {
             if let Ok(mut tail) = p.stderr.lock() {
                 tail.clear();
             }
-            match send(&mut p.stdin, file, sha256, bytes) {
+            match send(&mut p.stdin, file, sha256, bytes, task) {
                 Ok(()) => return Ok(()),
                 Err(_) if attempt == 0 => {
                     let _ = self.died();
@@ -207,7 +258,7 @@ impl Worker {
         Ok(Proc {
             child,
             stdin,
-            stdout,
+            stdout: BufReader::with_capacity(64 << 10, stdout),
             stderr,
             drain: Some(drain),
         })
@@ -243,8 +294,24 @@ impl Worker {
 }
 
 impl Drop for Worker {
+    /// An idle worker is told to end (its input closes) and given a moment to exit on its
+    /// own, so that it ends as a program does (a profiler writes its counts at exit); one that
+    /// does not is killed.
     fn drop(&mut self) {
-        self.stop();
+        let Some(p) = self.proc.take() else { return };
+        let Proc {
+            mut child, stdin, ..
+        } = p;
+        drop(stdin);
+        let grace = Instant::now() + EXIT_GRACE;
+        while Instant::now() < grace {
+            match child.try_wait() {
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
@@ -253,11 +320,30 @@ fn unavailable(e: std::io::Error) -> WorkerFailure {
 }
 
 /// Hand one file to the worker.
-fn send(stdin: &mut ChildStdin, file: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
-    write_frame(stdin, &path_bytes(file))?;
-    write_frame(stdin, sha256.as_bytes())?;
-    write_frame(stdin, bytes)?;
-    stdin.flush()
+fn send(
+    stdin: &mut ChildStdin,
+    file: &Path,
+    sha256: &str,
+    bytes: &[u8],
+    task: &[u8],
+) -> std::io::Result<()> {
+    // One write for the small frames around the content (a large content passes through).
+    let mut w = BufWriter::with_capacity(16 << 10, stdin);
+    write_frame(&mut w, &path_bytes(file))?;
+    write_frame(&mut w, sha256.as_bytes())?;
+    write_frame(&mut w, bytes)?;
+    write_frame(&mut w, task)?;
+    w.flush()
+}
+
+/// A worker's answer that does not fit the task asked: the worker is out of step.
+fn out_of_step(file: &Path) -> Error {
+    Error::ingest(
+        file,
+        IngestError::Worker(WorkerFailure::Unavailable(
+            "its answer did not fit the task".into(),
+        )),
+    )
 }
 
 #[cfg(unix)]
@@ -271,22 +357,53 @@ fn path_bytes(p: &Path) -> Vec<u8> {
     p.to_string_lossy().into_owned().into_bytes()
 }
 
+/// A worker's answer: the document, or a file finished as a batch wants it.
+enum Answer {
+    Doc(Document),
+    Finished(Box<Finished>),
+}
+
 /// Why no answer came.
 enum Received {
     TimedOut,
     /// The pipe broke or closed: the worker died (how is told by its exit status).
     Broken,
+    /// The answer came but could not be read: the worker is out of step.
+    Garbled(String),
 }
 
-/// Wait for the worker's answer until `deadline` (`None`: no deadline).
-fn receive(stdout: &mut ChildStdout, deadline: Option<Instant>) -> Result<Vec<u8>, Received> {
-    wait_readable(stdout, deadline)?;
+/// Wait for the worker's answer until `deadline` (`None`: no deadline): the answer, or the
+/// file's error as the worker worded it.
+fn receive(
+    stdout: &mut BufReader<ChildStdout>,
+    deadline: Option<Instant>,
+) -> Result<Result<Answer, String>, Received> {
+    if stdout.buffer().is_empty() {
+        wait_readable(stdout.get_ref(), deadline)?;
+    }
     // The worker writes its answer in one go once it has it: once its first byte is here,
     // the rest follows without waiting on the conversion.
-    match read_frame(stdout) {
-        Ok(Some(frame)) => Ok(frame),
-        Ok(None) => Err(Received::Broken),
-        Err(_) => Err(Received::Broken),
+    let head = match read_frame(stdout) {
+        Ok(Some(frame)) => frame,
+        Ok(None) | Err(_) => return Err(Received::Broken),
+    };
+    let head =
+        serde_json::from_slice::<Reply>(&head).map_err(|e| Received::Garbled(e.to_string()))?;
+    match head {
+        Reply::Ok(doc) => Ok(Ok(Answer::Doc(*doc))),
+        Reply::Err(reason) => Ok(Err(reason)),
+        Reply::Finished {
+            summary,
+            outputs,
+            csv,
+            doc,
+        } => match receive_finished(stdout, summary, outputs, csv, doc) {
+            Ok(f) => Ok(Ok(Answer::Finished(Box::new(f)))),
+            Err(e) if e.kind() == std::io::ErrorKind::Other => {
+                Err(Received::Garbled(e.to_string()))
+            }
+            Err(_) => Err(Received::Broken),
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! Text reader: text extracted from PDF tables → one grid.
 //!
 //! Decoding comes first (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK), detected
-//! with chardetng unless `--encoding` names one. Then the form of the text is told apart:
+//! unless `--encoding` names one. Then the form of the text is told apart:
 //! tab-separated (one table row per line, one field per column, as the seed) or anything else,
 //! which goes to `textforms` for pipes, one cell per line, single spaces and blank-line cells,
 //! and to the layout reader for space-aligned, Markdown and HTML tables.
@@ -67,20 +67,25 @@ fn detect_encoding(bytes: &[u8]) -> &'static Encoding {
             return UTF_16BE;
         }
     }
-    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(&bytes[..bytes.len().min(1 << 20)], true);
-    let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-    // Our inputs are Chinese: GBK and GB2312 guesses are read as their superset GB18030.
-    if guess == encoding_rs::GBK || guess == GB18030 {
-        GB18030
-    } else if guess == UTF_8 {
+    guess_utf8_or_gb(bytes)
+}
+
+/// What chardetng would tell of a text that is not UTF-8 as a whole, as perfnorm reads its
+/// answer: chardetng was fed the first MiB (as the whole stream) and answered UTF-8 exactly when
+/// those bytes are valid UTF-8 (its UTF-8 candidate is a strict decoder, checked before any
+/// other; ISO-2022-JP was denied); any other guess (GBK, Big5, a single-byte encoding) was read
+/// as GB18030. So the same answer comes from one UTF-8 check, where chardetng scored 27 legacy
+/// encodings over the whole MiB (half of a GB18030 text's conversion). `tests` compares both.
+fn guess_utf8_or_gb(bytes: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(&bytes[..bytes.len().min(CHARDETNG_SAMPLE)]).is_ok() {
         UTF_8
     } else {
-        // A legacy single-byte guess for a Chinese table is almost always a GB file that
-        // chardetng saw too little of.
         GB18030
     }
 }
+
+/// How much of a text chardetng was given to guess its encoding.
+const CHARDETNG_SAMPLE: usize = 1 << 20;
 
 /// UTF-8 but for a few damaged bytes: read as UTF-8 (the damage becomes U+FFFD and an
 /// `encoding_replaced` warning) rather than handed to chardetng, which would pick a legacy
@@ -379,6 +384,48 @@ fn push_row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// chardetng's guess as perfnorm used to read it (`guess_utf8_or_gb` replaces it).
+    fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
+        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        det.feed(&bytes[..bytes.len().min(CHARDETNG_SAMPLE)], true);
+        let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+        if guess == UTF_8 { UTF_8 } else { GB18030 }
+    }
+
+    #[test]
+    fn the_encoding_guess_is_chardetngs() {
+        let gb = GB18030
+            .encode("一级指标\t产出指标\t数量指标\t≥95%\n")
+            .0
+            .into_owned();
+        let utf8 = "一级指标\t产出指标\t数量指标\t≥95%\n".as_bytes().to_vec();
+        let mut cases: Vec<Vec<u8>> = vec![
+            gb.clone(),
+            utf8.clone(),
+            b"plain ascii \x1b$B escape\n".to_vec(),
+            [utf8.as_slice(), &[0xff]].concat(),
+            [gb.as_slice(), utf8.as_slice()].concat(),
+            vec![0x80; 3],
+            b"caf\xe9 latin-1 text".to_vec(),
+        ];
+        // Past the sample: valid UTF-8 in the first MiB decides, also when a character is cut
+        // at its end.
+        let long = utf8.repeat(CHARDETNG_SAMPLE / utf8.len() + 2);
+        cases.push([&long[..CHARDETNG_SAMPLE], &gb].concat());
+        cases.push([&long[..CHARDETNG_SAMPLE - 1], &gb].concat());
+        cases.push([&long[..CHARDETNG_SAMPLE + 1], &gb].concat());
+        for dir in ["samples", "../shared/corpus", "../shared/corpus-real/text"] {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if e.path().is_file() {
+                    cases.push(std::fs::read(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        for (i, c) in cases.iter().enumerate() {
+            assert_eq!(guess_utf8_or_gb(c), chardetng_guess(c), "case {i}");
+        }
+    }
 
     #[test]
     fn texts_without_commas_are_no_csv_before_parsing() {

@@ -35,7 +35,7 @@ fn needs_guard(s: &str) -> bool {
 pub struct CsvSet {
     dir: PathBuf,
     opts: CsvOptions,
-    writers: Vec<(PathBuf, PathBuf, csv::Writer<BufWriter<File>>)>,
+    writers: Vec<(PathBuf, PathBuf, BufWriter<File>)>,
 }
 
 impl CsvSet {
@@ -54,11 +54,10 @@ impl CsvSet {
             if opts.bom {
                 f.write_all("\u{feff}".as_bytes())?;
             }
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(f);
+            let mut w = record_writer();
             w.write_record(&header)?;
-            writers.push((tmp, path, w));
+            f.write_all(&finish_chunk(w)?)?;
+            writers.push((tmp, path, f));
         }
         Ok(CsvSet {
             dir: dir.to_path_buf(),
@@ -75,20 +74,15 @@ impl CsvSet {
     /// Append the rows of one document. A copy of the same bytes at another path is appended
     /// too: its tables have ids of their own (see `tidy::table_id`).
     pub fn append(&mut self, doc: &Document) -> Result<(), WriteError> {
-        let all = rows(doc);
-        for ((_, _, w), table) in self.writers.iter_mut().zip(all) {
-            for r in table {
-                let rec: Vec<String> = r
-                    .iter()
-                    .map(|v| match v {
-                        Value::Text(s) if self.opts.excel_safe && needs_guard(s) => {
-                            format!("'{s}")
-                        }
-                        _ => v.render(),
-                    })
-                    .collect();
-                w.write_record(&rec)?;
-            }
+        let chunks = chunks(doc, self.opts.excel_safe)?;
+        self.append_chunks(&chunks)
+    }
+
+    /// Append one document's rows as `chunks` rendered them (one chunk per tidy table, in
+    /// `tidy::TABLES` order; rendered where the document is, a worker process perhaps).
+    pub fn append_chunks(&mut self, chunks: &[Vec<u8>]) -> Result<(), WriteError> {
+        for ((_, _, w), chunk) in self.writers.iter_mut().zip(chunks) {
+            w.write_all(chunk)?;
         }
         Ok(())
     }
@@ -101,9 +95,6 @@ impl CsvSet {
             let mut done = Vec::new();
             for (tmp, path, w) in writers {
                 let f = w
-                    .into_inner()
-                    .map_err(|e| WriteError::Io(std::io::Error::other(e.to_string())))?;
-                let f = f
                     .into_inner()
                     .map_err(|e| WriteError::Io(std::io::Error::other(e.to_string())))?;
                 f.sync_all()?;
@@ -121,6 +112,40 @@ impl CsvSet {
         }
         result
     }
+}
+
+/// The CSV bytes of one document's rows, one chunk per tidy table in `tidy::TABLES` order:
+/// records are quoted each on its own, so chunks written one after another are the bytes one
+/// writer would have written.
+pub fn chunks(doc: &Document, excel_safe: bool) -> Result<Vec<Vec<u8>>, WriteError> {
+    let mut out = Vec::with_capacity(tidy::COUNT);
+    for table in rows(doc) {
+        let mut w = record_writer();
+        for r in table {
+            let rec: Vec<String> = r
+                .iter()
+                .map(|v| match v {
+                    Value::Text(s) if excel_safe && needs_guard(s) => format!("'{s}"),
+                    _ => v.render(),
+                })
+                .collect();
+            w.write_record(&rec)?;
+        }
+        out.push(finish_chunk(w)?);
+    }
+    Ok(out)
+}
+
+/// A CSV writer into memory, as every file of the set is written (CRLF line ends).
+fn record_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn finish_chunk(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, WriteError> {
+    w.into_inner()
+        .map_err(|e| WriteError::Io(std::io::Error::other(e.to_string())))
 }
 
 impl Drop for CsvSet {
