@@ -271,9 +271,9 @@ pub fn join_wrapped(a: &mut String, b: &str) {
 /// random per process like the standard library's SipHash (so crafted cell texts cannot be made
 /// to collide in advance) and several times faster on the short texts of cells.
 pub mod memo {
-    use std::cell::RefCell;
     use foldhash::HashMap;
     use foldhash::HashMapExt;
+    use std::cell::RefCell;
 
     /// Bytes a memo holds before it starts afresh (texts twice, for the text and its answer,
     /// plus the answer's size): far more than the distinct cells of a table, little against
