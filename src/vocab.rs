@@ -18,8 +18,7 @@ mod tests;
 mod values;
 
 pub use fields::{
-    FIELD_LABELS, FieldLabel, ends_like_label, field_label, field_labels_within, is_label_prefix,
-    label_then_text,
+    FieldLabel, ends_like_label, field_label, field_labels_within, is_label_prefix, label_then_text,
 };
 pub use funds::{
     is_amount_header, is_funds_block_label, is_funds_section, is_funds_text_header, is_funds_total,
@@ -28,7 +27,7 @@ pub use funds::{
 pub use headers::{Role, context_role, header_role};
 pub use levels::{
     is_level1_key, is_level1_name, is_level2_key, is_level2_name, is_name_note, is_parent_of,
-    split_note, strip_note,
+    split_note,
 };
 pub use page::{is_footer_text, is_note_label, is_page_number, is_title_text};
 pub use values::{is_direction_word, is_qual_key, is_qual_word};

@@ -14,7 +14,7 @@ pub struct FieldLabel {
     pub project: bool,
 }
 
-pub const FIELD_LABELS: &[FieldLabel] = &[
+const FIELD_LABELS: &[FieldLabel] = &[
     FieldLabel {
         label: "单位名称",
         is_name: true,
@@ -177,6 +177,8 @@ pub const FIELD_LABELS: &[FieldLabel] = &[
     },
 ];
 
+/// The field label a text is (`单位名称：`, `项目概况`), by the list or, for a name label, by
+/// its form.
 pub fn field_label(text: &str) -> Option<&'static FieldLabel> {
     memos::FIELD_LABEL.with(|m| m.get_or(text, field_label_of))
 }

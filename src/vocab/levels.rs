@@ -168,11 +168,6 @@ fn before_note(k: &str) -> &str {
     k.split(['(', '（']).next().unwrap_or(k)
 }
 
-/// `产出指标(40-50)分` / `效益指标（必填）` → `产出指标`.
-pub fn strip_note(k: &str) -> String {
-    before_note(k).to_string()
-}
-
 /// Split a note off a level label: score ranges and fill-in hints (`产出指标(40-50)分`,
 /// `效益指标（必填硬性指标）`, `满意度指标(选填)`) are notes; other brackets (`办公室（研究室）`) are
 /// part of the name.
