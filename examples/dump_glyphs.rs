@@ -3,7 +3,7 @@
 //!
 //! cargo run --release --example dump_glyphs -- FILE.pdf
 
-use perfnorm::ingest::pdf::glyphs;
+use perfnorm::internals::pdf::glyphs;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

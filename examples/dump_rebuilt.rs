@@ -5,7 +5,7 @@
 //! cargo run --release --example dump_rebuilt -- FILE
 
 use perfnorm::ingest::{ReadOptions, detect, read};
-use perfnorm::normalize::grammar;
+use perfnorm::internals::grammar;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

@@ -4,6 +4,9 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+// Hidden rather than documented: clap turns doc comments into help text, and the type is
+// reachable only through `internals`.
+#[doc(hidden)]
 #[derive(Debug, Parser)]
 #[command(
     name = "perfnorm",
@@ -11,6 +14,7 @@ use std::path::PathBuf;
     about = "Convert Chinese budget performance target tables (预算绩效目标表) into clean, normalized data"
 )]
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }

@@ -30,11 +30,14 @@ pub struct Cell {
     /// How many rows / columns the cell covers (1 for an unmerged cell). Readers that do not
     /// know merges (plain text) always give 1: the normalizer then infers fills itself.
     pub row_span: u32,
+    /// How many columns the cell covers (1 for an unmerged cell).
     pub col_span: u32,
+    /// Where the cell is in its source.
     pub pos: SourcePos,
 }
 
 impl Cell {
+    /// A cell of one row and one column.
     pub fn new(text: impl Into<String>, pos: SourcePos) -> Cell {
         Cell {
             text: text.into(),
@@ -48,6 +51,7 @@ impl Cell {
 /// One row of the grid: `cells[c]` is the cell starting at column `c`, or `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
+    /// The cells by column; `None` where no cell starts (empty, or covered by a span).
     pub cells: Vec<Option<Cell>>,
     /// Where the row came from (its first line / page / sheet row).
     pub pos: SourcePos,
@@ -71,6 +75,7 @@ impl Row {
         }
     }
 
+    /// Whether the row has no cell.
     pub fn is_empty(&self) -> bool {
         self.cells.iter().all(|c| c.is_none())
     }
@@ -107,7 +112,9 @@ pub enum Method {
     Stream,
     /// Tab-separated or CSV text.
     Text,
+    /// A Markdown pipe table.
     Markdown,
+    /// An HTML `<table>`.
     Html,
     /// Piped lines with a leading pipe or kept empty cells: a grid.
     Pipes,
@@ -163,6 +170,7 @@ impl std::fmt::Display for Method {
 /// How a grid was built, and how sure the reader is of it (Camelot's parsing report).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Extraction {
+    /// How the grid was built.
     pub method: Method,
     /// 0..1
     pub confidence: f64,
@@ -171,16 +179,19 @@ pub struct Extraction {
 /// A table-shaped region of a source: a sheet, a text file, or a table found on PDF pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
+    /// The rows, top to bottom.
     pub rows: Vec<Row>,
     /// Cells of hidden rows and columns of a workbook, left out of `rows` as printing leaves
     /// them out (unless the user asks to read them); the normalizer still places each one.
     pub hidden: Vec<Cell>,
     /// Sheet name, where the grid is one sheet of a workbook.
     pub sheet: Option<String>,
+    /// How the grid was built and how sure the reader is.
     pub extraction: Extraction,
 }
 
 impl Grid {
+    /// An empty grid built by `method`, confidence 1.
     pub fn new(method: Method) -> Grid {
         Grid {
             rows: Vec::new(),
@@ -203,6 +214,7 @@ impl Grid {
 /// file itself.
 #[derive(Debug, Clone, Default)]
 pub struct Ingested {
+    /// The grids, in source order (sheets, PDF tables, the text's one grid).
     pub grids: Vec<Grid>,
     /// The text encoding a text reader decoded (`UTF-8`, `GB18030`, `UTF-16LE`).
     pub encoding: Option<String>,
@@ -215,8 +227,11 @@ pub struct Ingested {
 /// A recoverable reader problem; becomes a file-level diagnostic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReaderWarning {
+    /// The diagnostic code (`pdf_page_unreadable`, `merge_ignored`, `cell_truncated`, …).
     pub code: String,
+    /// A sentence for people.
     pub message: String,
+    /// Where in the input.
     pub pos: SourcePos,
 }
 

@@ -19,6 +19,6 @@ fn main() {
     // `--max-memory` still bounds each worker.
     // SAFETY: sets a plain integer option before any thread starts.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    let cli = perfnorm::cli::Cli::parse();
-    std::process::exit(perfnorm::app::run::run(cli));
+    let cli = perfnorm::internals::Cli::parse();
+    std::process::exit(perfnorm::internals::run(cli));
 }

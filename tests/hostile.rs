@@ -10,7 +10,8 @@
 
 mod common;
 
-use perfnorm::ingest::{self, InputFormat, Limits, ReadOptions, text};
+use perfnorm::ingest::{self, InputFormat, Limits, ReadOptions};
+use perfnorm::internals::text;
 use perfnorm::model::{Document, Severity};
 use perfnorm::{ConvertOptions, Error, convert_bytes};
 use std::io::Write;
@@ -968,7 +969,7 @@ fn sector_of(entries: &[(usize, u32)]) -> [u8; 512] {
 /// special sectors (FATSECT) our walk used to stop at (the `sheet` fuzzer's fourth crash).
 #[test]
 fn ole_files_whose_sector_chains_loop_are_refused_before_calamine() {
-    use perfnorm::ingest::sheet;
+    use perfnorm::internals::sheet;
     const FATSECT: u32 = 0xFFFF_FFFD;
     const END: u32 = 0xFFFF_FFFE;
     // The directory chain loops (sector 0 → 0); the DIFAT starts with FATSECT.
@@ -1008,9 +1009,9 @@ fn ole_files_whose_sector_chains_loop_are_refused_before_calamine() {
 /// regression.
 #[test]
 fn fuzz_regressions_stay_fixed() {
-    use perfnorm::ingest::pdf::{cmap::CMap, content};
-    use perfnorm::ingest::{pdf, sheet};
-    use perfnorm::normalize::{normalize_all, value};
+    use perfnorm::internals::pdf::{cmap::CMap, content};
+    use perfnorm::internals::{pdf, sheet, value};
+    use perfnorm::normalize::normalize_all;
     let dir = root().join("fuzz/regressions");
     let mut n = 0;
     for target in [

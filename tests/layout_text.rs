@@ -2,7 +2,7 @@
 //! the grids it builds must normalize to the documents' indicators, with labels of merged
 //! groups filled down to the right rows and wrapped cells joined.
 
-use perfnorm::ingest::layout::read_text;
+use perfnorm::internals::layout::read_text;
 use perfnorm::normalize::normalize;
 use std::path::Path;
 

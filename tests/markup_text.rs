@@ -2,7 +2,7 @@
 //! (`scripts/make_markup_samples.py`): the whole document must come through, merged labels
 //! filled down by the normalizer (Markdown) or carried as spans (HTML).
 
-use perfnorm::ingest::layout::read_text;
+use perfnorm::internals::layout::read_text;
 use perfnorm::normalize::normalize;
 use std::path::Path;
 

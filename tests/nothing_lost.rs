@@ -10,7 +10,7 @@
 //! fails on any new loss, and on a listed loss that is fixed, so the list stays true.
 
 use perfnorm::ingest::{self, ReadOptions};
-use perfnorm::normalize::vocab;
+use perfnorm::internals::vocab;
 use perfnorm::{ConvertOptions, convert_file};
 use std::collections::BTreeSet;
 use unicode_normalization::UnicodeNormalization;

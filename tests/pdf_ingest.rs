@@ -9,9 +9,9 @@ mod common;
 use std::path::Path;
 
 use perfnorm::error::IngestError;
+use perfnorm::grid::Grid;
 use perfnorm::ingest::ReadOptions;
-use perfnorm::ingest::grid::Grid;
-use perfnorm::ingest::pdf;
+use perfnorm::internals::pdf;
 
 fn sample(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -258,9 +258,9 @@ fn ruled(xs: &[f64], top: f64, rows: &[&[&str]]) -> String {
 
 /// The glyphs of page 1 as (char, x0, x1, baseline, size), rounded to 0.01.
 fn glyph_boxes(pdf: &[u8]) -> Vec<(char, f64, f64, f64, f64)> {
-    let doc = perfnorm::ingest::pdf::glyphs::open(pdf).expect("opens");
+    let doc = perfnorm::internals::pdf::glyphs::open(pdf).expect("opens");
     let r = |v: f64| (v * 100.0).round() / 100.0;
-    perfnorm::ingest::pdf::glyphs::read_page(&doc, 0)
+    perfnorm::internals::pdf::glyphs::read_page(&doc, 0)
         .glyphs
         .iter()
         .map(|g| (g.ch, r(g.x0), r(g.x1), r(g.base), r(g.size)))

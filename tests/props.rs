@@ -1,8 +1,9 @@
 //! Property tests: the text reader and the normalizer never panic, whatever the text, and the
 //! value parser and canonicalizer keep their promises on arbitrary strings.
 
-use perfnorm::ingest::{ReadOptions, text};
-use perfnorm::normalize::{canon, normalize, value};
+use perfnorm::ingest::ReadOptions;
+use perfnorm::internals::{canon, text, value};
+use perfnorm::normalize::normalize;
 use proptest::prelude::*;
 
 /// Cells drawn from the words real tables use, so the normalizer's paths are exercised, plus

@@ -85,7 +85,7 @@ fn b01_xlsx_texts_spans_and_positions() {
     for r in &g.rows {
         let row = r.pos.row.expect("row number");
         for (c, cell) in r.filled() {
-            let letters = perfnorm::ingest::grid::column_letters(c as u32);
+            let letters = perfnorm::grid::column_letters(c as u32);
             assert_eq!(cell.pos.cell, Some(format!("{letters}{row}")));
             assert_eq!(cell.pos.sheet.as_deref(), Some("Sheet1"));
             assert_eq!(cell.text, cell.text.trim());

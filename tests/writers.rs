@@ -126,7 +126,7 @@ fn dump_xlsx(bytes: &[u8]) -> String {
             for (c, v) in row.iter().enumerate() {
                 let cell = format!(
                     "{}{}",
-                    perfnorm::ingest::grid::column_letters((c0 as usize + c) as u32),
+                    perfnorm::grid::column_letters((c0 as usize + c) as u32),
                     r0 as usize + r + 1
                 );
                 match v {
@@ -145,9 +145,9 @@ fn dump_xlsx(bytes: &[u8]) -> String {
             .map(|d| {
                 format!(
                     "{}{}:{}{}",
-                    perfnorm::ingest::grid::column_letters(d.start.1),
+                    perfnorm::grid::column_letters(d.start.1),
                     d.start.0 + 1,
-                    perfnorm::ingest::grid::column_letters(d.end.1),
+                    perfnorm::grid::column_letters(d.end.1),
                     d.end.0 + 1
                 )
             })

@@ -5,7 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfnorm::ingest::{ReadOptions, pdf};
+use perfnorm::ingest::ReadOptions;
+use perfnorm::internals::pdf;
 use perfnorm::normalize::normalize_all;
 
 #[path = "common/panics.rs"]

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfnorm::ingest::pdf::{cmap::CMap, content};
+use perfnorm::internals::pdf::{cmap::CMap, content};
 
 fuzz_target!(|data: &[u8]| {
     let mut seen = 0usize;

@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfnorm::ingest::{InputFormat, ReadOptions, sheet};
+use perfnorm::ingest::{InputFormat, ReadOptions};
+use perfnorm::internals::sheet;
 use perfnorm::normalize::normalize_all;
 
 #[path = "common/panics.rs"]

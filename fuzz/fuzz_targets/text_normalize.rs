@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfnorm::ingest::{ReadOptions, text};
+use perfnorm::ingest::ReadOptions;
+use perfnorm::internals::text;
 use perfnorm::normalize::normalize_all;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use perfnorm::normalize::value;
+use perfnorm::internals::value;
 
 /// The column names value cells sit under; the first byte picks one so the fuzzer reaches
 /// the column-dependent paths too.

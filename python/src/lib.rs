@@ -12,7 +12,7 @@ use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray, Struct
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::Field;
 use arrow_schema::ffi::FFI_ArrowSchema;
-use perfnorm::app::{self, Watchdog};
+use perfnorm::internals::{STDIN_NAME, Watchdog, parse_encoding};
 use perfnorm::ingest::{InputFormat, ReadOptions};
 use perfnorm::write::tidy::{self, Kind, Value};
 use perfnorm::{ConvertOptions, Document, Error};
@@ -50,7 +50,7 @@ struct Options {
 /// The name standard input gets in the CLI's documents; bytes without `name=` get the same,
 /// so `convert(data)` equals `perfnorm convert - -o -` over the same bytes.
 const STDIN_FILE: &str = "-";
-const STDIN_RELATIVE: &str = app::batch::STDIN_NAME;
+const STDIN_RELATIVE: &str = STDIN_NAME;
 
 /// Take `bytes` or `bytearray` (copied once: the conversion runs on a worker thread of its
 /// own, under the per-file time limit and without the GIL, while Python may change a
@@ -89,7 +89,7 @@ fn options(
     };
     let encoding = match encoding {
         None => None,
-        Some(e) => app::parse_encoding(e).map_err(|e| PyValueError::new_err(e.to_string()))?,
+        Some(e) => parse_encoding(e).map_err(|e| PyValueError::new_err(e.to_string()))?,
     };
     Ok(Options {
         convert: ConvertOptions {
@@ -110,12 +110,12 @@ fn options(
 /// it runs with the GIL released.
 fn document(input: Input, o: &Options) -> Result<Document, Error> {
     let mut doc = match input {
-        Input::Path(p) => app::convert_file(&p, &o.convert)?,
+        Input::Path(p) => perfnorm::convert_file(&p, &o.convert)?,
         Input::Bytes(bytes) => {
             let file = PathBuf::from(o.name.as_deref().unwrap_or(STDIN_FILE));
             let dog = Watchdog::start(&file, o.convert.read.limits.time_per_file);
             let opts = o.convert.clone();
-            let mut doc = dog.run(move || app::convert_bytes(&file, &bytes, &opts))?;
+            let mut doc = dog.run(move || perfnorm::convert_bytes(&file, &bytes, &opts))?;
             if o.name.is_none() {
                 doc.source.relative_path = Some(STDIN_RELATIVE.to_string());
             }

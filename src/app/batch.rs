@@ -13,9 +13,7 @@ use super::handback::Wanted;
 use super::pool::{Engine, Isolation};
 use super::progress::Progress;
 use super::term::safe;
-pub use super::walk::{
-    Collected, STDIN_NAME, Skipped, collect, collect_all, collect_with_hidden, parse_shard, shard,
-};
+pub use super::walk::{Collected, Skipped, collect_all, parse_shard, shard};
 use super::{ConvertOptions, display};
 use crate::error::{Error, WriteError};
 use crate::model::Document;
@@ -35,14 +33,20 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Output formats perfnorm writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutFormat {
+    /// The contract's JSON document, one per input (`write::json::to_bytes`).
     Json,
+    /// JSON Lines, one line per table (`write::json::to_jsonl`).
     Jsonl,
+    /// The CSV set of tidy tables over the whole run (`write::csv::CsvSet`).
     Csv,
+    /// A workbook per input: the 表格 sheet and the tidy sheets (`write::xlsx::to_bytes`).
     Xlsx,
+    /// The Parquet set of tidy tables over the whole run (`write::parquet::ParquetSet`).
     Parquet,
 }
 
 impl OutFormat {
+    /// The format a `-t` name names (`json`, `ndjson`, `pq`, …), case-insensitively.
     pub fn parse(s: &str) -> Option<OutFormat> {
         match s.trim().to_ascii_lowercase().as_str() {
             "json" => Some(OutFormat::Json),
@@ -53,6 +57,7 @@ impl OutFormat {
             _ => None,
         }
     }
+    /// The extension of its output files (`jsonl`).
     pub fn ext(self) -> &'static str {
         match self {
             OutFormat::Json => "json",

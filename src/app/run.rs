@@ -19,6 +19,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
+/// Run the command the command line names; the process's exit status.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Convert(a) => convert(a),

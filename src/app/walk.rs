@@ -13,30 +13,6 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// Walk the inputs: files as given, folders recursively (readable extensions only, hidden
-/// entries and `skip` — the output folder — left out), filtered by `--glob` / `--exclude` on
-/// the path below the folder. Sorted, and each file's output name made unique.
-pub fn collect(
-    inputs: &[PathBuf],
-    globs: &[String],
-    excludes: &[String],
-    skip: Option<&Path>,
-) -> Result<Vec<Job>, Error> {
-    collect_all(inputs, globs, excludes, skip).map(|c| c.jobs)
-}
-
-/// `collect`, and beside the jobs the hidden files the walk left out (readable extensions
-/// only, inside hidden folders too, filtered by `--glob` / `--exclude` like the rest), so the
-/// summary can count them instead of dropping them silently.
-pub fn collect_with_hidden(
-    inputs: &[PathBuf],
-    globs: &[String],
-    excludes: &[String],
-    skip: Option<&Path>,
-) -> Result<(Vec<Job>, Vec<Job>), Error> {
-    collect_all(inputs, globs, excludes, skip).map(|c| (c.jobs, c.hidden))
-}
-
 /// A path the folder walk did not take, and why; listed in `report.json` (`skipped`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Skipped {
@@ -65,7 +41,10 @@ pub struct Collected {
 /// The name standard input gets below the output folder (`-` as an input).
 pub const STDIN_NAME: &str = "stdin";
 
-/// `collect`, with everything the walk left out: hidden files and skipped paths. Symlinked
+/// Walk the inputs: files as given, folders recursively (readable extensions only, hidden
+/// entries and `skip` — the output folder — left out), filtered by `--glob` / `--exclude` on
+/// the path below the folder; sorted, and each file's output name made unique. Beside the
+/// jobs, everything the walk left out: hidden files and skipped paths. Symlinked
 /// folders are followed; one that leads back to a folder being walked (a loop) is skipped.
 pub fn collect_all(
     inputs: &[PathBuf],
@@ -407,7 +386,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("perfnorm-collide-{}", std::process::id()));
         let a = dir.join("x").join("a.txt");
         let b = dir.join("y").join("a.txt");
-        let jobs = collect(&[a, b], &[], &[], None).unwrap();
+        let jobs = collect_all(&[a, b], &[], &[], None).unwrap().jobs;
         assert_eq!(jobs[0].rel, PathBuf::from("a.txt"));
         assert_eq!(jobs[1].rel, PathBuf::from("a.txt~2"));
     }

@@ -11,10 +11,14 @@
 //!    becomes one-cell rows spanning the table, as in the workbook it was printed from; page
 //!    footers are dropped; a title after a table starts the next grid.
 
+// Reachable only through `internals` (tests, fuzz targets, examples): unstable, undocumented.
+#[allow(missing_docs)]
 pub mod cmap;
+#[allow(missing_docs)]
 pub mod content;
 pub mod contents;
 pub mod fonts;
+#[allow(missing_docs)]
 pub mod glyphs;
 pub mod lattice;
 pub mod lengths;
@@ -42,6 +46,8 @@ pub const MAX_PAGES: u32 = 2_000;
 /// Outside tables, a gap of this many ems starts a new run (a new column in stream mode).
 const RUN_GAP: f64 = 2.0;
 
+/// Read a PDF into grids: one per table found (stitched over page breaks), pages without one
+/// read as stream text.
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
     let max_pages = opts.limits.max_pages;
     let deadline = opts.limits.deadline();
@@ -219,38 +225,6 @@ fn warning(code: &str, message: String, page: Option<u32>) -> ReaderWarning {
 
 fn unmapped(c: char) -> bool {
     c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_control()
-}
-
-/// The grids as tab-separated rows (merged cells give their text in the first field), one
-/// block per grid, for comparing with a workbook's text. A cell's line breaks become spaces.
-pub fn dump(bytes: &[u8]) -> String {
-    match read(bytes, &ReadOptions::default()) {
-        Ok(ing) => ing
-            .grids
-            .iter()
-            .map(dump_grid)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(e) => format!("error: {e}\n"),
-    }
-}
-
-pub fn dump_grid(g: &Grid) -> String {
-    let mut s = format!(
-        "# grid {} {:.2}, {} rows x {} cols\n",
-        g.extraction.method,
-        g.extraction.confidence,
-        g.rows.len(),
-        g.width()
-    );
-    for r in &g.rows {
-        let f: Vec<String> = (0..r.cells.len())
-            .map(|c| r.text(c).replace('\n', " "))
-            .collect();
-        s.push_str(f.join("\t").trim_end_matches('\t'));
-        s.push('\n');
-    }
-    s
 }
 
 /// A page after geometry: its frames, the glyphs inside each, the lines outside all.

@@ -151,6 +151,7 @@ fn duplicate_name(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Read a workbook of `format` (xlsx, xls, xlsb or ods) into grids, one per sheet.
 pub fn read(
     bytes: &[u8],
     format: InputFormat,

@@ -241,6 +241,7 @@ fn is_tab_separated(text: &str) -> bool {
 /// Comma-separated text (tabula and Camelot export tables as CSV): read with the csv crate
 /// when most rows split into the same number of fields, three or more. Quoted fields may hold
 /// line breaks; each record keeps the line it starts on.
+#[cfg(test)]
 pub fn csv_grid(text: &str) -> Option<Grid> {
     csv_grid_within(text, usize::MAX).ok().flatten()
 }
@@ -326,6 +327,7 @@ fn grid_of_records(records: Vec<(Option<u32>, csv::StringRecord)>) -> Option<Gri
 }
 
 /// One row per line, one cell per tab-separated field; blank lines mark page breaks.
+#[cfg(test)]
 pub fn tab_grid(text: &str) -> Grid {
     tab_grid_within(text, usize::MAX).unwrap_or_else(|_| Grid::new(Method::Text))
 }

@@ -63,11 +63,6 @@ fn is_sentence(s: &str) -> bool {
     n >= 24 || (n >= 12 && s.contains(['，', ',', '；', ';', '。']))
 }
 
-/// The price of putting `text` in `role`.
-pub fn type_cost(text: &str, role: &Role) -> f64 {
-    cost_of(&Kind::of(text), role)
-}
-
 /// What a cell's text is, worked out once per cell (a row is priced for every shift).
 #[derive(Debug, Clone)]
 pub struct Kind {
@@ -216,6 +211,7 @@ fn label_cost(k: &Kind, role: &Role) -> f64 {
 
 /// Place the cells `(column, text)` of one row into `spans`. `prev_shift` is the shift the
 /// previous row of the block needed.
+#[cfg(test)]
 pub fn place(cells: &[(usize, &str)], spans: &[RoleSpan], prev_shift: i32) -> Placement {
     place_within(cells, spans, prev_shift, MAX_SHIFT)
 }

@@ -12,8 +12,11 @@ use sha2::{Digest, Sha256};
 /// A cell of a tidy row: text, or a number that stays a number in XLSX and Parquet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// A text cell (ids, names, codes: text even when they look like numbers).
     Text(String),
+    /// A number: an amount, a target value, a year, a sequence number.
     Num(f64),
+    /// No value (null in Parquet, an empty field in CSV).
     Empty,
 }
 
@@ -90,7 +93,7 @@ impl Kind {
 }
 
 /// One column: its name, type and how to read its cell (`get`, a `fn(&RowView) -> Value`).
-pub struct Column<F> {
+pub(crate) struct Column<F> {
     pub name: &'static str,
     pub kind: Kind,
     pub get: F,
@@ -160,14 +163,14 @@ pub fn table_id(doc: &Document, index: usize) -> String {
 }
 
 /// A row of `tables`.
-pub struct TableRow<'a> {
+pub(crate) struct TableRow<'a> {
     pub doc: &'a Document,
     pub table: &'a Table,
     pub id: &'a str,
 }
 
 /// A row of `fields`.
-pub struct FieldRow<'a> {
+pub(crate) struct FieldRow<'a> {
     pub id: &'a str,
     pub seq: usize,
     pub field: &'a Field,
@@ -175,7 +178,7 @@ pub struct FieldRow<'a> {
 
 /// A row of `funds`: one amount of an item (an item with no amount has one row, `amount`
 /// None).
-pub struct FundRow<'a> {
+pub(crate) struct FundRow<'a> {
     pub id: &'a str,
     pub seq: usize,
     pub item: &'a FundItem,
@@ -184,7 +187,7 @@ pub struct FundRow<'a> {
 
 /// A row of `indicators`: one value column of an indicator (one with no value has one row,
 /// `value` None).
-pub struct IndicatorRow<'a> {
+pub(crate) struct IndicatorRow<'a> {
     pub id: &'a str,
     pub seq: usize,
     pub ind: &'a Indicator,
@@ -193,38 +196,38 @@ pub struct IndicatorRow<'a> {
 
 /// A row of `attributes`: one per-indicator text (指标解释, 评分标准, …); `seq` is the
 /// indicator's.
-pub struct AttributeRow<'a> {
+pub(crate) struct AttributeRow<'a> {
     pub id: &'a str,
     pub seq: usize,
     pub attr: &'a Field,
 }
 
 /// A row of `diagnostics` (`id` empty for a file-level one).
-pub struct DiagnosticRow<'a> {
+pub(crate) struct DiagnosticRow<'a> {
     pub doc: &'a Document,
     pub id: &'a str,
     pub diag: &'a Diagnostic,
 }
 
 /// The accessor of a `TableRow` column.
-pub type GetTable = fn(&TableRow<'_>) -> Value;
+pub(crate) type GetTable = fn(&TableRow<'_>) -> Value;
 
 /// The accessor of a `FieldRow` column.
-pub type GetField = fn(&FieldRow<'_>) -> Value;
+pub(crate) type GetField = fn(&FieldRow<'_>) -> Value;
 
 /// The accessor of a `FundRow` column.
-pub type GetFund = fn(&FundRow<'_>) -> Value;
+pub(crate) type GetFund = fn(&FundRow<'_>) -> Value;
 
 /// The accessor of a `IndicatorRow` column.
-pub type GetIndicator = fn(&IndicatorRow<'_>) -> Value;
+pub(crate) type GetIndicator = fn(&IndicatorRow<'_>) -> Value;
 
 /// The accessor of a `AttributeRow` column.
-pub type GetAttribute = fn(&AttributeRow<'_>) -> Value;
+pub(crate) type GetAttribute = fn(&AttributeRow<'_>) -> Value;
 
 /// The accessor of a `DiagnosticRow` column.
-pub type GetDiagnostic = fn(&DiagnosticRow<'_>) -> Value;
+pub(crate) type GetDiagnostic = fn(&DiagnosticRow<'_>) -> Value;
 
-pub static TABLE_COLUMNS: &[Column<GetTable>] = &[
+pub(crate) static TABLE_COLUMNS: &[Column<GetTable>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("source_file", Text, |r| Value::text(&r.doc.source.file)),
     col!("source_sha256", Text, |r| Value::text(&r.doc.source.sha256)),
@@ -246,14 +249,14 @@ pub static TABLE_COLUMNS: &[Column<GetTable>] = &[
     col!("source_format", Text, |r| Value::text(&r.doc.source.format)),
 ];
 
-pub static FIELD_COLUMNS: &[Column<GetField>] = &[
+pub(crate) static FIELD_COLUMNS: &[Column<GetField>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("seq", Int, |r| Value::seq(r.seq)),
     col!("label", Text, |r| Value::text(&r.field.label)),
     col!("text", Text, |r| Value::text(&r.field.text)),
 ];
 
-pub static FUND_COLUMNS: &[Column<GetFund>] = &[
+pub(crate) static FUND_COLUMNS: &[Column<GetFund>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("seq", Int, |r| Value::seq(r.seq)),
     col!("path", Text, |r| Value::Text(r.item.path.join(" / "))),
@@ -268,7 +271,7 @@ pub static FUND_COLUMNS: &[Column<GetFund>] = &[
     col!("details", Text, |r| Value::Text(labelled(&r.item.details))),
 ];
 
-pub static INDICATOR_COLUMNS: &[Column<GetIndicator>] = &[
+pub(crate) static INDICATOR_COLUMNS: &[Column<GetIndicator>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("seq", Int, |r| Value::seq(r.seq)),
     col!("level1", Text, |r| Value::opt(r.ind.level1.as_deref())),
@@ -314,14 +317,14 @@ pub static INDICATOR_COLUMNS: &[Column<GetIndicator>] = &[
     )),
 ];
 
-pub static ATTRIBUTE_COLUMNS: &[Column<GetAttribute>] = &[
+pub(crate) static ATTRIBUTE_COLUMNS: &[Column<GetAttribute>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("seq", Int, |r| Value::seq(r.seq)),
     col!("label", Text, |r| Value::text(&r.attr.label)),
     col!("text", Text, |r| Value::text(&r.attr.text)),
 ];
 
-pub static DIAGNOSTIC_COLUMNS: &[Column<GetDiagnostic>] = &[
+pub(crate) static DIAGNOSTIC_COLUMNS: &[Column<GetDiagnostic>] = &[
     col!("table_id", Text, |r| Value::text(r.id)),
     col!("severity", Text, |r| Value::text(r.diag.severity.as_str())),
     col!("code", Text, |r| Value::text(&r.diag.code)),

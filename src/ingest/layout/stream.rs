@@ -182,11 +182,6 @@ fn line_rows(lines: &[&Line]) -> SegOut {
     }
 }
 
-/// Whether the text looks like `pdftotext -layout` output: runs aligned in columns.
-pub fn looks_like_layout(lines: &[Line]) -> bool {
-    lines.iter().filter(|l| l.runs.len() >= 2).count() >= 2
-}
-
 /// Layout text → grids.
 pub fn read(text: &str) -> Vec<Grid> {
     let mut lines = lines_of(text);

@@ -14,12 +14,6 @@ pub struct Run {
     pub size: f64,
 }
 
-impl Run {
-    pub fn mid_y(&self) -> f64 {
-        self.base - 0.35 * self.size
-    }
-}
-
 /// Runs on one baseline, left to right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {

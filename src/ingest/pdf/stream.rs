@@ -8,6 +8,8 @@ use crate::grid::{Cell, Row, SourcePos};
 
 pub struct Streamed {
     pub rows: Vec<Row>,
+    // Read by this file's tests only.
+    #[cfg(test)]
     pub ncols: usize,
     pub confidence: f64,
 }
@@ -71,6 +73,7 @@ pub fn build(lines: &[(u32, &Line)]) -> Streamed {
     };
     Streamed {
         rows,
+        #[cfg(test)]
         ncols,
         confidence,
     }

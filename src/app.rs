@@ -1,18 +1,29 @@
 //! Converting inputs: read one file through the pipeline (detect → read → normalize) into a
 //! `Document`. Batch runs and output writing build on this.
 
+// The batch runner below serves the command line (`run.rs`): a library build without the `cli`
+// feature compiles it (`OutFormat` and `Watchdog` are public) but calls none of it, so only
+// there its items are allowed to go unused. With `cli` on, unused items are still errors.
+#[cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
 pub mod batch;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 mod file;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 mod handback;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub mod pool;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 mod progress;
 // The commands of the binary, on the clap definitions (`crate::cli`).
 #[cfg(feature = "cli")]
 pub mod run;
 #[cfg(feature = "cli")]
 pub mod shell;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub mod term;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub mod walk;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub mod worker;
 
 use crate::error::{Error, IngestError};
@@ -29,6 +40,7 @@ use std::time::{Duration, Instant};
 pub struct ConvertOptions {
     /// Force the input format instead of detecting it.
     pub from: Option<InputFormat>,
+    /// The readers' options: encoding, limits, hidden cells.
     pub read: ReadOptions,
 }
 

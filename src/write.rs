@@ -22,7 +22,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// removed. Where the file system has no hard links, `path` is created with `create_new` and
 /// written in place (still never replacing anything, but a reader could see it half written).
 /// An existing `path` is `WriteError::Exists`.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_to(path, bytes, true)
 }
 
@@ -139,7 +139,7 @@ fn blocking(f: &std::fs::File) -> std::io::Result<()> {
 
 /// What a file that is not a regular file is, for messages: `a FIFO`, `a socket`, `a device`,
 /// `a folder`.
-pub fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     if meta.is_dir() {
         return "a folder";
     }
@@ -164,7 +164,7 @@ pub fn special_kind(meta: &std::fs::Metadata) -> &'static str {
 /// before their rename left in `dir` and below it, skipping those of a process still running
 /// (a concurrent run into the same folder). Returns how many were removed. Only names of
 /// exactly that form are touched, and symlinked folders are not followed.
-pub fn remove_stale_temps(dir: &Path) -> usize {
+pub(crate) fn remove_stale_temps(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };

@@ -6,29 +6,31 @@
 //! indicator blocks, each started by its own header row. Each part has its own module of small
 //! functions; every repair and every cell that fits nowhere becomes a diagnostic.
 
-pub mod diag;
-pub mod flat;
-pub mod funds;
-pub mod grammar;
-pub mod grammar_rows;
-pub mod header;
-pub mod indicators;
-pub mod shift;
+pub(crate) mod diag;
+pub(crate) mod flat;
+pub(crate) mod funds;
+pub(crate) mod grammar;
+pub(crate) mod grammar_rows;
+pub(crate) mod header;
+pub(crate) mod indicators;
+pub(crate) mod shift;
 mod table;
-pub mod value;
+pub(crate) mod value;
 
 // The lexicon and text canonicalization sit at the ground floor (readers use them too); they
 // stay reachable as `normalize::vocab` / `normalize::canon` for the normalizer's modules.
 use crate::grid::{Grid, Method, Row};
 use crate::model::{Diagnostic, Severity, Table};
-pub use crate::{canon, vocab};
+pub(crate) use crate::{canon, vocab};
 use canon::key;
 use table::build_table;
 
 /// The tables found in an input, and what the normalizer has to say about grids that held none.
 #[derive(Debug, Default)]
 pub struct Normalized {
+    /// The tables, in grid order.
     pub tables: Vec<Table>,
+    /// `no_table` for each grid that held none, quoting its cells.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -2,28 +2,35 @@
 //! each format has one reader behind the same signature, listed in one table (pandoc's
 //! `Readers.hs`). Adding a format is one module and one row in `reader_for`.
 
-pub mod layout;
-pub mod pdf;
-pub mod sheet;
-pub mod text;
-pub mod textforms;
+pub(crate) mod layout;
+pub(crate) mod pdf;
+pub(crate) mod sheet;
+pub(crate) mod text;
+pub(crate) mod textforms;
 
 use crate::error::IngestError;
-pub use crate::grid;
+pub(crate) use crate::grid;
 pub use crate::grid::{Cell, Extraction, Grid, Ingested, ReaderWarning, Row, SourcePos};
 
 /// The input formats perfnorm reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InputFormat {
+    /// An Office Open XML workbook (`.xlsx`, `.xlsm`).
     Xlsx,
+    /// A BIFF8 workbook of Excel 97–2003 (`.xls`).
     Xls,
+    /// A binary Excel workbook (`.xlsb`).
     Xlsb,
+    /// An OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// A PDF.
     Pdf,
+    /// Text: tab-separated, CSV, `pdftotext -layout`, web-copied forms, Markdown or HTML.
     Text,
 }
 
 impl InputFormat {
+    /// The name `source.format` reports and `--from` takes (`xlsx`, `text`).
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Xlsx => "xlsx",
@@ -35,6 +42,8 @@ impl InputFormat {
         }
     }
 
+    /// The format a `--from` name or a file extension names (`xlsm` → `Xlsx`, `tsv` → `Text`),
+    /// case-insensitively.
     pub fn parse(s: &str) -> Option<InputFormat> {
         Some(match s.to_ascii_lowercase().as_str() {
             "xlsx" | "xlsm" => InputFormat::Xlsx,
@@ -115,7 +124,7 @@ impl Default for Limits {
 impl Limits {
     /// Refuse `len` bytes over `max` with an error naming both (in MiB where that reads
     /// better).
-    pub fn check_size(len: usize, max: u64, what: &str) -> Result<(), IngestError> {
+    pub(crate) fn check_size(len: usize, max: u64, what: &str) -> Result<(), IngestError> {
         if len as u64 > max {
             return Err(IngestError::Limit(format!(
                 "{what} is {} bytes, over the limit of {} bytes ({})",
@@ -128,7 +137,7 @@ impl Limits {
     }
 
     /// A deadline for one input, starting now.
-    pub fn deadline(&self) -> Deadline {
+    pub(crate) fn deadline(&self) -> Deadline {
         Deadline {
             end: std::time::Instant::now().checked_add(self.time_per_file),
             limit: self.time_per_file,
@@ -183,7 +192,7 @@ fn mib(n: u64) -> String {
 
 /// The time one input has left (`Limits::time_per_file`).
 #[derive(Debug, Clone, Copy)]
-pub struct Deadline {
+pub(crate) struct Deadline {
     /// `None` when the limit is too large to add to now: no deadline.
     end: Option<std::time::Instant>,
     limit: std::time::Duration,
@@ -191,7 +200,7 @@ pub struct Deadline {
 
 impl Deadline {
     /// An error once the time is up; `at` says where the reader was.
-    pub fn check(&self, at: impl FnOnce() -> String) -> Result<(), IngestError> {
+    pub(crate) fn check(&self, at: impl FnOnce() -> String) -> Result<(), IngestError> {
         match self.end {
             Some(end) if std::time::Instant::now() > end => Err(IngestError::Limit(format!(
                 "reading took longer than the limit of {} s per file (stopped at {})",

@@ -1,0 +1,97 @@
+//! Words of indicator values: the common qualitative targets (健全, 达标, 满意) and the
+//! words of a direction column (正向, 反向).
+
+use crate::canon::key;
+
+/// Words commonly written as qualitative targets.
+const QUAL_WORDS: &[&str] = &[
+    "健全",
+    "完善",
+    "合理",
+    "明确",
+    "科学",
+    "规范",
+    "合规",
+    "公开",
+    "有效",
+    "及时",
+    "提升",
+    "合格",
+    "较好",
+    "良好",
+    "好",
+    "完整",
+    "明显提升",
+    "显著提升",
+    "逐步提升",
+    "有所提升",
+    "稳步提升",
+    "增强",
+    "达标",
+    "优秀",
+    "满意",
+    "准确",
+    "安全",
+    "稳定",
+    "持续",
+    "正常",
+    "按时",
+    "到位",
+    "齐全",
+    "是",
+    "否",
+    "有",
+    "无",
+    "高",
+    "较高",
+    "显著",
+    "明显",
+    "改善",
+    "明显改善",
+    "持续改善",
+    "提高",
+    "有效提升",
+    "长期",
+    "符合",
+    "符合要求",
+    "达到要求",
+    "完成",
+    "按期完成",
+    "按时完成",
+    "基本满意",
+    "非常满意",
+    "优良",
+    "可控",
+    "降低",
+    "下降",
+    "减少",
+    "增加",
+    "保持",
+    "积极",
+    "充分",
+    "严格",
+];
+
+pub fn is_qual_word(text: &str) -> bool {
+    is_qual_key(&key(text))
+}
+
+pub fn is_qual_key(k: &str) -> bool {
+    QUAL_WORDS.contains(&k)
+}
+
+/// Words of a direction column (指标方向性), also found in operator columns.
+const DIRECTION_WORDS: &[&str] = &[
+    "正向",
+    "反向",
+    "中性",
+    "正向指标",
+    "反向指标",
+    "越大越好",
+    "越小越好",
+    "逆向",
+];
+
+pub fn is_direction_word(text: &str) -> bool {
+    DIRECTION_WORDS.contains(&key(text).as_str())
+}
