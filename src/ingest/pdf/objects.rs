@@ -215,9 +215,9 @@ impl<'a> PdfFile<'a> {
         let mut nums: Vec<(u32, u16)> = self
             .table
             .iter()
-            .filter_map(|(n, e)| match e {
-                Entry::At(_, g) => Some((*n, *g)),
-                Entry::InStream(..) => Some((*n, 0)),
+            .map(|(n, e)| match e {
+                Entry::At(_, g) => (*n, *g),
+                Entry::InStream(..) => (*n, 0),
             })
             .collect();
         nums.sort_unstable();

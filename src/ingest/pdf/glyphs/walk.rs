@@ -471,7 +471,7 @@ impl<'a> Walker<'a> {
         match fonts.get(name)? {
             PdfObject::Reference(n, g) => {
                 let key = (*n, *g);
-                if let Some(f) = self.doc.fonts.borrow().get(&key) {
+                if let Some(f) = self.doc.fonts.borrow_mut().get(key) {
                     return Some(f.clone());
                 }
                 let obj = self.doc.doc.get_object(*n, *g).ok()?;
