@@ -15,6 +15,7 @@
 //! the objects is replaced by a scan for `N G obj`, and a stream whose `/Length` is wrong ends
 //! at its `endstream`.
 
+mod crypt;
 mod filters;
 mod pages;
 mod parse;
@@ -69,6 +70,10 @@ impl PdfDictionary {
 
     pub fn insert(&mut self, key: String, value: PdfObject) {
         self.0.push((key, value));
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut PdfObject> {
+        self.0.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -173,6 +178,8 @@ pub struct PdfFile<'a> {
     scanned: RefCell<Option<Rc<xref::Table>>>,
     pub trailer: PdfDictionary,
     streams: RefCell<Vec<(u32, Rc<ObjStm>)>>,
+    /// Strings and streams are encrypted (with an empty user password).
+    crypt: Option<crypt::Crypt>,
 }
 
 impl<'a> PdfFile<'a> {
@@ -196,11 +203,29 @@ impl<'a> PdfFile<'a> {
             scanned: RefCell::new(scanned),
             trailer,
             streams: RefCell::new(Vec::new()),
+            crypt: None,
         };
-        if file.trailer.get("Encrypt").is_some() {
-            return Err(ObjectError::Encrypted);
+        file.unlocked()
+    }
+
+    /// The file ready to read: an encrypted one only when the empty user password opens it.
+    fn unlocked(mut self) -> Result<PdfFile<'a>, ObjectError> {
+        let Some(enc) = self.trailer.get("Encrypt").cloned() else {
+            return Ok(self);
+        };
+        let enc = self.resolve(&enc).map_err(|_| ObjectError::Encrypted)?;
+        let id0 = match self.trailer.get("ID") {
+            Some(PdfObject::Array(a)) => a.0.first().and_then(PdfObject::as_string),
+            _ => None,
         }
-        Ok(file)
+        .map(|s| s.as_bytes().to_vec())
+        .unwrap_or_default();
+        let crypt = enc
+            .as_dict()
+            .and_then(|d| crypt::Crypt::empty_password(d, &id0))
+            .ok_or(ObjectError::Encrypted)?;
+        self.crypt = Some(crypt);
+        Ok(self)
     }
 
     /// The document catalog (`/Root`), found by its `/Type` when the trailer has none.
@@ -282,16 +307,20 @@ impl<'a> PdfFile<'a> {
         }
         let syntax = |source| ObjectError::Syntax { n, g, source };
         let obj = p.object(0).map_err(syntax)?;
-        let PdfObject::Dictionary(dict) = obj else {
-            return Ok(obj);
+        let mut obj = match obj {
+            PdfObject::Dictionary(dict) => match p.stream_start() {
+                Some(start) => {
+                    let data = self.stream_data(&dict, start, depth).to_vec();
+                    PdfObject::Stream(PdfStream { dict, data })
+                }
+                None => PdfObject::Dictionary(dict),
+            },
+            other => other,
         };
-        match p.stream_start() {
-            Some(start) => {
-                let data = self.stream_data(&dict, start, depth).to_vec();
-                Ok(PdfObject::Stream(PdfStream { dict, data }))
-            }
-            None => Ok(PdfObject::Dictionary(dict)),
+        if let Some(c) = &self.crypt {
+            c.object(n, g, &mut obj);
         }
+        Ok(obj)
     }
 
     /// A stream's raw bytes: `/Length` of them when `endstream` follows there, else up to the
