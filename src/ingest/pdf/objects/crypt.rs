@@ -1,9 +1,10 @@
 //! The standard security handler (ISO 32000-1 §7.6.3) for files whose user password is empty:
 //! many published PDFs carry only an owner password (printing or copying restricted) and open
-//! in any viewer without one. RC4 (40–128 bit, revisions 2–4) and AES-128 (`/AESV2`) are read;
-//! AES-256 (revisions 5 and 6) and any file needing a password are reported as encrypted.
+//! in any viewer without one. RC4 (40–128 bit, revisions 2–4), AES-128 (`/AESV2`) and AES-256
+//! (`/AESV3`, revisions 5 and 6) are read; a file needing a password is reported as encrypted.
 
-use aes::cipher::{BlockDecrypt, KeyInit, generic_array::GenericArray};
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, generic_array::GenericArray};
+use sha2::Digest;
 
 use super::{PdfDictionary, PdfObject};
 
@@ -18,6 +19,7 @@ enum Method {
     None,
     Rc4,
     Aes128,
+    Aes256,
 }
 
 /// How to decrypt this file's strings and streams.
@@ -56,6 +58,7 @@ fn filter_method(enc: &PdfDictionary, key: &str) -> Option<Method> {
     {
         Some("V2") => Some(Method::Rc4),
         Some("AESV2") => Some(Method::Aes128),
+        Some("AESV3") => Some(Method::Aes256),
         Some("None") | None => Some(Method::None),
         _ => None,
     }
@@ -70,6 +73,9 @@ impl Crypt {
         }
         let v = int(enc, "V").unwrap_or(0);
         let r = int(enc, "R")?;
+        if v == 5 {
+            return Crypt::aes256(enc, r);
+        }
         let (strings, streams, bits) = match v {
             1 => (Method::Rc4, Method::Rc4, 40),
             2 => (Method::Rc4, Method::Rc4, int(enc, "Length").unwrap_or(40)),
@@ -93,6 +99,38 @@ impl Crypt {
         crypt
             .user_password_is_empty(bytes(enc, "U"), id0, r)
             .then_some(crypt)
+    }
+
+    /// Algorithm 2.A: revisions 5 and 6, the file key from `/UE` once `/U` shows the empty
+    /// password opens the file.
+    fn aes256(enc: &PdfDictionary, r: i64) -> Option<Crypt> {
+        let u = bytes(enc, "U").get(..48)?;
+        let hash = |salt: &[u8]| {
+            if r >= 6 {
+                hash_2b(salt)
+            } else {
+                sha2::Sha256::digest(salt).to_vec()
+            }
+        };
+        if hash(&u[32..40]) != u[..32] {
+            return None;
+        }
+        let inter = hash(&u[40..48]);
+        let ue = bytes(enc, "UE").get(..32)?;
+        let cipher = aes::Aes256::new_from_slice(&inter).ok()?;
+        let mut prev = [0u8; 16];
+        let mut key = Vec::with_capacity(32);
+        for chunk in ue.chunks_exact(16) {
+            let mut block = GenericArray::clone_from_slice(chunk);
+            cipher.decrypt_block(&mut block);
+            key.extend(block.iter().zip(prev).map(|(a, b)| a ^ b));
+            prev.copy_from_slice(chunk);
+        }
+        Some(Crypt {
+            key,
+            strings: filter_method(enc, "StrF")?,
+            streams: filter_method(enc, "StmF")?,
+        })
     }
 
     /// Algorithms 4 and 5: the `/U` entry is what the empty password gives.
@@ -124,8 +162,11 @@ impl Crypt {
     }
 
     fn decrypt(&self, m: Method, n: u32, g: u16, data: &[u8]) -> Vec<u8> {
-        if m == Method::None {
-            return data.to_vec();
+        match m {
+            Method::None => return data.to_vec(),
+            // AES-256 uses the file key itself for every object.
+            Method::Aes256 => return aes_cbc::<aes::Aes256>(&self.key, data),
+            _ => {}
         }
         let mut seed = self.key.clone();
         seed.extend_from_slice(&n.to_le_bytes()[..3]);
@@ -136,7 +177,7 @@ impl Crypt {
         let digest = md5::compute(&seed).0;
         let key = &digest[..(self.key.len() + 5).min(16)];
         match m {
-            Method::Aes128 => aes_cbc(key, data),
+            Method::Aes128 => aes_cbc::<aes::Aes128>(key, data),
             _ => rc4(key, data),
         }
     }
@@ -181,8 +222,8 @@ fn rc4(key: &[u8], data: &[u8]) -> Vec<u8> {
 
 /// AES-128 in CBC mode, the first 16 bytes the IV, PKCS#5 padding removed (damaged padding is
 /// left in place rather than failing the object).
-fn aes_cbc(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let Ok(cipher) = aes::Aes128::new_from_slice(key) else {
+fn aes_cbc<C: BlockDecrypt + KeyInit>(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let Ok(cipher) = C::new_from_slice(key) else {
         return Vec::new();
     };
     if data.len() < 32 {
@@ -203,6 +244,40 @@ fn aes_cbc(key: &[u8], data: &[u8]) -> Vec<u8> {
         out.truncate(out.len() - pad as usize);
     }
     out
+}
+
+/// Algorithm 2.B (revision 6) for the empty password: SHA-256, -384 and -512 rounds over
+/// AES-128 encryptions, at least 64 of them.
+fn hash_2b(salt: &[u8]) -> Vec<u8> {
+    let mut k = sha2::Sha256::digest(salt).to_vec();
+    let mut round = 0u32;
+    loop {
+        let k1 = k.repeat(64);
+        let Ok(cipher) = aes::Aes128::new_from_slice(&k[..16]) else {
+            return k;
+        };
+        let mut prev: [u8; 16] = k[16..32].try_into().unwrap_or_default();
+        let mut e = Vec::with_capacity(k1.len());
+        for chunk in k1.chunks_exact(16) {
+            let mut block = GenericArray::clone_from_slice(chunk);
+            block.iter_mut().zip(prev).for_each(|(a, b)| *a ^= b);
+            cipher.encrypt_block(&mut block);
+            prev.copy_from_slice(&block);
+            e.extend_from_slice(&block);
+        }
+        let sum: u32 = e[..16].iter().map(|&b| u32::from(b)).sum();
+        k = match sum % 3 {
+            0 => sha2::Sha256::digest(&e).to_vec(),
+            1 => sha2::Sha384::digest(&e).to_vec(),
+            _ => sha2::Sha512::digest(&e).to_vec(),
+        };
+        round += 1;
+        if round >= 64 && u32::from(*e.last().unwrap_or(&0)) <= round - 32 {
+            break;
+        }
+    }
+    k.truncate(32);
+    k
 }
 
 #[cfg(test)]
