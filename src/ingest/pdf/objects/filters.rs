@@ -66,7 +66,8 @@ fn one(
 /// zlib data, or raw deflate when the zlib header is damaged; what inflates before a damaged
 /// end is kept (many producers write a truncated or checksum-less last block).
 pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, FilterError> {
-    let limit = cap as u64 + 1;
+    // One byte past the cap tells a stream that fills it from one that exceeds it.
+    let limit = (cap as u64).saturating_add(1);
     let mut out = Vec::new();
     let zlib = flate2::read::ZlibDecoder::new(data)
         .take(limit)

@@ -78,7 +78,7 @@ fn classic(p: &mut Parser, table: &mut Table) -> Option<PdfDictionary> {
             let off = p.uint()?;
             let generation = p.uint()?;
             let kind = p.word();
-            let n = u32::try_from(first + i).ok()?;
+            let n = u32::try_from(first.checked_add(i)?).ok()?;
             if kind == b"n" && off > 0 {
                 table
                     .entry(n)
