@@ -251,7 +251,9 @@ mod tests {
         let rows = [2u8, 1, 2, 2, 1, 1];
         assert_eq!(png(&rows, 2, 1), vec![1, 2, 2, 3]);
         assert_eq!(ascii_hex(b"4E 6f7>"), b"Nop");
-        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>").unwrap(), b"Hello world");
+        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>").unwrap(), b"Hello World!");
+        // A last group of fewer than five characters.
+        assert_eq!(ascii85(b"87cURD]j7BEbo7~>").unwrap(), b"Hello world");
         assert_eq!(
             run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100).unwrap(),
             b"abcxxx"
