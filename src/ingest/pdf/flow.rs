@@ -177,6 +177,68 @@ mod tests {
         assert_eq!(median(&BTreeMap::new()), None);
     }
 
+    use crate::ingest::pdf::glyphs::{Glyph, Rule};
+
+    /// A page with a title at the top, a line of `note` size under it and a 2 x 2 ruled table
+    /// of text of `size`.
+    fn page(number: u32, title: &str, size: f64, note: f64) -> PageContent {
+        let mut glyphs = Vec::new();
+        let mut text = |t: &str, x: f64, base: f64, size: f64| {
+            for (i, ch) in t.chars().enumerate() {
+                let x0 = x + i as f64 * size;
+                glyphs.push(Glyph::new(ch, x0, x0 + size, base, size));
+            }
+        };
+        text(title, 100.0, 60.0, 16.0);
+        for (r, base) in [(0, 125.0), (1, 155.0)] {
+            for (c, x) in [(0, 110.0), (1, 310.0)] {
+                text(&format!("格{r}{c}"), x, base, size);
+            }
+        }
+        text("说明文字", 100.0, 85.0, note);
+        let mut rules = Vec::new();
+        for y in [100.0, 130.0, 160.0] {
+            rules.push(Rule::h(y, 100.0, 500.0));
+        }
+        for x in [100.0, 300.0, 500.0] {
+            rules.push(Rule::v(x, 100.0, 160.0));
+        }
+        PageContent {
+            number,
+            width: 600.0,
+            height: 800.0,
+            glyphs,
+            rules,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn windows_read_early_give_the_whole_reading_or_say_they_do_not() {
+        // Body text 10 everywhere: the note of 11 is body text in every window.
+        let pages = [
+            page(1, "甲目标表", 10.0, 11.0),
+            page(2, "乙目标表", 10.0, 11.0),
+        ];
+        let mut flow = Flow::default();
+        pages.iter().cloned().for_each(|p| flow.push(p));
+        let whole = super::super::grids_from_pages(&pages);
+        assert_eq!(whole.len(), 2);
+        assert_eq!(flow.finish(), Some(whole));
+        // The first window is read with body 10 (its title of 16 is large: it might wrap onto
+        // the line under it), but the document's body is 20 (the title is not large): the
+        // flow says to read it whole.
+        let pages = [
+            page(1, "甲目标表", 10.0, 13.0),
+            page(2, "乙目标表", 10.0, 13.0),
+            page(3, "丙目标表", 20.0, 13.0),
+            page(4, "丁目标表", 20.0, 13.0),
+        ];
+        let mut flow = Flow::default();
+        pages.iter().cloned().for_each(|p| flow.push(p));
+        assert_eq!(flow.finish(), None);
+    }
+
     #[test]
     fn decisions_are_checked_against_another_body_size() {
         let b = Body::new(10.0);
