@@ -1,7 +1,7 @@
 //! PDF reader: glyphs with positions and ruling lines → grids, one per table found.
 //!
 //! The stages, each in its own file and tested apart:
-//! 1. `glyphs`: the PDF engine (oxidize-pdf) → per page, glyphs and ruling lines in display
+//! 1. `glyphs`: our object layer (`objects`) and content walk → per page, glyphs and ruling lines in display
 //!    coordinates (`/Rotate` applied, y downwards);
 //! 2. `lines`: glyphs → text runs → lines;
 //! 3. `lattice`: ruling lines → table frames and merged regions;
@@ -17,13 +17,14 @@ pub mod cmap;
 #[allow(missing_docs)]
 pub mod content;
 pub mod contents;
+mod flow;
 pub mod fonts;
 #[allow(missing_docs)]
 pub mod glyphs;
 pub mod lattice;
-pub mod lengths;
 pub mod lines;
 pub mod nesting;
+pub mod objects;
 pub mod overflow;
 pub mod stream;
 pub mod table;
@@ -36,6 +37,7 @@ use regex::Regex;
 use super::{Deadline, Ingested, ReadOptions};
 use crate::error::IngestError;
 use crate::grid::{Cell, Extraction, Grid, ReaderWarning, Row, SourcePos};
+use flow::Body;
 use glyphs::{Glyph, PageContent};
 use lattice::Frame;
 use lines::Line;
@@ -66,13 +68,28 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Ingested, IngestError> {
             None,
         ));
     }
-    let pages = read_pages(&doc, n, &deadline, &mut warnings)?;
-    let total: usize = pages.iter().map(|p| p.glyphs.len()).sum();
-    if total == 0 {
-        return Err(no_text(&pages, n));
+    let mut flow = flow::Flow::default();
+    let mut text = TextCount::default();
+    for i in 0..n {
+        let page = read_page(&doc, i, &deadline, &mut warnings)?;
+        text.add(&page);
+        flow.push(page);
     }
-    text_warnings(&pages, total, &mut warnings);
-    let grids = grids_from_pages(&pages);
+    if text.total == 0 {
+        return Err(text.no_text(n));
+    }
+    text.warnings(&mut warnings);
+    let grids = match flow.finish() {
+        Some(grids) => grids,
+        // The body size read early was not the document's: read it whole.
+        None => {
+            let mut pages = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                pages.push(read_page(&doc, i, &deadline, &mut Vec::new())?);
+            }
+            grids_from_pages(&pages)
+        }
+    };
     if grids.is_empty() {
         return Err(IngestError::NoTable);
     }
@@ -112,7 +129,7 @@ fn check_nesting(bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 /// The document, or why it cannot be read.
-fn open(bytes: &[u8]) -> Result<glyphs::Document, IngestError> {
+fn open(bytes: &[u8]) -> Result<glyphs::Document<'_>, IngestError> {
     // The engine panics on some damaged cross-reference tables (found by fuzzing: a byte
     // slice of an xref line cut inside a multi-byte character, oxidize-pdf 5.5.6
     // parser/xref.rs:1462): a damaged file, said as such.
@@ -133,82 +150,95 @@ fn open(bytes: &[u8]) -> Result<glyphs::Document, IngestError> {
     })
 }
 
-/// The first `n` pages; a page the engine cannot read is a warning and an empty page.
-fn read_pages(
+/// Page `i`; a page the reader cannot read is a warning and an empty page.
+fn read_page(
     doc: &glyphs::Document,
-    n: u32,
+    i: u32,
     deadline: &Deadline,
     warnings: &mut Vec<ReaderWarning>,
-) -> Result<Vec<PageContent>, IngestError> {
-    let mut pages = Vec::with_capacity(n as usize);
-    for i in 0..n {
-        deadline.check(|| format!("page {}", i + 1))?;
-        // One page that trips the engine must not lose the others.
-        let page =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(doc, i)))
-                .unwrap_or_else(|_| PageContent {
-                    number: i + 1,
-                    problem: Some("the PDF engine failed on this page".into()),
-                    ..Default::default()
-                });
-        if let Some(p) = &page.problem {
-            warnings.push(warning("pdf_page_unreadable", p.clone(), Some(i + 1)));
-        }
-        pages.push(page);
+) -> Result<PageContent, IngestError> {
+    deadline.check(|| format!("page {}", i + 1))?;
+    // One page that trips the walk must not lose the others.
+    let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| glyphs::read_page(doc, i)))
+        .unwrap_or_else(|_| PageContent {
+            number: i + 1,
+            problem: Some("the PDF reader failed on this page".into()),
+            ..Default::default()
+        });
+    if let Some(p) = &page.problem {
+        warnings.push(warning("pdf_page_unreadable", p.clone(), Some(i + 1)));
     }
-    Ok(pages)
+    Ok(page)
 }
 
-/// Why pages with no glyph at all gave nothing: a limit that stopped a page, or no text layer.
-fn no_text(pages: &[PageContent], n: u32) -> IngestError {
-    // A page stopped by a limit says so, rather than looking like a scan.
-    if let Some(p) = pages.iter().find(|p| {
-        p.problem
-            .as_deref()
-            .is_some_and(|m| m.starts_with("limit exceeded"))
-    }) {
-        return IngestError::Limit(format!(
-            "page {}: {}",
-            p.number,
-            p.problem
-                .as_deref()
-                .unwrap_or_default()
-                .trim_start_matches("limit exceeded: ")
-        ));
-    }
-    let list = if n <= 1 {
-        String::new()
-    } else {
-        format!(" (pages 1-{n})")
-    };
-    IngestError::Pdf {
-        page: (n == 1).then_some(1),
-        reason: format!("no text layer (scanned image?){list} — OCR it first"),
-    }
+/// What the text of the pages read says, counted as they go by.
+#[derive(Default)]
+struct TextCount {
+    total: usize,
+    garbage: usize,
+    /// Pages with no glyph and no problem (no text layer).
+    empty: Vec<u32>,
+    /// The first page a limit stopped, and the limit's message.
+    limited: Option<(u32, String)>,
 }
 
-/// Warnings on the text found: pages with none, and characters with no Unicode.
-fn text_warnings(pages: &[PageContent], total: usize, warnings: &mut Vec<ReaderWarning>) {
-    for p in pages {
+impl TextCount {
+    fn add(&mut self, p: &PageContent) {
+        self.total += p.glyphs.len();
+        self.garbage += p.glyphs.iter().filter(|g| unmapped(g.ch)).count();
         if p.glyphs.is_empty() && p.problem.is_none() {
+            self.empty.push(p.number);
+        }
+        if self.limited.is_none()
+            && let Some(m) = p
+                .problem
+                .as_deref()
+                .filter(|m| m.starts_with("limit exceeded"))
+        {
+            self.limited = Some((p.number, m.to_string()));
+        }
+    }
+
+    /// Why pages with no glyph at all gave nothing: a limit that stopped a page, or no text
+    /// layer.
+    fn no_text(&self, n: u32) -> IngestError {
+        // A page stopped by a limit says so, rather than looking like a scan.
+        if let Some((page, m)) = &self.limited {
+            return IngestError::Limit(format!(
+                "page {page}: {}",
+                m.trim_start_matches("limit exceeded: ")
+            ));
+        }
+        let list = if n <= 1 {
+            String::new()
+        } else {
+            format!(" (pages 1-{n})")
+        };
+        IngestError::Pdf {
+            page: (n == 1).then_some(1),
+            reason: format!("no text layer (scanned image?){list} — OCR it first"),
+        }
+    }
+
+    /// Warnings on the text found: pages with none, and characters with no Unicode.
+    fn warnings(&self, warnings: &mut Vec<ReaderWarning>) {
+        for &p in &self.empty {
             warnings.push(warning(
                 "pdf_page_no_text",
                 "the page has no text layer (scanned image?) — OCR it first".into(),
-                Some(p.number),
+                Some(p),
             ));
         }
-    }
-    let garbage = pages
-        .iter()
-        .flat_map(|p| &p.glyphs)
-        .filter(|g| unmapped(g.ch))
-        .count();
-    if garbage * 5 > total {
-        warnings.push(warning(
-            "pdf_no_unicode",
-            format!("{garbage} of {total} characters have no Unicode mapping in their font"),
-            None,
-        ));
+        if self.garbage * 5 > self.total {
+            warnings.push(warning(
+                "pdf_no_unicode",
+                format!(
+                    "{} of {} characters have no Unicode mapping in their font",
+                    self.garbage, self.total
+                ),
+                None,
+            ));
+        }
     }
 }
 
@@ -306,24 +336,32 @@ enum Block<'a> {
 }
 
 /// Is this line the title of a table (which starts a new grid when it follows one)?
-fn is_title(l: &Line, body_size: f64) -> bool {
+fn is_title(l: &Line, body: &Body) -> bool {
+    body.is_large(l.size) || is_title_by_text(l)
+}
+
+/// A title by its words alone, whatever the body size.
+fn is_title_by_text(l: &Line) -> bool {
     let t = l.text();
-    l.size >= body_size * 1.2 || t.contains("目标表") || t.contains("情况表")
+    t.contains("目标表") || t.contains("情况表")
 }
 
 /// The page sequence → grids. Pure on `PageContent`, so it is tested on synthetic pages.
 pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
+    let mut sizes = flow::Sizes::default();
+    for p in pages {
+        sizes.add(&geometry(p));
+    }
+    grids_with(pages, &Body::new(sizes.body())).0
+}
+
+/// The grids of `pages` with this body size, and whether the last grid has a table (a title
+/// on the page after them would then start a grid of its own).
+fn grids_with(pages: &[PageContent], body: &Body) -> (Vec<Grid>, bool) {
     let geoms: Vec<PageGeom> = pages.iter().map(geometry).collect();
-    let body_size = median(
-        geoms
-            .iter()
-            .flat_map(|g| g.in_frame.iter().flatten().map(|g| g.size)),
-    )
-    .or_else(|| median(pages.iter().flat_map(|p| p.glyphs.iter().map(|g| g.size))))
-    .unwrap_or(10.0);
     let mut stitch = Stitch {
         pages,
-        body_size,
+        body,
         blocks: Vec::new(),
         open: None,
         pending: Vec::new(),
@@ -332,19 +370,24 @@ pub fn grids_from_pages(pages: &[PageContent]) -> Vec<Grid> {
         stitch.page(geom);
     }
     stitch.close();
-    group_by_title(stitch.blocks, body_size)
+    let groups = group_by_title(stitch.blocks, body);
+    let last_has_table = groups
+        .last()
+        .is_some_and(|g| g.iter().any(|b| matches!(b, Block::Table(_))));
+    let grids = groups
         .into_iter()
         .filter(|g| !g.is_empty())
-        .map(|g| join_wrapped_titles(g, body_size))
+        .map(|g| join_wrapped_titles(g, body))
         .filter_map(render)
-        .collect()
+        .collect();
+    (grids, last_has_table)
 }
 
 /// Walks the pages top to bottom into blocks, stitching frames that continue over a page
 /// break into one table.
 struct Stitch<'a> {
     pages: &'a [PageContent],
-    body_size: f64,
+    body: &'a Body,
     blocks: Vec<Block<'a>>,
     /// The table that may still go on: its parts so far.
     open: Option<Vec<table::Part<'a>>>,
@@ -385,7 +428,7 @@ impl<'a> Stitch<'a> {
     fn line(&mut self, geom: &PageGeom, l: Line) {
         let pn = geom.page.number;
         if self.open.is_some() {
-            if is_title(&l, self.body_size) {
+            if is_title(&l, self.body) {
                 self.close();
                 self.blocks.push(Block::Text(pn, l));
             } else {
@@ -454,12 +497,12 @@ impl<'a> Stitch<'a> {
 }
 
 /// Blocks → one group per grid: a title after a table starts the next grid.
-fn group_by_title(blocks: Vec<Block>, body_size: f64) -> Vec<Vec<Block>> {
+fn group_by_title<'a>(blocks: Vec<Block<'a>>, body: &Body) -> Vec<Vec<Block<'a>>> {
     let mut groups: Vec<Vec<Block>> = vec![Vec::new()];
     let mut has_table = false;
     for b in blocks {
         let starts_new = match &b {
-            Block::Text(_, l) => has_table && is_title(l, body_size),
+            Block::Text(_, l) => has_table && is_title(l, body),
             Block::Table(_) => false,
         };
         if starts_new {
@@ -480,7 +523,7 @@ fn group_by_title(blocks: Vec<Block>, body_size: f64) -> Vec<Vec<Block>> {
 /// table's width (it was cut at the cell's edge), the second follows at line spacing in the
 /// same size and sits under the first. A shorter first line (a title with a subtitle under
 /// it) is left alone.
-fn join_wrapped_titles(mut blocks: Vec<Block>, body_size: f64) -> Vec<Block> {
+fn join_wrapped_titles<'a>(mut blocks: Vec<Block<'a>>, body: &Body) -> Vec<Block<'a>> {
     let Some(width) = blocks.iter().find_map(|b| match b {
         Block::Table(parts) => parts.first().map(|p| p.frame.x1 - p.frame.x0),
         Block::Text(..) => None,
@@ -492,7 +535,7 @@ fn join_wrapped_titles(mut blocks: Vec<Block>, body_size: f64) -> Vec<Block> {
         let joined = match (&blocks[i - 1], &blocks[i]) {
             (Block::Text(pa, a), Block::Text(pb, b)) => {
                 let wrapped = pa == pb
-                    && a.size >= 1.2 * body_size
+                    && body.is_large(a.size)
                     && (a.size - b.size).abs() <= 0.1 * a.size
                     && b.base > a.base
                     && b.base - a.base <= 1.6 * a.size
@@ -627,15 +670,6 @@ fn render(blocks: Vec<Block>) -> Option<Grid> {
         prev = r.pos.page;
     }
     Some(grid)
-}
-
-fn median(it: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut v: Vec<f64> = it.filter(|x| x.is_finite() && *x > 0.0).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
 }
 
 #[cfg(test)]

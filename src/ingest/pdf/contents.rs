@@ -1,10 +1,10 @@
-//! A page's content, decoded within a budget. oxidize-pdf's `get_page_content_streams` decodes
-//! every stream `/Contents` lists before returning any (each up to 256 MiB), so a page listing
-//! one 250 MiB stream 64 times asked for 16 GB. Here the streams are decoded one at a time and
+//! A page's content, decoded within a budget. A page listing one 250 MiB stream 64 times must
+//! not ask for 16 GB (oxidize-pdf, our former object layer, decoded every stream `/Contents`
+//! lists before returning any). Here the streams are decoded one at a time and
 //! their decoded bytes summed — a stream listed twice counts twice — and the page stops at
 //! `max_decompressed_bytes`, with the limit named.
 
-use oxidize_pdf::parser::{PdfObject, PdfStream};
+use super::objects::{FilterError, ObjectError, PdfObject, PdfStream};
 
 use super::glyphs::Pdf;
 
@@ -16,14 +16,14 @@ pub enum ContentError {
     TooLarge { budget: u64 },
 }
 
-/// The page's content streams decoded and joined as oxidize-pdf's `combine_streams_owned`
-/// joins them (a newline after each stream when there are several).
+/// The page's content streams decoded and joined (a newline after each stream when there are
+/// several, as oxidize-pdf's `combine_streams_owned` joined them).
 pub fn page_content(
     doc: &Pdf,
     contents: Option<&PdfObject>,
     budget: u64,
 ) -> Result<Vec<u8>, ContentError> {
-    let engine = |e: oxidize_pdf::parser::ParseError| ContentError::Engine(e.to_string());
+    let engine = |e: ObjectError| ContentError::Engine(e.to_string());
     let Some(contents) = contents else {
         return Ok(Vec::new());
     };
@@ -60,23 +60,15 @@ pub fn page_content(
     Ok(combined)
 }
 
-/// Decode one stream within `left` bytes. The bounded decoder stops a bomb without inflating
-/// it; a stream it cannot take (a filter with no bounded decoder, damaged Flate that the
-/// engine's lenient decoder recovers) goes to the engine's own decoder, which stops each
-/// stream at 256 MiB, and is counted after.
+/// Decode one stream within `left` bytes: the decoders stop a bomb at the cap without
+/// inflating the rest.
 fn decode(doc: &Pdf, s: &PdfStream, left: u64, budget: u64) -> Result<Vec<u8>, ContentError> {
     let cap = usize::try_from(left).unwrap_or(usize::MAX);
     match doc.decode_stream_with_limit(s, cap) {
         Ok(d) => Ok(d),
-        Err(e) if e.to_string().contains("exceeds limit") => Err(ContentError::TooLarge { budget }),
-        Err(_) => {
-            let d = doc
-                .decode_stream(s)
-                .map_err(|e| ContentError::Engine(e.to_string()))?;
-            if d.len() as u64 > left {
-                return Err(ContentError::TooLarge { budget });
-            }
-            Ok(d)
+        Err(ObjectError::Filter(FilterError::TooLarge(_))) => {
+            Err(ContentError::TooLarge { budget })
         }
+        Err(e) => Err(ContentError::Engine(e.to_string())),
     }
 }

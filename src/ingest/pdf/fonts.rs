@@ -12,13 +12,13 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use oxidize_pdf::parser::{PdfDictionary, PdfObject};
+use super::objects::{PdfDictionary, PdfObject};
 use oxidize_pdf::text::cid_to_unicode::AdobeCidCollection as CidCollection;
 use oxidize_pdf::text::glyph_name_to_unicode_sequence;
 
 use super::cmap::CMap;
 
-type Doc = super::glyphs::Pdf;
+type Doc<'a> = super::glyphs::Pdf<'a>;
 
 /// One character code of a shown string.
 #[derive(Debug, Clone, PartialEq)]

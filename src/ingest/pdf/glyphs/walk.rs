@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use oxidize_pdf::parser::{PdfDictionary, PdfObject};
+use super::super::objects::{PdfDictionary, PdfObject};
 
 use super::super::content::{self, Operand};
 use super::super::fonts::Font;
@@ -164,7 +164,7 @@ struct Scope<'r> {
 
 /// Walks a page's content and keeps what it draws.
 pub(super) struct Walker<'a> {
-    doc: &'a Document,
+    doc: &'a Document<'a>,
     view: View,
     pub(super) glyphs: Vec<Glyph>,
     pub(super) rules: Vec<Rule>,
@@ -174,7 +174,7 @@ pub(super) struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub(super) fn new(doc: &'a Document, view: View) -> Walker<'a> {
+    pub(super) fn new(doc: &'a Document<'a>, view: View) -> Walker<'a> {
         Walker {
             doc,
             view,
@@ -471,7 +471,7 @@ impl<'a> Walker<'a> {
         match fonts.get(name)? {
             PdfObject::Reference(n, g) => {
                 let key = (*n, *g);
-                if let Some(f) = self.doc.fonts.borrow().get(&key) {
+                if let Some(f) = self.doc.fonts.borrow_mut().get(key) {
                     return Some(f.clone());
                 }
                 let obj = self.doc.doc.get_object(*n, *g).ok()?;
