@@ -175,7 +175,7 @@ fn layout_text_labels_wrapped_around_their_values() {
     assert_eq!(
         t.title.as_deref(),
         Some(
-            "天津市农业绿色发展专项（畜禽粪污\n资源化利用整县推进项目）2022年\n中央预算内投资计划绩效目标表"
+            "天津市农业绿色发展专项（畜禽粪污资源化利用整县推进项目）2022年中央预算内投资计划绩效目标表"
         )
     );
     assert_eq!(t.year, Some(2022));

@@ -188,8 +188,12 @@ impl TableReader {
             let mut title = c;
             match self.title.take() {
                 // The upper lines of a title wrapped over several (`天津市…专项(畜禽粪污` /
-                // `资源化利用整县推进项目)2022年` / `…绩效目标表`), kept as the cell has them.
-                Some(upper) if is_title_piece(&upper) => title = format!("{upper}\n{title}"),
+                // `资源化利用整县推进项目)2022年` / `…绩效目标表`), joined as a workbook's title cell
+                // is read.
+                Some(mut upper) if is_title_piece(&upper) => {
+                    crate::canon::join_wrapped(&mut upper, &title);
+                    title = upper;
+                }
                 Some(mark) => self.fields.push(Field {
                     label: String::new(),
                     text: mark,
@@ -210,8 +214,7 @@ impl TableReader {
             && !is_field_row(row)
             && !vocab::is_title_text(upper)
         {
-            upper.push('\n');
-            upper.push_str(&c);
+            crate::canon::join_wrapped(upper, &c);
             return true;
         }
         if c.contains("单位")
