@@ -269,15 +269,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let threads = pool.current_num_threads();
     let bar = Progress::new(jobs.len(), s.quiet);
-    let mut report = Report {
-        perfnorm_version: VERSION.to_string(),
-        files: jobs.len(),
-        skipped_hidden: s.hidden.len(),
-        hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
-        skipped: s.skipped.clone(),
-        stale_temps_removed,
-        ..Report::default()
-    };
+    let mut report = new_report(jobs.len(), s, stale_temps_removed);
     let mut status = report_skipped(s);
     if !clobber_failures.is_empty() {
         report.failures.append(&mut clobber_failures);
@@ -286,14 +278,7 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
     let started = std::time::Instant::now();
     let window = Window::new(&jobs, threads);
     let mut out = open_stdout(s, &per_file)?;
-    let wanted = Wanted {
-        formats: per_file.clone(),
-        csv_rows: s
-            .formats
-            .contains(&OutFormat::Csv)
-            .then_some(s.csv.excel_safe),
-        doc: s.formats.contains(&OutFormat::Parquet),
-    };
+    let wanted = wanted_of(s, &per_file);
     let file_run = FileRun {
         s,
         per_file: &per_file,
@@ -338,6 +323,32 @@ pub fn run(jobs: Vec<Job>, s: &Settings) -> Result<i32, Error> {
         }
     }
     Ok(status)
+}
+
+/// The report of a run before any file is converted.
+fn new_report(files: usize, s: &Settings, stale_temps_removed: usize) -> Report {
+    Report {
+        perfnorm_version: VERSION.to_string(),
+        files,
+        skipped_hidden: s.hidden.len(),
+        hidden: s.hidden.iter().map(|j| display(&j.input)).collect(),
+        skipped: s.skipped.clone(),
+        stale_temps_removed,
+        ..Report::default()
+    }
+}
+
+/// What a worker renders for each file: the per-file outputs, CSV rows for the set, and the
+/// document itself only for the Parquet set.
+fn wanted_of(s: &Settings, per_file: &[OutFormat]) -> Wanted {
+    Wanted {
+        formats: per_file.to_vec(),
+        csv_rows: s
+            .formats
+            .contains(&OutFormat::Csv)
+            .then_some(s.csv.excel_safe),
+        doc: s.formats.contains(&OutFormat::Parquet),
+    }
 }
 
 /// `OUT/report.json`, written atomically.

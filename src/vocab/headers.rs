@@ -254,7 +254,11 @@ pub(super) fn header_role_of(text: &str) -> Option<Role> {
         return None;
     }
     let k = key(text);
-    let k = k.trim_end_matches(['*', ':']);
+    // A sentence's last mark run into the header cell under it (`。二级指标`: a paragraph
+    // printed past its cell's bottom edge, as a narrow print does) is no part of the header.
+    let k = k
+        .trim_end_matches(['*', ':'])
+        .trim_start_matches(['。', '，', '；', '、', '.', ',', ';']);
     let kind = HEADERS.get(k).copied();
     Some(match kind {
         Some(HeaderKind::L1) => Role::Level1,

@@ -104,6 +104,8 @@ fn labels_run_together_are_counted_apart() {
 fn header_synonyms() {
     assert_eq!(header_role("一级指标"), Some(Role::Level1));
     assert_eq!(header_role("三级指标"), Some(Role::Level3));
+    // The last mark of a paragraph printed past its cell into the header under it.
+    assert_eq!(header_role("。二级指标"), Some(Role::Level2));
     assert_eq!(header_role("重点工作"), Some(Role::KeyWork));
     assert_eq!(
         header_role("半年指标值"),
