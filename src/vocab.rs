@@ -22,15 +22,17 @@ pub use fields::{
 };
 pub use funds::{
     is_amount_header, is_funds_block_label, is_funds_section, is_funds_text_header, is_funds_total,
-    is_money_label, is_parts_parent, is_unit_label, trailing_unit_note,
+    is_money_label, is_parts_parent, is_spending_text, is_unit_label, trailing_unit_note,
 };
-pub use headers::{Role, context_role, header_role};
+pub use headers::{Role, context_role, header_role, is_bare_name_header_key};
 pub use levels::{
     is_level1_key, is_level1_name, is_level2_key, is_level2_name, is_name_note, is_parent_of,
     split_note,
 };
-pub use page::{is_footer_text, is_note_label, is_page_number, is_title_text};
-pub use values::{is_direction_word, is_qual_key, is_qual_word};
+pub use page::{
+    is_footer_text, is_note_label, is_page_number, is_sign_off_key, is_title_text, names_a_table,
+};
+pub use values::{ends_like_indicator_name, is_direction_word, is_qual_key, is_qual_word};
 
 /// The vocabulary checks run on nearly every cell, answered once per distinct text and thread
 /// (`canon::memo` says why and how it stays bounded).

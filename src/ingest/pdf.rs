@@ -342,8 +342,7 @@ fn is_title(l: &Line, body: &Body) -> bool {
 
 /// A title by its words alone, whatever the body size.
 fn is_title_by_text(l: &Line) -> bool {
-    let t = l.text();
-    t.contains("目标表") || t.contains("情况表")
+    crate::vocab::names_a_table(&l.text())
 }
 
 /// The page sequence → grids. Pure on `PageContent`, so it is tested on synthetic pages.

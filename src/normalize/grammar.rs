@@ -217,14 +217,12 @@ pub fn line_header_len(toks: &[Tok], i: usize) -> Option<usize> {
 
 /// `指标`, `指标名称`-like: a short cell naming the indicator column.
 fn is_bare_name(text: &str) -> bool {
-    let k = key(text);
-    k == "指标" || k == "绩效指标内容"
+    vocab::is_bare_name_header_key(&key(text))
 }
 
 /// Cells of a footer (sign-off) or of a row that closes the table.
 pub fn is_footer(text: &str) -> bool {
-    let k = key(text);
-    k.contains("盖章") || k.contains("签字") || k.contains("签名") || k.contains("年月日")
+    vocab::is_sign_off_key(&key(text))
 }
 
 /// A note cell `label:text` with a note label (`单位:万元`).

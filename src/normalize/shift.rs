@@ -9,7 +9,7 @@
 
 use super::canon::key;
 use super::value::{is_operator_cell, is_strong_value};
-use super::vocab::{Role, is_level1_key, is_level2_key, is_qual_key};
+use super::vocab::{self, Role, is_level1_key, is_level2_key, is_qual_key};
 use crate::canon::memo::Memo;
 
 /// A role and the columns it covers (from the block's header; a merged header spans several).
@@ -98,11 +98,7 @@ impl Kind {
             level1: is_level1_key(&k),
             level2: is_level2_key(&k),
             sentence: is_sentence(text),
-            name_like: [
-                "率", "度", "数", "量", "性", "次", "额", "情况", "时限", "时间",
-            ]
-            .iter()
-            .any(|e| text.ends_with(e)),
+            name_like: vocab::ends_like_indicator_name(text),
         }
     }
 }

@@ -68,6 +68,11 @@ pub fn is_parts_parent(text: &str) -> bool {
     matches!(k.as_str(), "项目支出" | "项目经费" | "其中:项目支出")
 }
 
+/// A funds side or item label on the spending side (`支出`, `按支出性质分`, `基本支出:622`).
+pub fn is_spending_text(text: &str) -> bool {
+    text.contains("支出")
+}
+
 /// The total line of a funds block (资金总额, 合计): above its parts, never under a section.
 pub fn is_funds_total(text: &str) -> bool {
     matches!(

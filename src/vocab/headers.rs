@@ -227,6 +227,11 @@ static HEADERS: LazyLock<HashMap<String, HeaderKind>> = LazyLock::new(|| {
 static HEADER_CHARS: LazyLock<usize> =
     LazyLock::new(|| HEADERS.keys().map(|k| k.chars().count()).max().unwrap_or(0));
 
+/// A bare header over the indicator names in a text stream (`指标`, `绩效指标内容`), by key.
+pub fn is_bare_name_header_key(k: &str) -> bool {
+    k == "指标" || k == "绩效指标内容"
+}
+
 /// The role a header cell names, if any.
 pub fn header_role(text: &str) -> Option<Role> {
     // Told before the memo: cheaper than hashing the text.

@@ -21,6 +21,18 @@ pub(super) fn is_title_text_of(text: &str) -> bool {
         && k.chars().count() <= 80
 }
 
+/// A PDF line that names a table by its words (`…绩效目标表`, `…目标完成情况表`), anywhere on
+/// the line: the PDF reader takes such a line for a title even where its size or place do not
+/// tell, and a page opening with one starts a new table.
+pub fn names_a_table(text: &str) -> bool {
+    text.contains("目标表") || text.contains("情况表")
+}
+
+/// Sign-off words in a cell that closes the table (盖章, 签字, 签名, 年月日), by key.
+pub fn is_sign_off_key(k: &str) -> bool {
+    k.contains("盖章") || k.contains("签字") || k.contains("签名") || k.contains("年月日")
+}
+
 /// Page chrome standing alone on a line: `第 1 页，共 4 页`, `- 3 -`, `2/5`, `Page 2 of 5`.
 pub fn is_page_number(text: &str) -> bool {
     static RE: LazyLock<regex::Regex> = LazyLock::new(|| {

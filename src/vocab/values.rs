@@ -72,6 +72,15 @@ const QUAL_WORDS: &[&str] = &[
     "严格",
 ];
 
+/// Whether a text ends the way indicator names end (…率, …满意度, …数量, …完成时间): a name,
+/// not a target value.
+pub fn ends_like_indicator_name(text: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "率", "度", "数", "量", "性", "次", "额", "情况", "时限", "时间",
+    ];
+    ENDS.iter().any(|e| text.ends_with(e))
+}
+
 pub fn is_qual_word(text: &str) -> bool {
     is_qual_key(&key(text))
 }

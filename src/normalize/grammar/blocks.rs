@@ -149,11 +149,13 @@ fn amount_of(c: &Cell) -> Option<f64> {
 /// at the first item whose label says 支出; otherwise all items stand under the first side.
 fn side_split<'a>(sides: &[Cell], items: &'a [Cell]) -> Vec<Vec<&'a Cell>> {
     let mut out: Vec<Vec<&Cell>> = vec![Vec::new(); sides.len()];
-    let spend = sides.iter().position(|s| key(&s.text).contains("支出"));
+    let spend = sides
+        .iter()
+        .position(|s| vocab::is_spending_text(&key(&s.text)));
     let cut = spend.and_then(|_| {
         items
             .iter()
-            .position(|c| inline_pair(&c.text).is_some_and(|(l, _)| l.contains("支出")))
+            .position(|c| inline_pair(&c.text).is_some_and(|(l, _)| vocab::is_spending_text(l)))
     });
     for (n, c) in items.iter().enumerate() {
         let side = match (spend, cut) {
