@@ -56,10 +56,10 @@ pub(crate) mod canon;
 pub(crate) mod cli;
 pub(crate) mod vocab;
 
-pub use app::batch::OutFormat;
 pub use app::{ConvertOptions, convert_bytes, convert_file};
 pub use error::Error;
 pub use model::Document;
+pub use write::OutFormat;
 
 /// Unstable internals, for perfnorm's own binary, tests, examples, fuzz targets and Python
 /// binding only: not part of the API, and free to change in any release.

@@ -7,9 +7,67 @@ pub mod tidy;
 pub mod xlsx;
 
 use crate::error::WriteError;
+use crate::model::Document;
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Output formats perfnorm writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutFormat {
+    /// The contract's JSON document, one per input (`json::to_bytes`).
+    Json,
+    /// JSON Lines, one line per table (`json::to_jsonl`).
+    Jsonl,
+    /// The CSV set of tidy tables over the whole run (`csv::CsvSet`).
+    Csv,
+    /// A workbook per input: the 表格 sheet and the tidy sheets (`xlsx::to_bytes`).
+    Xlsx,
+    /// The Parquet set of tidy tables over the whole run (`parquet::ParquetSet`).
+    Parquet,
+}
+
+impl OutFormat {
+    /// The format a `-t` name names (`json`, `ndjson`, `pq`, …), case-insensitively.
+    pub fn parse(s: &str) -> Option<OutFormat> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(OutFormat::Json),
+            "jsonl" | "ndjson" => Some(OutFormat::Jsonl),
+            "csv" => Some(OutFormat::Csv),
+            "xlsx" => Some(OutFormat::Xlsx),
+            "parquet" | "pq" => Some(OutFormat::Parquet),
+            _ => None,
+        }
+    }
+    /// The extension of its output files (`jsonl`).
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutFormat::Json => "json",
+            OutFormat::Jsonl => "jsonl",
+            OutFormat::Csv => "csv",
+            OutFormat::Xlsx => "xlsx",
+            OutFormat::Parquet => "parquet",
+        }
+    }
+    /// Whether the format is a set of files covering the whole run (CSV, Parquet), rather
+    /// than one output per input.
+    pub fn is_set(self) -> bool {
+        matches!(self, OutFormat::Csv | OutFormat::Parquet)
+    }
+    /// The bytes of one document in a per-file format (CSV is a set: see `CsvSet`).
+    pub fn render(self, doc: &Document) -> Result<Vec<u8>, WriteError> {
+        match self {
+            OutFormat::Json => json::to_bytes(doc),
+            OutFormat::Jsonl => json::to_jsonl(doc),
+            OutFormat::Xlsx => xlsx::to_bytes(doc),
+            OutFormat::Csv | OutFormat::Parquet => Err(WriteError::Other(format!(
+                "{} is written as a set of files, not per document",
+                self.ext()
+            ))),
+        }
+    }
+}
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so a
 /// reader never sees half a file and an existing file is replaced only by a complete new one.

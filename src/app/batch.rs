@@ -16,7 +16,6 @@ use super::term::safe;
 pub use super::walk::{Collected, Skipped, collect_all, parse_shard, shard};
 use super::{ConvertOptions, display};
 use crate::error::{Error, WriteError};
-use crate::model::Document;
 use crate::write::{self, csv::CsvOptions, csv::CsvSet, parquet::ParquetSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -30,61 +29,8 @@ use std::sync::{Condvar, Mutex};
 /// after an upgrade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Output formats perfnorm writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OutFormat {
-    /// The contract's JSON document, one per input (`write::json::to_bytes`).
-    Json,
-    /// JSON Lines, one line per table (`write::json::to_jsonl`).
-    Jsonl,
-    /// The CSV set of tidy tables over the whole run (`write::csv::CsvSet`).
-    Csv,
-    /// A workbook per input: the 表格 sheet and the tidy sheets (`write::xlsx::to_bytes`).
-    Xlsx,
-    /// The Parquet set of tidy tables over the whole run (`write::parquet::ParquetSet`).
-    Parquet,
-}
-
-impl OutFormat {
-    /// The format a `-t` name names (`json`, `ndjson`, `pq`, …), case-insensitively.
-    pub fn parse(s: &str) -> Option<OutFormat> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "json" => Some(OutFormat::Json),
-            "jsonl" | "ndjson" => Some(OutFormat::Jsonl),
-            "csv" => Some(OutFormat::Csv),
-            "xlsx" => Some(OutFormat::Xlsx),
-            "parquet" | "pq" => Some(OutFormat::Parquet),
-            _ => None,
-        }
-    }
-    /// The extension of its output files (`jsonl`).
-    pub fn ext(self) -> &'static str {
-        match self {
-            OutFormat::Json => "json",
-            OutFormat::Jsonl => "jsonl",
-            OutFormat::Csv => "csv",
-            OutFormat::Xlsx => "xlsx",
-            OutFormat::Parquet => "parquet",
-        }
-    }
-    /// Whether the format is a set of files covering the whole run (CSV, Parquet), rather
-    /// than one output per input.
-    pub fn is_set(self) -> bool {
-        matches!(self, OutFormat::Csv | OutFormat::Parquet)
-    }
-    /// The bytes of one document in a per-file format (CSV is a set: see `CsvSet`).
-    pub fn render(self, doc: &Document) -> Result<Vec<u8>, WriteError> {
-        match self {
-            OutFormat::Json => write::json::to_bytes(doc),
-            OutFormat::Jsonl => write::json::to_jsonl(doc),
-            OutFormat::Xlsx => write::xlsx::to_bytes(doc),
-            OutFormat::Csv | OutFormat::Parquet => Err(WriteError::Other(format!(
-                "{} is written as a set of files, not per document",
-                self.ext()
-            ))),
-        }
-    }
-}
+/// Output formats perfnorm writes (defined with the writers, `write::OutFormat`).
+pub use crate::write::OutFormat;
 
 /// One input file and the name its outputs take (relative to the output folder, without the
 /// output extension): `sub/a.pdf` → `OUT/sub/a.pdf.json`.
