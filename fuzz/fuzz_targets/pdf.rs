@@ -1,4 +1,4 @@
-//! PDF reader (oxidize-pdf + our glyph, lattice and stream stages): arbitrary bytes as a PDF,
+//! PDF reader (our object layer + our glyph, lattice and stream stages): arbitrary bytes as a PDF,
 //! then the normalizer. `pdf::read` already contains a panic of the engine per page (one bad
 //! page must not lose the others), so what crashes here is our own code or a panic while
 //! opening the document.
