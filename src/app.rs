@@ -163,7 +163,7 @@ fn name_the_flag(e: IngestError) -> IngestError {
 fn is_own_tidy_sheet(g: &ingest::Grid) -> bool {
     g.sheet
         .as_deref()
-        .is_some_and(crate::write::xlsx::is_tidy_sheet)
+        .is_some_and(crate::write::tidy::is_tidy_sheet)
         && g.rows.first().map(|r| r.text(0)) == Some("table_id")
 }
 

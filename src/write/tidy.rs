@@ -111,6 +111,12 @@ pub trait TidyTable: Sync {
     fn rows(&self, doc: &Document, out: &mut Vec<Vec<Value>>);
 }
 
+/// Whether `name` is the sheet name of one of the tidy tables (a workbook perfnorm wrote holds
+/// them beside the 表格 sheet; `app::convert_bytes` leaves them out when it reads one back).
+pub(crate) fn is_tidy_sheet(name: &str) -> bool {
+    TABLES.iter().any(|t| t.sheet() == name)
+}
+
 macro_rules! col {
     ($name:literal, $kind:ident, $get:expr) => {
         Column {

@@ -40,11 +40,6 @@ const SHEET_ORDER: [&str; tidy::COUNT] = [
     "tables",
 ];
 
-/// Whether `name` is the name of one of perfnorm's tidy sheets (`app::convert_bytes` skips
-/// them when it reads a workbook perfnorm wrote).
-pub fn is_tidy_sheet(name: &str) -> bool {
-    tidy::TABLES.iter().any(|t| t.sheet() == name)
-}
 /// The sheet holding the re-drawn tables.
 pub const TABLE_SHEET: &str = "表格";
 
