@@ -32,7 +32,9 @@ pub use levels::{
 pub use page::{
     is_footer_text, is_note_label, is_page_number, is_sign_off_key, is_title_text, names_a_table,
 };
-pub use values::{ends_like_indicator_name, is_direction_word, is_qual_key, is_qual_word};
+pub use values::{
+    PREFIX_OPS, SUFFIX_OPS, ends_like_indicator_name, is_direction_word, is_qual_key, is_qual_word,
+};
 
 /// The vocabulary checks run on nearly every cell, answered once per distinct text and thread
 /// (`canon::memo` says why and how it stays bounded).
