@@ -221,18 +221,20 @@ fn text_fields(run: &[Head]) -> Vec<Row> {
     out
 }
 
+/// Lines and rows as the tests of this module and its children write them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::grid::SourcePos;
+mod testing {
+    use crate::grid::{Cell, Row, SourcePos};
 
-    fn line(t: &str) -> Vec<Cell> {
+    /// A line of single-space text as words.
+    pub fn line(t: &str) -> Vec<Cell> {
         t.split(' ')
             .map(|w| Cell::new(w.to_string(), SourcePos::default()))
             .collect()
     }
 
-    fn shown(rows: &[Row]) -> Vec<String> {
+    /// Each row's cells joined with `|` (an empty cell as nothing).
+    pub fn shown(rows: &[Row]) -> Vec<String> {
         rows.iter()
             .map(|r| {
                 r.cells
@@ -243,6 +245,12 @@ mod tests {
             })
             .collect()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{line, shown};
+    use super::*;
 
     #[test]
     fn a_label_printed_in_the_middle_of_its_text_takes_the_lines_around_it() {

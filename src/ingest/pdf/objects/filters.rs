@@ -161,10 +161,19 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
 }
 
 fn ascii_hex(data: &[u8]) -> Vec<u8> {
+    hex_digits(data).0
+}
+
+/// Hex digits up to a `>` (white space and other bytes skipped, an odd last digit padded
+/// with 0): the bytes, and how many input bytes were read (the `>` included). Shared by the
+/// ASCIIHex filter and hex strings `<…>`.
+pub(super) fn hex_digits(data: &[u8]) -> (Vec<u8>, usize) {
     let mut out = Vec::with_capacity(data.len() / 2);
     let mut high: Option<u8> = None;
-    for &b in data {
+    let mut used = data.len();
+    for (i, &b) in data.iter().enumerate() {
         if b == b'>' {
+            used = i + 1;
             break;
         }
         let Some(v) = (b as char).to_digit(16) else {
@@ -178,7 +187,7 @@ fn ascii_hex(data: &[u8]) -> Vec<u8> {
     if let Some(h) = high {
         out.push(h << 4);
     }
-    out
+    (out, used)
 }
 
 fn ascii85(data: &[u8]) -> Result<Vec<u8>, FilterError> {

@@ -273,24 +273,9 @@ impl<'a> Parser<'a> {
     /// `<…>` hex digits, white space ignored, an odd last digit padded with 0.
     fn hex(&mut self) -> Vec<u8> {
         self.pos += 1;
-        let mut out = Vec::new();
-        let mut high: Option<u8> = None;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            self.pos += 1;
-            if b == b'>' {
-                break;
-            }
-            let Some(v) = (b as char).to_digit(16) else {
-                continue;
-            };
-            match high.take() {
-                Some(h) => out.push(h << 4 | v as u8),
-                None => high = Some(v as u8),
-            }
-        }
-        if let Some(h) = high {
-            out.push(h << 4);
-        }
+        let (out, used) =
+            super::filters::hex_digits(self.bytes.get(self.pos..).unwrap_or_default());
+        self.pos += used;
         out
     }
 

@@ -199,13 +199,7 @@ fn section_of_items(items: &[Item], sections: &[&Mark]) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::super::rows as head_rows;
-    use crate::grid::{Cell, SourcePos};
-
-    fn line(t: &str) -> Vec<Cell> {
-        t.split(' ')
-            .map(|w| Cell::new(w.to_string(), SourcePos::default()))
-            .collect()
-    }
+    use super::super::testing::{line, shown};
 
     #[test]
     fn sections_and_a_wrapped_block_label_stand_beside_their_items() {
@@ -219,18 +213,8 @@ mod tests {
             "项目支出 595.00",
         ];
         let rows = head_rows(text.iter().map(|l| line(l)).collect());
-        let shown: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.as_ref().map_or("", |c| c.text.as_str()))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
         assert_eq!(
-            shown,
+            shown(&rows),
             vec![
                 "部门整体资金（万元）||资金总额|1196.00",
                 "|资金来源|财政拨款|1196.00",

@@ -331,25 +331,7 @@ fn row_cells(
 #[cfg(test)]
 mod tests {
     use super::super::rows as head_rows;
-    use crate::grid::{Cell, Row, SourcePos};
-
-    fn line(t: &str) -> Vec<Cell> {
-        t.split(' ')
-            .map(|w| Cell::new(w.to_string(), SourcePos::default()))
-            .collect()
-    }
-
-    fn shown(rows: &[Row]) -> Vec<String> {
-        rows.iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.as_ref().map_or("", |c| c.text.as_str()))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect()
-    }
+    use super::super::testing::{line, shown};
 
     #[test]
     fn task_rows_take_the_pieces_of_their_text_around_their_middle_line() {
