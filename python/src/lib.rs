@@ -12,8 +12,8 @@ use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray, Struct
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::Field;
 use arrow_schema::ffi::FFI_ArrowSchema;
-use perfnorm::internals::{STDIN_NAME, Watchdog, parse_encoding};
 use perfnorm::ingest::{InputFormat, ReadOptions};
+use perfnorm::internals::{STDIN_NAME, Watchdog, parse_encoding};
 use perfnorm::write::tidy::{self, Kind, Value};
 use perfnorm::{ConvertOptions, Document, Error};
 use pyo3::create_exception;
