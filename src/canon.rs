@@ -12,6 +12,16 @@ pub fn is_cjk(c: char) -> bool {
         || is_cjk_punct(c)
 }
 
+/// Whether a character belongs to CJK text in the wide sense a text layout needs: ideographs,
+/// radicals and kana (U+2E80–U+9FFF), compatibility ideographs, CJK compatibility forms,
+/// full-width forms (`＝`, `％`, full-width digits) and curly quotes. Wider than `is_cjk`, which
+/// canonicalization uses to decide where blanks go.
+pub fn is_cjk_text(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x2018..=0x201F)
+}
+
+/// A full-width (CJK) punctuation mark.
 pub fn is_cjk_punct(c: char) -> bool {
     matches!(
         c,

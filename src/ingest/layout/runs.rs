@@ -25,13 +25,9 @@ impl Run {
     }
 }
 
-/// Whether a character belongs to CJK text (ideographs, CJK and full-width punctuation):
-/// cell text in these tables has no spaces between such characters, so a single space between
-/// two of them is a gap between cells that pdftotext could only give one column.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x2018..=0x201F)
-}
+// Cell text in these tables has no spaces between CJK characters, so a single space between
+// two of them is a gap between cells that pdftotext could only give one column.
+use crate::canon::is_cjk_text as is_cjk;
 
 /// A comparison sign that opens a target value (`≥95%`, `=100%`, `＜5`).
 pub fn is_op(c: char) -> bool {
