@@ -234,6 +234,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_under_a_funds_block_is_a_field() {
+        // A web copy (corpus-real 07): the 年度目标 label cut to `年度`, its text under funds.
+        let goal = "文化惠民工程，主要用于送戏进万村，按照明年的任务70个行政村，每村4400元。";
+        let rows = rows(&[
+            TITLE,
+            &["项目名称", "甲项目"],
+            &["项目资金", "年度资金总额:", "5.00"],
+            &["", "其中:财政拨款", "5.00"],
+            &["年度", goal],
+            HEADER,
+            INDICATOR,
+        ]);
+        let t = table::build_table(&rows, 4, 1);
+        assert_eq!(t.funds.items.len(), 2);
+        let f = t.fields.iter().find(|f| f.label == "年度").unwrap();
+        assert_eq!(f.text, crate::canon::canonical(goal));
+    }
+
+    #[test]
     fn a_title_row_before_any_content_opens_no_table() {
         let rows = rows(&[TITLE, TITLE, &["项目名称", "甲项目"], HEADER, INDICATOR]);
         assert_eq!(split_tables(&rows).len(), 1);

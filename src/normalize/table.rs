@@ -129,6 +129,7 @@ impl TableReader {
             || self.footer_note(row, first_text)
             || self.parent_labels(rows, ri)
             || self.field_row(rows, ri, first_col, first_text)
+            || self.prose_after_funds(rows, ri, first_col, first_text)
             || self.funds_row(row)
             || self.continuation(row, first_col, first_text)
         {
@@ -421,6 +422,32 @@ impl TableReader {
     }
 
     /// A row inside the funds block.
+    /// A label and a sentence with no amount (`年度` | `文化惠民工程，主要用于…`) under a funds
+    /// block is no funds item: the block has ended and the row is a field.
+    fn prose_after_funds(
+        &mut self,
+        rows: &[Row],
+        ri: usize,
+        first_col: usize,
+        first_text: &str,
+    ) -> bool {
+        let row = &rows[ri];
+        let cells: Vec<&str> = row.filled().map(|(_, c)| c.text.as_str()).collect();
+        let prose = |t: &str| {
+            t.chars().count() >= 20 && (t.contains(['，', ',']) || t.ends_with(['。', '.']))
+        };
+        let is_prose_row = self.state == State::Funds
+            && cells.len() == 2
+            && cells.iter().all(|t| funds::parse_amount(t).is_none())
+            && prose(cells[1])
+            && !prose(cells[0]);
+        if !is_prose_row {
+            return false;
+        }
+        self.state = State::Fields;
+        self.field_row(rows, ri, first_col, first_text)
+    }
+
     fn funds_row(&mut self, row: &Row) -> bool {
         if self.state != State::Funds {
             return false;
