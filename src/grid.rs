@@ -191,6 +191,20 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Each row's cell texts (an empty cell as ""), for tests to compare with what they expect.
+    #[cfg(test)]
+    pub(crate) fn texts(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    }
+
     /// An empty grid built by `method`, confidence 1.
     pub fn new(method: Method) -> Grid {
         Grid {

@@ -315,17 +315,7 @@ pub fn parent_labels(row: &Row, next: Option<&Row>) -> Option<Vec<(usize, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::{Cell, SourcePos};
-
-    fn row(cells: &[&str]) -> Row {
-        Row {
-            cells: cells
-                .iter()
-                .map(|t| (!t.is_empty()).then(|| Cell::new(*t, SourcePos::default())))
-                .collect(),
-            ..Row::default()
-        }
-    }
+    use crate::normalize::tests::row;
 
     fn fields(p: &Pairs) -> Vec<(String, String)> {
         p.items

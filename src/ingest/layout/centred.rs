@@ -139,16 +139,7 @@ mod tests {
     const A01: &str = include_str!("../../../samples/a01_zhenjiang_shuiwu_2026.layout.txt");
 
     fn rows() -> Vec<Vec<String>> {
-        read(A01)[0]
-            .rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
-                    .collect()
-            })
-            .collect()
+        read(A01)[0].texts()
     }
 
     fn row_with(rows: &[Vec<String>], t: &str) -> Vec<String> {

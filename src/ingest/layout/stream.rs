@@ -609,15 +609,7 @@ mod stage_tests {
     const D01_LAND: &str = "                           指标性             度量单\n一级指标 二级指标       三级指标               指标值\n                            质               位\n\n            清淤疏浚河道条数        ≥      14        条\n\n                                           万立方\n    数量指标 清淤土方量              ≥      38\n                                            米\n\n            清淤河道总长度         ≥      26.5     公里\n\n            河底高程验收达标率       ≥      95        %\n产出指标 质量指标\n            淤泥规范处置率   =     100      %\n";
 
     fn row_texts(g: &Grid) -> Vec<Vec<String>> {
-        g.rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
-                    .collect()
-            })
-            .collect()
+        g.texts()
     }
 
     /// The row holding a cell whose text is `t`.
